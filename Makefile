@@ -1,0 +1,71 @@
+# The README's quick start uses exactly these targets. Only Python 3.11+ is needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run serve worker test lint format schema check migrate demo bench messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) apply_schedules
+
+demo: migrate
+	$(MANAGE) seed_demo
+
+# API on $(HOST):$(PORT) and a django-q2 worker beside it; Ctrl-C stops both.
+run: demo
+	@echo "API on http://$(HOST):$(PORT)/api/v1/  (docs: /api/v1/docs/)  worker: django-q2"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(MANAGE) qcluster & \
+	$(MANAGE) runserver $(HOST):$(PORT) --noreload; \
+	wait
+
+serve: install
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+worker: install
+	$(MANAGE) qcluster
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+schema: install
+	$(MANAGE) spectacular --file schema.yml --validate --fail-on-warn
+
+messages: install
+	cd domain && ../$(MANAGE) makemessages -l ko --no-location --ignore '*/migrations/*'
+	$(MANAGE) compilemessages
+
+check: lint
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+	@tmp=$$(mktemp); $(MANAGE) spectacular --file $$tmp --validate --fail-on-warn && \
+	  diff -u schema.yml $$tmp >/dev/null || { echo "schema.yml is out of date: run make schema"; rm -f $$tmp; exit 1; }; rm -f $$tmp
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var

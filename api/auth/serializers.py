@@ -1,0 +1,43 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+from rest_framework_simplejwt.serializers import TokenRefreshSerializer
+
+from api.authentication import SiteRefreshToken
+
+
+class LoginSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(
+        max_length=128, style={"input_type": "password"}, trim_whitespace=False
+    )
+
+
+class TokenPairSerializer(serializers.Serializer):
+    access = serializers.CharField(help_text="Access token, valid 15 minutes.")
+    refresh = serializers.CharField(help_text="Refresh token, valid 1 day, rotated on use.")
+
+
+def refresh_token_for_site(raw: str, site_slug: str) -> SiteRefreshToken:
+    """Parse a refresh token and check it was issued for this site (else 401)."""
+    try:
+        token = SiteRefreshToken(raw)
+    except TokenError as exc:
+        raise InvalidToken(exc.args[0])
+    if token.get("site") != site_slug:
+        raise InvalidToken(_("This token was issued for another site."))
+    return token
+
+
+class SiteTokenRefreshSerializer(TokenRefreshSerializer):
+    """simplejwt's rotation with blacklist, refusing a refresh token of another site."""
+
+    token_class = SiteRefreshToken
+
+    def validate(self, attrs):
+        refresh_token_for_site(attrs["refresh"], self.context["site"].slug)
+        return super().validate(attrs)
+
+
+class LogoutSerializer(serializers.Serializer):
+    refresh = serializers.CharField()

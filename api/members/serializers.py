@@ -1,0 +1,42 @@
+from rest_framework import serializers
+
+from domain.members.models import Member
+
+
+class AddressSerializer(serializers.Serializer):
+    postal_code = serializers.CharField(max_length=10, allow_blank=True)
+    road = serializers.CharField(max_length=200, allow_blank=True)
+    detail = serializers.CharField(max_length=200, allow_blank=True)
+
+
+class MemberProfileSerializer(serializers.ModelSerializer):
+    site = serializers.CharField(source="site.slug", read_only=True)
+    address = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Member
+        fields = [
+            "id",
+            "site",
+            "username",
+            "kind",
+            "name",
+            "birth_date",
+            "gender",
+            "nationality",
+            "mobile",
+            "email",
+            "address",
+            "status",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_address(self, member) -> AddressSerializer:
+        return AddressSerializer(
+            {
+                "postal_code": member.postal_code,
+                "road": member.address_road,
+                "detail": member.address_detail,
+            }
+        ).data

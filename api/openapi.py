@@ -1,0 +1,116 @@
+"""Schema generation: every operation documents its error answers (SPEC §11, §10).
+
+Views declare the domain codes they can answer with in `error_codes`, either as
+`{status: [codes]}` or per action / HTTP method as `{"create": {status: [codes]}}`. The common
+answers (400 on bodies, 401/403 on protected views, 404 on paths with ids, 429 on throttled
+views) are added to every operation, all with the one error body.
+"""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
+from drf_spectacular.utils import inline_serializer
+from rest_framework import permissions, serializers
+
+
+class ErrorItemSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable machine code, e.g. `invalid_credentials`.")
+    detail = serializers.CharField(help_text="Human message (Korean, or English on request).")
+    attr = serializers.CharField(
+        allow_null=True, help_text="The field the error concerns (dotted path), or null."
+    )
+
+
+class ErrorResponseSerializer(serializers.Serializer):
+    type = serializers.CharField(help_text="`validation_error`, `client_error` or `server_error`.")
+    errors = ErrorItemSerializer(many=True)
+
+
+COMMON_CODES = {
+    400: ["invalid", "required", "null", "blank", "parse_error"],
+    401: ["not_authenticated", "authentication_failed", "token_not_valid", "token_site_mismatch"],
+    403: ["permission_denied"],
+    404: ["not_found", "site_not_found"],
+    405: ["method_not_allowed"],
+    429: ["throttled"],
+}
+DESCRIPTIONS = {
+    400: "Validation error",
+    401: "Not authenticated",
+    403: "Forbidden",
+    404: "Not found",
+    409: "Conflict",
+    429: "Too many requests",
+    503: "Service unavailable",
+}
+
+
+def _declared_codes(view, action: str | None, method: str) -> dict[int, list[str]]:
+    declared = getattr(view, "error_codes", {}) or {}
+    if declared and all(isinstance(key, str) for key in declared):
+        declared = declared.get(action or "", declared.get(method.lower(), {}))
+    return {int(status): list(codes) for status, codes in declared.items()}
+
+
+class AutoSchema(BaseAutoSchema):
+    def _is_protected(self) -> bool:
+        open_classes = (permissions.AllowAny,)
+        return any(
+            not isinstance(permission, open_classes) for permission in self.view.get_permissions()
+        )
+
+    def _error_statuses(self) -> dict[int, list[str]]:
+        statuses: dict[int, list[str]] = {}
+        declared = _declared_codes(self.view, getattr(self.view, "action", None), self.method)
+        if self.method in ("POST", "PUT", "PATCH"):
+            statuses[400] = []
+        if self._is_protected():
+            statuses[401] = []
+            statuses[403] = []
+        if "{" in self.path:
+            statuses[404] = []
+        if self.view.get_throttles():
+            statuses[429] = []
+        for status, codes in declared.items():
+            statuses.setdefault(status, []).extend(codes)
+        return {
+            status: sorted(set(codes) | set(COMMON_CODES.get(status, [])))
+            for status, codes in sorted(statuses.items())
+        }
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for status, codes in self._error_statuses().items():
+            key = str(status)
+            if key in responses:
+                continue
+            response = self._get_response_for_code(
+                ErrorResponseSerializer, key, direction=direction
+            )
+            label = DESCRIPTIONS.get(status, "Error")
+            response["description"] = f"{label}. Codes: " + ", ".join(f"`{c}`" for c in codes)
+            responses[key] = response
+        return responses
+
+
+class SiteJWTScheme(OpenApiAuthenticationExtension):
+    target_class = "api.authentication.SiteJWTAuthentication"
+    name = "jwtAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "Access token from `sites/{site}/auth/token/`; valid on that site only.",
+        }
+
+
+class SiteSessionScheme(OpenApiAuthenticationExtension):
+    target_class = "api.authentication.SiteSessionAuthentication"
+    name = "sessionAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "cookie", "name": "sessionid"}
+
+
+__all__ = ["AutoSchema", "ErrorResponseSerializer", "inline_serializer"]

@@ -1,0 +1,53 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class AuditEvent(models.Model):
+    """One thing that happened to a member or account (SPEC §14; Saleor's OrderEvent shape).
+
+    `parameters` never holds secrets or an RRN; `subject_username` keeps the attempted ID for
+    failed logins of unknown IDs, which have no member row.
+    """
+
+    class Type(models.TextChoices):
+        LOGIN_SUCCEEDED = "login_succeeded"
+        LOGIN_FAILED = "login_failed"
+        ACCOUNT_LOCKED = "account_locked"
+        LOGOUT = "logout"
+        TOKEN_REFRESHED = "token_refreshed"
+        PASSWORD_CHANGED = "password_changed"
+        PASSWORD_RESET = "password_reset"
+        MEMBER_CREATED = "member_created"
+        MEMBER_UPDATED = "member_updated"
+        MEMBER_WITHDRAWN = "member_withdrawn"
+        SITE_POLICY_CHANGED = "site_policy_changed"
+
+    site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, null=True, blank=True)
+    type = models.CharField(max_length=40, choices=Type.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+    )
+    subject_username = models.CharField(max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    parameters = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["site", "type", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.subject_username or self.member_id}"

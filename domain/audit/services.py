@@ -1,0 +1,34 @@
+from dataclasses import dataclass
+
+from .models import AuditEvent
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    """Who is calling and from where; built by the API layer, passed to services as data."""
+
+    ip_address: str | None = None
+    user_agent: str = ""
+
+
+def audit_record(
+    *,
+    type: str,
+    site=None,
+    member=None,
+    actor=None,
+    subject_username: str = "",
+    context: RequestContext | None = None,
+    **parameters,
+) -> AuditEvent:
+    context = context or RequestContext()
+    return AuditEvent.objects.create(
+        type=type,
+        site=site,
+        member=member,
+        actor=actor,
+        subject_username=subject_username or (member.username if member else ""),
+        ip_address=context.ip_address,
+        user_agent=context.user_agent[:300],
+        parameters=parameters,
+    )

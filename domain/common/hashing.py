@@ -1,0 +1,16 @@
+"""Keyed hashes for identifiers we must match but never keep in clear (CI/DI, codes; SPEC §4)."""
+
+import hashlib
+import hmac
+
+from django.conf import settings
+
+
+def keyed_hash(value: str, *, purpose: str) -> str:
+    """HMAC-SHA256 of `value`, domain-separated by `purpose`, hex encoded (64 chars)."""
+    key = f"{settings.IDENTITY_HASH_KEY}:{purpose}".encode()
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+
+
+def constant_time_equals(left: str, right: str) -> bool:
+    return hmac.compare_digest(left.encode(), right.encode())

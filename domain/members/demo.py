@@ -1,0 +1,45 @@
+"""Demo accounts for `make run` (README "Demo accounts"); never loaded in production."""
+
+from datetime import date
+
+from django.db import transaction
+
+from domain.sites.models import Site
+
+from .models import Member
+from .passwords import password_check
+
+DEMO_MEMBER = {"username": "demomember", "password": "Sunny!Day42"}
+DEMO_OPERATOR = {"username": "operator1", "password": "Night#Owl8031"}
+
+
+def demo_accounts_ensure() -> list[tuple[str, str, str, str]]:
+    """Create (or reset) one member and one operator per site; returns (site, role, id, pw)."""
+    created = []
+    with transaction.atomic():
+        for site in Site.objects.filter(is_active=True):
+            kind = site.rules.member_kinds[0].code
+            for role, creds, extra in (
+                ("member", DEMO_MEMBER, {"kind": kind, "is_staff": False}),
+                ("operator", DEMO_OPERATOR, {"kind": "staff", "is_staff": True}),
+            ):
+                password_check(site=site, password=creds["password"], username=creds["username"])
+                member, _ = Member.objects.update_or_create(
+                    site=site,
+                    username=creds["username"],
+                    defaults={
+                        **extra,
+                        "name": "홍길동" if role == "member" else "운영자",
+                        "birth_date": date(1990, 1, 1),
+                        "gender": Member.Gender.MALE,
+                        "mobile": "01012345678" if role == "member" else "01098765432",
+                        "email": f"{creds['username']}@{site.slug}.example",
+                        "status": Member.Status.ACTIVE,
+                        "failed_login_count": 0,
+                        "locked_until": None,
+                    },
+                )
+                member.set_password(creds["password"])
+                member.save(update_fields=["password"])
+                created.append((site.slug, role, creds["username"], creds["password"]))
+    return created

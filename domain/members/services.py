@@ -1,0 +1,121 @@
+"""Member services (SPEC §5): authentication with lockout; more actions arrive with sign-up."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from domain.audit.models import AuditEvent
+from domain.audit.services import RequestContext, audit_record
+from domain.common.errors import AuthenticationFailed, DomainError
+from domain.sites.selectors import site_get
+
+from .models import Member
+
+INVALID_CREDENTIALS = _("The ID or password is incorrect.")
+
+
+def _invalid_credentials() -> AuthenticationFailed:
+    # One answer for an unknown ID, a wrong password and a locked account (SPEC §14).
+    return AuthenticationFailed("invalid_credentials", INVALID_CREDENTIALS)
+
+
+def member_authenticate(
+    *,
+    site_slug: str,
+    username: str,
+    password: str,
+    context: RequestContext | None = None,
+) -> Member:
+    """Check an ID and password on a site, applying the site's lockout policy (SPEC §5, §14).
+
+    Each failure is counted under a row lock so concurrent attempts cannot skip the limit; the
+    attempt that reaches `lockout.max_failures` locks the account for `lockout.lock_minutes`.
+    While locked, even the right password gets the wrong-password answer. Every success,
+    failure and lock is an audit event. The failure is committed before the error is raised.
+    """
+    site = site_get(slug=site_slug)
+    policy = site.rules
+    folded = policy.username.fold(username)
+    now = timezone.now()
+    outcome: DomainError | None = None
+    with transaction.atomic():
+        member = (
+            Member.objects.select_for_update()
+            .filter(site=site, username=folded)
+            .exclude(status=Member.Status.WITHDRAWN)
+            .first()
+        )
+        if member is None:
+            Member().set_password(password)  # spend the same hashing time as a real check
+            audit_record(
+                type=AuditEvent.Type.LOGIN_FAILED,
+                site=site,
+                subject_username=folded,
+                context=context,
+                reason="unknown_username",
+            )
+            outcome = _invalid_credentials()
+        elif member.is_locked(now):
+            audit_record(
+                type=AuditEvent.Type.LOGIN_FAILED,
+                site=site,
+                member=member,
+                context=context,
+                reason="locked",
+            )
+            outcome = _invalid_credentials()
+        elif not member.check_password(password):
+            member.failed_login_count += 1
+            fields = ["failed_login_count"]
+            audit_record(
+                type=AuditEvent.Type.LOGIN_FAILED,
+                site=site,
+                member=member,
+                context=context,
+                reason="wrong_password",
+                failures=member.failed_login_count,
+            )
+            if member.failed_login_count >= policy.lockout.max_failures:
+                member.locked_until = now + timedelta(minutes=policy.lockout.lock_minutes)
+                member.failed_login_count = 0
+                fields.append("locked_until")
+                audit_record(
+                    type=AuditEvent.Type.ACCOUNT_LOCKED,
+                    site=site,
+                    member=member,
+                    context=context,
+                    until=member.locked_until.isoformat(),
+                )
+            member.save(update_fields=fields)
+            outcome = _invalid_credentials()
+        elif member.status != Member.Status.ACTIVE or not member.is_active:
+            audit_record(
+                type=AuditEvent.Type.LOGIN_FAILED,
+                site=site,
+                member=member,
+                context=context,
+                reason=f"status_{member.status}",
+            )
+            outcome = _inactive_error(member)
+        else:
+            member.failed_login_count = 0
+            member.locked_until = None
+            member.last_login = now
+            member.save(update_fields=["failed_login_count", "locked_until", "last_login"])
+            audit_record(
+                type=AuditEvent.Type.LOGIN_SUCCEEDED, site=site, member=member, context=context
+            )
+    if outcome is not None:
+        raise outcome
+    return member
+
+
+def _inactive_error(member: Member) -> DomainError:
+    if member.status == Member.Status.PENDING:
+        return AuthenticationFailed(
+            "account_pending_review",
+            _("The account is waiting for the operator's review and cannot log in yet."),
+        )
+    return AuthenticationFailed("account_inactive", _("The account cannot log in."))

@@ -1,0 +1,231 @@
+"""The site policy: one validated object the code reads (SPEC §2).
+
+Stored as JSON on `Site.policy` so staff can edit it in the Django admin; `SitePolicy.parse`
+validates every edit, and `Site.get_policy()` is the only way code reads it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+CHARACTER_CLASS_SCHEMES = {
+    # upper and lower are separate classes (incheon-water, onnuri-biz)
+    "separate_case": ("upper", "lower", "digit", "special"),
+    # upper and lower count as one class "letters" (yongin-library, platform default)
+    "letters": ("letter", "digit", "special"),
+}
+VERIFICATION_METHODS = {"mobile", "ipin", "card", "google", "business_certificate", "sms_code"}
+VERIFICATION_PURPOSES = {
+    "sign_up",
+    "find_id",
+    "reset_password",
+    "profile_update",
+    "guardian",
+    "login_otp",
+    "dispatch_send",
+    "invitation",
+}
+SNS_PROVIDERS = {"google", "kakao", "naver"}
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise ValidationError(message)
+
+
+@dataclass(frozen=True)
+class MemberKind:
+    code: str
+    label: str
+    label_en: str
+    min_age: int | None = None  # refused below this age (SPEC §5)
+    max_age: int | None = None  # e.g. the library child kind is for under 14 only
+    requires_guardian: bool = False
+    required_fields: tuple[str, ...] = ()
+    optional_fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class UsernameRule:
+    pattern: str
+    min_length: int
+    max_length: int
+    case_insensitive: bool
+    description: str
+    description_en: str
+
+    def fold(self, username: str) -> str:
+        """The value stored and matched: case-folded where the site says IDs ignore case."""
+        username = username.strip()
+        return username.lower() if self.case_insensitive else username
+
+    def violation(self, username: str) -> str | None:
+        """The code of the first rule `username` breaks, or None."""
+        value = self.fold(username)
+        if not self.min_length <= len(value) <= self.max_length:
+            return "username_length"
+        if not re.fullmatch(self.pattern, value):
+            return "username_pattern"
+        return None
+
+
+@dataclass(frozen=True)
+class PasswordAlternative:
+    min_length: int
+    min_classes: int
+
+
+@dataclass(frozen=True)
+class PasswordRule:
+    max_length: int
+    class_scheme: str
+    alternatives: tuple[PasswordAlternative, ...]
+    # None: any printable non-alphanumeric character is a special; otherwise only these.
+    allowed_specials: str | None
+    description: str
+    description_en: str
+
+    @property
+    def min_length(self) -> int:
+        return min(alt.min_length for alt in self.alternatives)
+
+    def classes_of(self, password: str) -> set[str]:
+        classes: set[str] = set()
+        for char in password:
+            if char.isascii() and char.isalpha():
+                if self.class_scheme == "letters":
+                    classes.add("letter")
+                else:
+                    classes.add("upper" if char.isupper() else "lower")
+            elif char.isascii() and char.isdigit():
+                classes.add("digit")
+            else:
+                classes.add("special")
+        return classes
+
+    def violation(self, password: str) -> str | None:
+        """The code of the first rule `password` breaks, or None (SPEC §2)."""
+        if len(password) > self.max_length or len(password) < self.min_length:
+            return "password_length"
+        for char in password:
+            if char.isascii() and char.isalnum():
+                continue
+            if not char.isprintable() or char.isspace() or not char.isascii():
+                return "password_character"
+            if self.allowed_specials is not None and char not in self.allowed_specials:
+                return "password_character"
+        classes = len(self.classes_of(password))
+        if not any(
+            len(password) >= alt.min_length and classes >= alt.min_classes
+            for alt in self.alternatives
+        ):
+            return "password_classes"
+        return None
+
+
+@dataclass(frozen=True)
+class LockoutPolicy:
+    max_failures: int = 5
+    lock_minutes: int = 30
+
+
+@dataclass(frozen=True)
+class SitePolicy:
+    member_kinds: tuple[MemberKind, ...]
+    username: UsernameRule
+    password: PasswordRule
+    # kind → purpose → alternative sequences of methods, e.g. [["mobile"], ["google", "mobile"]]
+    verification: dict[str, dict[str, list[list[str]]]]
+    login_second_factor: str | None = None
+    sns_providers: tuple[str, ...] = ()
+    lockout: LockoutPolicy = field(default_factory=LockoutPolicy)
+    # How long a withdrawn member's ID stays unusable (SPEC §5 withdrawal).
+    username_retention_days: int = 365
+    features: tuple[str, ...] = ()
+
+    def kind(self, code: str) -> MemberKind | None:
+        return next((k for k in self.member_kinds if k.code == code), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def parse(cls, data: dict[str, Any]) -> SitePolicy:
+        """Build and validate a policy from its JSON form; raises ValidationError."""
+        _require(isinstance(data, dict), "The policy must be a JSON object.")
+        try:
+            kinds = tuple(
+                MemberKind(
+                    **{
+                        **k,
+                        "required_fields": tuple(k.get("required_fields", ())),
+                        "optional_fields": tuple(k.get("optional_fields", ())),
+                    }
+                )
+                for k in data["member_kinds"]
+            )
+            username = UsernameRule(**data["username"])
+            password_data = dict(data["password"])
+            password_data["alternatives"] = tuple(
+                PasswordAlternative(**alt) for alt in password_data["alternatives"]
+            )
+            password = PasswordRule(**password_data)
+            lockout = LockoutPolicy(**data.get("lockout", {}))
+            policy = cls(
+                member_kinds=kinds,
+                username=username,
+                password=password,
+                verification=data["verification"],
+                login_second_factor=data.get("login_second_factor"),
+                sns_providers=tuple(data.get("sns_providers", ())),
+                lockout=lockout,
+                username_retention_days=data.get("username_retention_days", 365),
+                features=tuple(data.get("features", ())),
+            )
+        except (KeyError, TypeError) as exc:
+            raise ValidationError(f"The policy is missing or has an unknown field: {exc}")
+        policy._check()
+        return policy
+
+    def _check(self) -> None:
+        codes = [k.code for k in self.member_kinds]
+        _require(bool(codes), "A site needs at least one member kind.")
+        _require(len(codes) == len(set(codes)), "Member kind codes must be unique.")
+        try:
+            re.compile(self.username.pattern)
+        except re.error as exc:
+            raise ValidationError(f"The username pattern is not a valid expression: {exc}")
+        _require(
+            0 < self.username.min_length <= self.username.max_length <= 150,
+            "Username lengths must satisfy 0 < min ≤ max ≤ 150.",
+        )
+        pw = self.password
+        _require(pw.class_scheme in CHARACTER_CLASS_SCHEMES, "Unknown password class scheme.")
+        _require(bool(pw.alternatives), "The password rule needs at least one alternative.")
+        n_classes = len(CHARACTER_CLASS_SCHEMES[pw.class_scheme])
+        for alt in pw.alternatives:
+            _require(
+                8 <= alt.min_length <= pw.max_length <= 128,
+                "Password lengths must satisfy 8 ≤ min ≤ max ≤ 128.",
+            )
+            _require(1 <= alt.min_classes <= n_classes, "min_classes is out of range.")
+        for kind_code, purposes in self.verification.items():
+            _require(kind_code in codes, f"Verification names an unknown kind {kind_code!r}.")
+            for purpose, sequences in purposes.items():
+                _require(purpose in VERIFICATION_PURPOSES, f"Unknown purpose {purpose!r}.")
+                for sequence in sequences:
+                    _require(
+                        bool(sequence) and set(sequence) <= VERIFICATION_METHODS,
+                        f"Unknown verification method in {sequence!r}.",
+                    )
+        _require(self.login_second_factor in (None, "sms_code"), "Unknown login second factor.")
+        _require(set(self.sns_providers) <= SNS_PROVIDERS, "Unknown SNS provider.")
+        _require(
+            self.lockout.max_failures >= 1 and self.lockout.lock_minutes >= 1,
+            "Lockout needs at least one failure and one minute.",
+        )
+        _require(self.username_retention_days >= 0, "Retention cannot be negative.")

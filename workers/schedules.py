@@ -1,0 +1,51 @@
+"""Every periodic job, declared once (SPEC §9; STYLE "Jobs are enqueued after commit").
+
+`apply_schedules()` makes django-q2's Schedule table match this list and can run any number of
+times (django-q2's own `schedule()` raises on a duplicate name, so it is not used here).
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django_q.models import Schedule
+
+PREFIX = "membership:"
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    func: str
+    minutes: int
+    description: str
+
+
+PERIODIC: list[PeriodicJob] = [
+    PeriodicJob(
+        name="outbox-retry",
+        func="workers.messaging.deliver_due_messages",
+        minutes=1,
+        description="Deliver outbox messages that are due (first tries missed, and retries).",
+    ),
+]
+
+
+def apply_schedules(jobs: list[PeriodicJob] | None = None) -> list[str]:
+    """Create or update each job's Schedule and delete ours that are no longer declared."""
+    jobs = PERIODIC if jobs is None else jobs
+    names = []
+    with transaction.atomic():
+        for job in jobs:
+            name = PREFIX + job.name
+            names.append(name)
+            Schedule.objects.update_or_create(
+                name=name,
+                defaults={
+                    "func": job.func,
+                    "schedule_type": Schedule.MINUTES,
+                    "minutes": job.minutes,
+                    "repeats": -1,
+                },
+            )
+        Schedule.objects.filter(name__startswith=PREFIX).exclude(name__in=names).delete()
+    return names
