@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "domain.members",
     "domain.audit",
     "domain.messaging",
+    "domain.consents",
+    "domain.verifications",
+    "domain.library",
     "api",
     "workers",
 ]
@@ -224,6 +227,10 @@ else:
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")
 SMS_FILE_DIR = Path(os.environ.get("SMS_FILE_DIR", VAR_DIR / "sms"))
 SMS_SENDER = os.environ.get("SMS_SENDER", "0212345678")
+# NHN Cloud SMS gateway (SMS_BACKEND=domain.messaging.backends.nhncloud.NhnCloudSmsBackend).
+NHN_SMS_APP_KEY = os.environ.get("NHN_SMS_APP_KEY", "")
+NHN_SMS_SECRET_KEY = os.environ.get("NHN_SMS_SECRET_KEY", "")
+NHN_SMS_BASE_URL = os.environ.get("NHN_SMS_BASE_URL", "https://api-sms.cloud.toast.com")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "email"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@membership.example")

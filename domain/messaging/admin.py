@@ -1,0 +1,54 @@
+from django.contrib import admin
+
+from domain.common.masking import mask_email, mask_phone
+
+from .models import OutboxMessage
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """Read-only: the outbox is written by services only. Bodies (codes, links) are not shown."""
+
+    list_display = [
+        "id",
+        "status",
+        "channel",
+        "kind",
+        "masked_to",
+        "purpose",
+        "attempts",
+        "created_at",
+    ]
+    list_filter = ["status", "channel", "kind", "site"]
+    search_fields = ["purpose"]
+    date_hierarchy = "created_at"
+    fields = [
+        "site",
+        "status",
+        "channel",
+        "kind",
+        "masked_to",
+        "purpose",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "provider_message_id",
+        "created_at",
+        "sent_at",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="to")
+    def masked_to(self, obj: OutboxMessage) -> str:
+        if obj.channel == OutboxMessage.Channel.EMAIL:
+            return mask_email(obj.to)
+        return mask_phone(obj.to)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

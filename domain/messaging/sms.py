@@ -1,0 +1,61 @@
+"""Text-message kinds and limits (SPEC §13 "Text messages").
+
+Gateways send in EUC-KR, so every length here is a byte count in EUC-KR (Hangul is 2 bytes).
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from domain.common.errors import DomainError
+
+ENCODING = "euc-kr"
+SMS_MAX_BYTES = 90
+# The Onnuri manual switches to LMS above 40 characters, whatever the byte count.
+SMS_MAX_CHARS = 40
+LONG_MAX_BYTES = 2000
+SUBJECT_MAX_BYTES = 40
+
+SMS = "sms"
+LMS = "lms"
+MMS = "mms"
+
+
+def encode_check(text: str, *, attr: str = "body") -> bytes:
+    """The text in EUC-KR; characters outside it (emoji) make gateways fail, so refuse them."""
+    try:
+        return text.encode(ENCODING)
+    except UnicodeEncodeError:
+        raise DomainError(
+            "unsupported_character",
+            _("The message contains characters that cannot be sent by text message (e.g. emoji)."),
+            attr=attr,
+        )
+
+
+def message_kind(body: str, subject: str = "", has_image: bool = False) -> str:
+    """Choose sms, lms or mms for a message, refusing what no kind can carry.
+
+    SMS: at most 90 bytes and at most 40 characters, no subject (SMS has no subject field, so a
+    subject would be lost). Anything longer, or with a subject, is LMS; with an image, MMS.
+    LMS/MMS: body ≤ 2,000 bytes, subject ≤ 40 bytes.
+    """
+    if not body.strip():
+        raise DomainError("message_empty", _("The message is empty."), attr="body")
+    body_bytes = len(encode_check(body, attr="body"))
+    subject_bytes = len(encode_check(subject, attr="subject"))
+    if subject_bytes > SUBJECT_MAX_BYTES:
+        raise DomainError(
+            "subject_too_long",
+            _("The subject must be at most 40 bytes (20 Korean characters)."),
+            attr="subject",
+        )
+    if body_bytes > LONG_MAX_BYTES:
+        raise DomainError(
+            "message_too_long",
+            _("The message must be at most 2,000 bytes (1,000 Korean characters)."),
+            attr="body",
+        )
+    if has_image:
+        return MMS
+    if subject or body_bytes > SMS_MAX_BYTES or len(body) > SMS_MAX_CHARS:
+        return LMS
+    return SMS
