@@ -5,6 +5,7 @@ from functools import cached_property
 from rest_framework import generics, viewsets
 
 from domain.audit.services import RequestContext
+from domain.members.required_actions import required_action_check
 from domain.sites.models import Site
 from domain.sites.selectors import site_get
 
@@ -23,9 +24,21 @@ class SiteScopedMixin:
     def site(self) -> Site:
         return site_get(slug=self.kwargs["site"])
 
+    # Views that stay usable while a required action is pending (SPEC §3 re-consent, §5 forced
+    # password change): set these class attributes to True.
+    required_action_exempt = False
+    password_change_exempt = False
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         self.site  # noqa: B018  (resolve early so an unknown site is a 404 before anything else)
+        user = request.user
+        if user and user.is_authenticated and getattr(user, "site_id", None) == self.site.id:
+            required_action_check(
+                member=user,
+                consent_exempt=self.required_action_exempt,
+                password_exempt=self.password_change_exempt,
+            )
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "site": self.site}

@@ -25,8 +25,8 @@ def _flatten(detail, attr: str | None = None) -> list[dict]:
     if isinstance(detail, dict):
         items = []
         for key, value in detail.items():
-            key_attr = None if key == "non_field_errors" else key
-            if key_attr and attr:
+            key_attr = None if key == "non_field_errors" else str(key)  # ListField: int keys
+            if key_attr is not None and attr:
                 key_attr = f"{attr}.{key_attr}"
             items.extend(_flatten(value, key_attr or attr))
         return items

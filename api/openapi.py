@@ -28,7 +28,7 @@ class ErrorResponseSerializer(serializers.Serializer):
 COMMON_CODES = {
     400: ["invalid", "required", "null", "blank", "parse_error"],
     401: ["not_authenticated", "authentication_failed", "token_not_valid", "token_site_mismatch"],
-    403: ["permission_denied"],
+    403: ["permission_denied", "consent_required", "password_change_required"],
     404: ["not_found", "site_not_found"],
     405: ["method_not_allowed"],
     429: ["throttled"],

@@ -53,3 +53,66 @@ def login(api):
 
 def error_codes(response) -> list[str]:
     return [error["code"] for error in response.json()["errors"]]
+
+
+def identity(
+    name="홍길동",
+    birth_date="1990-01-01",
+    phone="01012345678",
+    gender="male",
+    nationality="domestic",
+    carrier="SKT",
+) -> dict:
+    """A sandbox identity (SPEC §12)."""
+    return {
+        "name": name,
+        "birth_date": birth_date,
+        "phone": phone,
+        "gender": gender,
+        "nationality": nationality,
+        "carrier": carrier,
+    }
+
+
+@pytest.fixture
+def verify(api):
+    """Drive a sandbox verification over HTTP; returns the verification token.
+
+    verify("yongin-library", "sign_up", identity(...), method="mobile", headers={...})
+    """
+
+    def do(
+        site: str,
+        purpose: str,
+        person: dict | None = None,
+        *,
+        method: str = "mobile",
+        headers: dict | None = None,
+    ) -> str:
+        headers = headers or {}
+        started = api.post(
+            f"/api/v1/sites/{site}/verifications/",
+            {"purpose": purpose, "method": method},
+            format="json",
+            **headers,
+        )
+        assert started.status_code == 201, started.json()
+        confirmed = api.post(
+            f"/api/v1/sites/{site}/verifications/{started.json()['id']}/confirm/",
+            {"code": "000000", "identity": person or identity()},
+            format="json",
+            **headers,
+        )
+        assert confirmed.status_code == 200, confirmed.json()
+        return confirmed.json()["verification_token"]
+
+    return do
+
+
+def sms_code_from_outbox() -> str:
+    """The last code texted through the locmem SMS backend."""
+    import re
+
+    from domain.messaging.backends import locmem
+
+    return re.search(r"\[(\d{6})\]", locmem.outbox[-1].body).group(1)

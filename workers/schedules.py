@@ -27,6 +27,24 @@ PERIODIC: list[PeriodicJob] = [
         minutes=1,
         description="Deliver outbox messages that are due (first tries missed, and retries).",
     ),
+    PeriodicJob(
+        name="verifications-expire",
+        func="workers.verifications.expire_verifications",
+        minutes=5,
+        description="Expire verification sessions and tokens; blank the identity they held.",
+    ),
+    PeriodicJob(
+        name="marketing-consent-reminders",
+        func="workers.consents.remind_marketing_consents",
+        minutes=24 * 60,
+        description="Every-2-years reconfirmation notice of marketing opt-ins (SPEC §13).",
+    ),
+    PeriodicJob(
+        name="withdrawn-usernames-release",
+        func="workers.members.release_withdrawn_usernames",
+        minutes=24 * 60,
+        description="Free withdrawn members' IDs once the site's retention period has passed.",
+    ),
 ]
 
 

@@ -16,6 +16,28 @@ class LoginSerializer(serializers.Serializer):
 class TokenPairSerializer(serializers.Serializer):
     access = serializers.CharField(help_text="Access token, valid 15 minutes.")
     refresh = serializers.CharField(help_text="Refresh token, valid 1 day, rotated on use.")
+    password_change_required = serializers.BooleanField(
+        required=False,
+        help_text="True after a password reset: only members/me/password/ works until changed.",
+    )
+
+
+class LoginAnswerSerializer(serializers.Serializer):
+    """Either a token pair, or (onnuri-biz) the SMS second step to complete."""
+
+    access = serializers.CharField(required=False)
+    refresh = serializers.CharField(required=False)
+    password_change_required = serializers.BooleanField(required=False)
+    otp_required = serializers.BooleanField(required=False)
+    verification_id = serializers.UUIDField(
+        required=False, help_text="Post it with the texted code to auth/token/otp/."
+    )
+    expires_at = serializers.DateTimeField(required=False)
+
+
+class LoginOtpSerializer(serializers.Serializer):
+    verification_id = serializers.UUIDField()
+    code = serializers.RegexField(r"^\d{6}$", max_length=6)
 
 
 def refresh_token_for_site(raw: str, site_slug: str) -> SiteRefreshToken:

@@ -8,9 +8,11 @@ from api.base import SiteAPIView
 from domain.audit.models import AuditEvent
 from domain.audit.services import audit_record
 from domain.members.models import Member
-from domain.members.services import member_authenticate
+from domain.members.services import member_login, member_login_otp_complete
 
 from .serializers import (
+    LoginAnswerSerializer,
+    LoginOtpSerializer,
     LoginSerializer,
     LogoutSerializer,
     SiteTokenRefreshSerializer,
@@ -21,7 +23,11 @@ from .serializers import (
 
 def token_pair(member) -> dict:
     refresh = SiteRefreshToken.for_member(member)
-    return {"access": str(refresh.access_token), "refresh": str(refresh)}
+    return {
+        "access": str(refresh.access_token),
+        "refresh": str(refresh),
+        "password_change_required": member.password_change_required,
+    }
 
 
 @extend_schema(tags=["auth"])
@@ -36,16 +42,64 @@ class LoginView(SiteAPIView):
     serializer_class = LoginSerializer
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
-    error_codes = {401: ["invalid_credentials", "account_pending_review", "account_inactive"]}
+    error_codes = {
+        401: ["invalid_credentials", "account_pending_review", "account_inactive"],
+        429: ["sms_code_too_soon", "sms_code_hourly_limit"],
+    }
 
-    @extend_schema(summary="Log in", request=LoginSerializer, responses={200: TokenPairSerializer})
+    @extend_schema(
+        summary="Log in", request=LoginSerializer, responses={200: LoginAnswerSerializer}
+    )
     def post(self, request, site):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        member = member_authenticate(
+        result = member_login(
             site_slug=self.site.slug,
             username=serializer.validated_data["username"],
             password=serializer.validated_data["password"],
+            context=self.context,
+        )
+        if result.otp_verification is not None:
+            return Response(
+                {
+                    "otp_required": True,
+                    "verification_id": str(result.otp_verification.id),
+                    "expires_at": result.otp_verification.expires_at,
+                }
+            )
+        return Response(token_pair(result.member))
+
+
+@extend_schema(tags=["auth"])
+class LoginOtpView(SiteAPIView):
+    """onnuri-biz second step: the code texted to the manager's mobile completes the login."""
+
+    authentication_classes = [NoAuthentication]
+    serializer_class = LoginOtpSerializer
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+    error_codes = {
+        400: [
+            "invalid_code",
+            "verification_expired",
+            "verification_failed",
+            "verification_consumed",
+            "verification_verified",
+        ],
+        401: ["account_inactive"],
+        404: ["verification_not_found"],
+    }
+
+    @extend_schema(
+        summary="Complete the login with the SMS code", responses={200: TokenPairSerializer}
+    )
+    def post(self, request, site):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        member = member_login_otp_complete(
+            site=self.site,
+            verification_id=serializer.validated_data["verification_id"],
+            code=serializer.validated_data["code"],
             context=self.context,
         )
         return Response(token_pair(member))

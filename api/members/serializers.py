@@ -26,7 +26,9 @@ class MemberProfileSerializer(serializers.ModelSerializer):
             "nationality",
             "mobile",
             "email",
+            "landline",
             "address",
+            "home_library",
             "status",
             "created_at",
         ]

@@ -1,19 +1,73 @@
 from drf_spectacular.utils import extend_schema
+from rest_framework import status
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 
 from api.base import SiteAPIView
 from api.permissions import IsSiteMember
+from domain.members.account import member_profile_update, member_withdraw
 
+from .account_serializers import ProfileUpdateSerializer, WithdrawSerializer
 from .serializers import MemberProfileSerializer
 
 
 @extend_schema(tags=["members"])
 class MeView(SiteAPIView):
-    """The logged-in member's own profile (SPEC §5)."""
+    """The logged-in member's own profile (SPEC §5): read, edit, withdraw."""
 
     permission_classes = [IsSiteMember]
     serializer_class = MemberProfileSerializer
+    throttle_scope = "login"  # DELETE checks the password like a login attempt
+    error_codes = {
+        "patch": {
+            400: [
+                "field_not_editable",
+                "verification_required",
+                "identity_mismatch",
+                "invalid_home_library",
+                "invalid_landline",
+                "invalid_phone",
+                "verification_token_invalid",
+                "verification_token_expired",
+                "verification_token_used",
+                "verification_token_wrong_site",
+                "verification_token_wrong_purpose",
+                "verification_token_wrong_phone",
+            ],
+            403: ["password_change_required", "consent_required"],
+        },
+        "get": {403: ["password_change_required", "consent_required"]},
+        "delete": {
+            400: ["invalid_password"],
+            403: ["password_change_required", "consent_required"],
+        },
+    }
+
+    def get_throttles(self):
+        return [ScopedRateThrottle()] if self.request.method == "DELETE" else []
 
     @extend_schema(summary="My profile")
     def get(self, request, site):
         return Response(self.get_serializer(request.user).data)
+
+    @extend_schema(
+        summary="Edit my profile",
+        request=ProfileUpdateSerializer,
+        responses={200: MemberProfileSerializer},
+    )
+    def patch(self, request, site):
+        serializer = ProfileUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        token = changes.pop("verification_token", "")
+        member = member_profile_update(
+            member=request.user, changes=changes, verification_token=token, context=self.context
+        )
+        return Response(self.get_serializer(member).data)
+
+    @extend_schema(summary="Withdraw (탈퇴)", request=WithdrawSerializer, responses={204: None})
+    def delete(self, request, site):
+        serializer = WithdrawSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        member_withdraw(member=request.user, context=self.context, **serializer.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)

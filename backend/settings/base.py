@@ -223,6 +223,24 @@ else:
     Q_CLUSTER["orm"] = "default"
     Q_CLUSTER["poll"] = 1
 
+# --- Outside providers (SPEC §4, §12): the sandbox unless configured --------------------------
+# Identity verification: "sandbox", "portone" or a dotted path; IDENTITY_PROVIDER_<METHOD>
+# (e.g. IDENTITY_PROVIDER_MOBILE) overrides it for one method.
+IDENTITY_PROVIDER = os.environ.get("IDENTITY_PROVIDER", "sandbox")
+for _method in ("MOBILE", "IPIN", "CARD", "GOOGLE"):
+    if os.environ.get(f"IDENTITY_PROVIDER_{_method}"):
+        globals()[f"IDENTITY_PROVIDER_{_method}"] = os.environ[f"IDENTITY_PROVIDER_{_method}"]
+PORTONE_API_BASE = os.environ.get("PORTONE_API_BASE", "https://api.portone.io")
+PORTONE_API_SECRET = os.environ.get("PORTONE_API_SECRET", "")
+PORTONE_STORE_ID = os.environ.get("PORTONE_STORE_ID", "")
+PORTONE_CHANNEL_KEY = os.environ.get("PORTONE_CHANNEL_KEY", "")
+# Kakao / Naver login (yongin-library): "sandbox" (code ok-<id>) or "live".
+SOCIAL_PROVIDER_BACKEND = os.environ.get("SOCIAL_PROVIDER_BACKEND", "sandbox")
+KAKAO_CLIENT_ID = os.environ.get("KAKAO_CLIENT_ID", "")
+KAKAO_CLIENT_SECRET = os.environ.get("KAKAO_CLIENT_SECRET", "")
+NAVER_CLIENT_ID = os.environ.get("NAVER_CLIENT_ID", "")
+NAVER_CLIENT_SECRET = os.environ.get("NAVER_CLIENT_SECRET", "")
+
 # --- Messages (SPEC §12) --------------------------------------------------------------------
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")
 SMS_FILE_DIR = Path(os.environ.get("SMS_FILE_DIR", VAR_DIR / "sms"))

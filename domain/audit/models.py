@@ -12,6 +12,7 @@ class AuditEvent(models.Model):
 
     class Type(models.TextChoices):
         LOGIN_SUCCEEDED = "login_succeeded"
+        LOGIN_PASSWORD_VERIFIED = "login_password_verified"
         LOGIN_FAILED = "login_failed"
         ACCOUNT_LOCKED = "account_locked"
         LOGOUT = "logout"
@@ -21,6 +22,14 @@ class AuditEvent(models.Model):
         MEMBER_CREATED = "member_created"
         MEMBER_UPDATED = "member_updated"
         MEMBER_WITHDRAWN = "member_withdrawn"
+        CONSENT_AGREED = "consent_agreed"
+        CONSENT_WITHDRAWN = "consent_withdrawn"
+        NAME_CHANGE_REQUESTED = "name_change_requested"
+        NAME_CHANGE_APPROVED = "name_change_approved"
+        NAME_CHANGE_REJECTED = "name_change_rejected"
+        SOCIAL_LINKED = "social_linked"
+        SOCIAL_UNLINKED = "social_unlinked"
+        RE_VERIFIED = "re_verified"
         SITE_POLICY_CHANGED = "site_policy_changed"
 
     site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, null=True, blank=True)

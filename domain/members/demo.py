@@ -4,6 +4,8 @@ from datetime import date
 
 from django.db import transaction
 
+from domain.audit.services import RequestContext
+from domain.consents.services import consents_agree_all_required
 from domain.sites.models import Site
 
 from .models import Member
@@ -41,5 +43,9 @@ def demo_accounts_ensure() -> list[tuple[str, str, str, str]]:
                 )
                 member.set_password(creds["password"])
                 member.save(update_fields=["password"])
+                if not member.consent_records.exists():
+                    consents_agree_all_required(
+                        member=member, context=RequestContext(), source="sign_up"
+                    )
                 created.append((site.slug, role, creds["username"], creds["password"]))
     return created

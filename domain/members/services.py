@@ -1,5 +1,6 @@
 """Member services (SPEC §5): authentication with lockout; more actions arrive with sign-up."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
@@ -11,6 +12,7 @@ from domain.audit.services import RequestContext, audit_record
 from domain.common.errors import AuthenticationFailed, DomainError
 from domain.sites.selectors import site_get
 
+from .account import member_temporary_password_valid
 from .models import Member
 
 INVALID_CREDENTIALS = _("The ID or password is incorrect.")
@@ -90,6 +92,15 @@ def member_authenticate(
                 )
             member.save(update_fields=fields)
             outcome = _invalid_credentials()
+        elif member.password_change_required and not member_temporary_password_valid(member, now):
+            audit_record(
+                type=AuditEvent.Type.LOGIN_FAILED,
+                site=site,
+                member=member,
+                context=context,
+                reason="temporary_password_expired",
+            )
+            outcome = _invalid_credentials()
         elif member.status != Member.Status.ACTIVE or not member.is_active:
             audit_record(
                 type=AuditEvent.Type.LOGIN_FAILED,
@@ -104,8 +115,14 @@ def member_authenticate(
             member.locked_until = None
             member.last_login = now
             member.save(update_fields=["failed_login_count", "locked_until", "last_login"])
+            # With a second factor the login succeeds only when the code is confirmed.
             audit_record(
-                type=AuditEvent.Type.LOGIN_SUCCEEDED, site=site, member=member, context=context
+                type=AuditEvent.Type.LOGIN_PASSWORD_VERIFIED
+                if policy.login_second_factor
+                else AuditEvent.Type.LOGIN_SUCCEEDED,
+                site=site,
+                member=member,
+                context=context,
             )
     if outcome is not None:
         raise outcome
@@ -119,3 +136,51 @@ def _inactive_error(member: Member) -> DomainError:
             _("The account is waiting for the operator's review and cannot log in yet."),
         )
     return AuthenticationFailed("account_inactive", _("The account cannot log in."))
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    member: Member
+    # onnuri-biz: the SMS-code verification that completes the login (SPEC §5 second step).
+    otp_verification: object | None = None
+
+
+def member_login(
+    *, site_slug: str, username: str, password: str, context: RequestContext | None = None
+) -> LoginResult:
+    """Password step of the login; starts the SMS second step where the site requires it."""
+    member = member_authenticate(
+        site_slug=site_slug, username=username, password=password, context=context
+    )
+    if member.site.rules.login_second_factor != "sms_code":
+        return LoginResult(member=member)
+    from domain.verifications.services import verification_start
+
+    started = verification_start(
+        site=member.site, purpose="login_otp", method="sms_code", member=member, phone=member.mobile
+    )
+    return LoginResult(member=member, otp_verification=started.verification)
+
+
+def member_login_otp_complete(
+    *, site, verification_id, code: str, context: RequestContext | None = None
+) -> Member:
+    """Second step: the texted code completes the login and the verification is used up."""
+    from domain.verifications.services import verification_confirm, verification_consume
+
+    confirmed = verification_confirm(
+        site=site, verification_id=verification_id, payload={"code": code}
+    )
+    with transaction.atomic():
+        verification = verification_consume(site=site, token=confirmed.token, purpose="login_otp")
+        member = Member.objects.get(pk=verification.member_id)
+        if member.status != Member.Status.ACTIVE:
+            raise _inactive_error(member)
+        audit_record(
+            type=AuditEvent.Type.LOGIN_SUCCEEDED,
+            site=site,
+            member=member,
+            context=context,
+            second_factor="sms_code",
+        )
+    return member

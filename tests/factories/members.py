@@ -3,6 +3,8 @@ from datetime import date, timedelta
 import factory
 from django.utils import timezone
 
+from domain.audit.services import RequestContext
+from domain.consents.services import consents_agree_all_required
 from domain.members.models import Member
 from domain.sites.models import Site
 
@@ -29,6 +31,12 @@ class MemberFactory(factory.django.DjangoModelFactory):
         obj.set_password(extracted or DEFAULT_PASSWORD)
         if create:
             obj.save(update_fields=["password"])
+
+    @factory.post_generation
+    def consents(obj, create, extracted, **kwargs):
+        """Agree to the current required documents unless consents=False."""
+        if create and extracted is not False:
+            consents_agree_all_required(member=obj, context=RequestContext(), source="sign_up")
 
     class Params:
         staff = factory.Trait(is_staff=True, kind="staff")

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from domain.audit.models import AuditEvent
 from domain.members.demo import DEMO_MEMBER, demo_accounts_ensure
-from tests.conftest import SITE_SLUGS, error_codes
+from tests.conftest import SITE_SLUGS, error_codes, sms_code_from_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -18,11 +18,21 @@ def bearer(token: str) -> dict:
 
 
 @pytest.mark.parametrize("slug", SITE_SLUGS)
-def test_demo_member_logs_in_on_each_site(api, login, slug):
+def test_demo_member_logs_in_on_each_site(api, login, slug, django_capture_on_commit_callbacks):
     demo_accounts_ensure()
-    response = login(slug, DEMO_MEMBER["username"], DEMO_MEMBER["password"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(slug, DEMO_MEMBER["username"], DEMO_MEMBER["password"])
     assert response.status_code == 200, response.json()
     tokens = response.json()
+    if slug == "onnuri-biz":  # SMS code as the second step (SPEC §5)
+        assert tokens["otp_required"] is True and "access" not in tokens
+        response = api.post(
+            f"/api/v1/sites/{slug}/auth/token/otp/",
+            {"verification_id": tokens["verification_id"], "code": sms_code_from_outbox()},
+            format="json",
+        )
+        assert response.status_code == 200, response.json()
+        tokens = response.json()
     me = api.get(f"/api/v1/sites/{slug}/members/me/", **bearer(tokens["access"]))
     assert me.status_code == 200
     assert me.json()["username"] == "demomember"
@@ -107,20 +117,32 @@ def test_pending_member_cannot_log_in(login, member_factory):
     assert error_codes(response) == ["account_pending_review"]
 
 
-def test_login_is_throttled_per_ip(login, settings):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {
-            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
-            "login": "3/min",
-        },
-    }
-    from rest_framework.settings import api_settings
+def test_login_is_throttled_per_ip(login):
     from rest_framework.throttling import SimpleRateThrottle
 
-    SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    original = SimpleRateThrottle.THROTTLE_RATES
+    SimpleRateThrottle.THROTTLE_RATES = {**original, "login": "3/min"}
     try:
         codes = [login("yongin-library", "nobody", "Wrong!pass1").status_code for _ in range(4)]
     finally:
-        SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+        SimpleRateThrottle.THROTTLE_RATES = original
     assert codes == [401, 401, 401, 429]
+
+
+def test_onnuri_otp_wrong_code_gives_no_tokens(
+    api, login, member_factory, site_of, django_capture_on_commit_callbacks
+):
+    member_factory(site=site_of("onnuri-biz"), username="manager77", mobile="01033334444")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = login("onnuri-biz", "manager77").json()
+    code = sms_code_from_outbox()
+    wrong = "000000" if code != "000000" else "999999"
+    url = "/api/v1/sites/onnuri-biz/auth/token/otp/"
+    refused = api.post(url, {"verification_id": first["verification_id"], "code": wrong})
+    assert refused.status_code == 400
+    assert error_codes(refused) == ["invalid_code"]
+    accepted = api.post(url, {"verification_id": first["verification_id"], "code": code})
+    assert accepted.status_code == 200 and "access" in accepted.json()
+    reused = api.post(url, {"verification_id": first["verification_id"], "code": code})
+    assert reused.status_code == 400
+    assert error_codes(reused) == ["verification_consumed"]

@@ -1,0 +1,134 @@
+import hashlib
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
+
+from api.authentication import NoAuthentication
+from api.base import SiteAPIView
+from api.permissions import IsSiteMember
+from domain.members.account import member_password_change
+from domain.members.recovery import member_find_id, member_password_reset
+
+from .account_serializers import (
+    DetailSerializer,
+    FindIdSerializer,
+    FoundIdSerializer,
+    PasswordChangeSerializer,
+    ResetPasswordSerializer,
+)
+
+TOKEN_CODES = [
+    "verification_token_invalid",
+    "verification_token_expired",
+    "verification_token_used",
+    "verification_token_wrong_site",
+    "verification_token_wrong_purpose",
+    "verification_token_wrong_method",
+]
+RESET_ACCEPTED = _(
+    "If the ID, member type and identity match a member, a temporary password has been sent "
+    "by the chosen channel. It can take 2 to 3 minutes to arrive."
+)
+
+
+class ResetPasswordPerIdThrottle(SimpleRateThrottle):
+    """SPEC §14: reset password 5/min per ID (site + ID as the site folds it), known or not."""
+
+    scope = "reset_password_per_id"
+
+    def get_cache_key(self, request, view):
+        username = request.data.get("username") if hasattr(request.data, "get") else None
+        if not isinstance(username, str) or not username.strip():
+            return None
+        folded = view.site.rules.username.fold(username)
+        ident = hashlib.sha256(f"{view.site.pk}:{folded}".encode()).hexdigest()
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+@extend_schema(tags=["members"])
+class FindIdView(SiteAPIView):
+    """아이디찾기 (SPEC §5; manual 000 §3): the ID and name of the verified person's account.
+
+    The verification token (purpose find_id) is used up even when no member matches.
+    """
+
+    authentication_classes = [NoAuthentication]
+    serializer_class = FindIdSerializer
+    required_action_exempt = True
+    password_change_exempt = True
+    error_codes = {400: ["unknown_member_kind", *TOKEN_CODES], 404: ["member_not_found"]}
+
+    @extend_schema(summary="Find my ID", responses={200: FoundIdSerializer})
+    def post(self, request, site):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        member = member_find_id(site=self.site, **serializer.validated_data)
+        return Response(FoundIdSerializer({"username": member.username, "name": member.name}).data)
+
+
+@extend_schema(tags=["members"])
+class ResetPasswordView(SiteAPIView):
+    """비밀번호찾기 (SPEC §5; manual 000 §4): a temporary password by email or SMS.
+
+    Always 202 with the same body whether or not the ID exists or belongs to the verified
+    person (SPEC §14 enumeration); only a malformed request or an unusable verification token
+    is an error. The temporary password is valid 24 hours and must be changed at login.
+    Throttled 20/min per IP and 5/min per ID.
+    """
+
+    authentication_classes = [NoAuthentication]
+    serializer_class = ResetPasswordSerializer
+    throttle_classes = [ScopedRateThrottle, ResetPasswordPerIdThrottle]
+    throttle_scope = "reset_password"
+    required_action_exempt = True
+    password_change_exempt = True
+    error_codes = {400: ["unknown_member_kind", "invalid_choice", *TOKEN_CODES]}
+
+    @extend_schema(summary="Reset my password", responses={202: DetailSerializer})
+    def post(self, request, site):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        member_password_reset(site=self.site, context=self.context, **serializer.validated_data)
+        return Response({"detail": str(RESET_ACCEPTED)}, status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema(tags=["members"])
+class PasswordChangeView(SiteAPIView):
+    """Change my password with the current one (SPEC §5, §14).
+
+    The only endpoint that works while a temporary password must be changed. Every refresh
+    token is revoked (log in again on other devices) and the member is told by SMS or email.
+    """
+
+    permission_classes = [IsSiteMember]
+    serializer_class = PasswordChangeSerializer
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"  # a password guess like a login attempt
+    required_action_exempt = True
+    password_change_exempt = True
+    error_codes = {
+        400: [
+            "invalid_password",
+            "password_mismatch",
+            "password_unchanged",
+            "password_length",
+            "password_character",
+            "password_classes",
+            "password_contains_username",
+            "password_too_common",
+            "password_too_similar",
+            "password_invalid",
+        ]
+    }
+
+    @extend_schema(summary="Change my password", responses={204: None})
+    def post(self, request, site):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        member_password_change(
+            member=request.user, context=self.context, **serializer.validated_data
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,75 @@
+from rest_framework import serializers
+
+from .serializers import AddressSerializer
+
+
+class ConsentAnswerSerializer(serializers.Serializer):
+    document = serializers.CharField(max_length=50, help_text="Consent document code.")
+    version = serializers.IntegerField(min_value=1)
+    agreed = serializers.BooleanField()
+
+
+class GuardianSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    phone = serializers.CharField(max_length=20)
+
+
+class IncheonCorporateSerializer(serializers.Serializer):
+    representative_company_name = serializers.CharField(max_length=100)
+    corporation_name = serializers.CharField(max_length=100)
+    business_number = serializers.CharField(max_length=12, help_text="10 digits, dashes ok.")
+    corporation_registration_number = serializers.CharField(
+        max_length=14, required=False, allow_blank=True, help_text="13 digits, optional."
+    )
+    applicant_name = serializers.CharField(max_length=100)
+    applicant_birth_date = serializers.DateField()
+
+
+class SignUpSerializer(serializers.Serializer):
+    kind = serializers.CharField(max_length=32, help_text="A member kind of the site's policy.")
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(
+        max_length=128, trim_whitespace=False, style={"input_type": "password"}
+    )
+    password_confirm = serializers.CharField(
+        max_length=128, trim_whitespace=False, style={"input_type": "password"}
+    )
+    verification_token = serializers.CharField(
+        max_length=100, help_text="Token of the member's own verification (purpose sign_up)."
+    )
+    consents = ConsentAnswerSerializer(many=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    address = AddressSerializer(required=False)
+    landline = serializers.RegexField(r"^[0-9-]{8,14}$", required=False, allow_blank=True)
+    home_library = serializers.IntegerField(
+        required=False, allow_null=True, help_text="yongin-library: a branch id."
+    )
+    guardian_verification_token = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text="yongin-library child: the guardian's verification (purpose guardian).",
+    )
+    guardian = GuardianSerializer(required=False)
+    business_verification_token = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text="incheon-water corporate: the business certificate verification.",
+    )
+    corporate = IncheonCorporateSerializer(required=False)
+
+
+class AvailabilitySerializer(serializers.Serializer):
+    available = serializers.BooleanField()
+    reason = serializers.CharField(
+        allow_null=True,
+        help_text="`username_length`, `username_pattern` or `username_taken`; null if free.",
+    )
+    detail = serializers.CharField(allow_blank=True)
+
+
+class BranchSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()

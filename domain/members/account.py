@@ -1,0 +1,346 @@
+"""A member's own account: password change, profile edit, withdrawal (SPEC §5, §14)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from domain.audit.models import AuditEvent
+from domain.audit.services import RequestContext, audit_record
+from domain.common.errors import DomainError, ValidationFailed
+from domain.common.phones import normalise_mobile
+from domain.library.models import LibraryBranch
+from domain.messaging.services import outbox_email, outbox_sms
+from domain.verifications.models import Verification
+from domain.verifications.services import verification_consume
+
+from .models import CorporateProfile, Member, SocialAccount
+from .passwords import password_check
+from .tokens import member_refresh_tokens_revoke
+
+# Identity fields come from the verification at sign-up and are not self-service (SPEC §5).
+NOT_EDITABLE = ("name", "birth_date", "gender", "nationality")
+EDITABLE = ("email", "address", "landline", "home_library", "mobile")
+RELEASED_USERNAME_PREFIX = "~withdrawn-"  # "~" is outside every site's ID pattern
+INVALID_PASSWORD = _("The password is incorrect.")
+
+
+def member_temporary_password_valid(member: Member, now: datetime | None = None) -> bool:
+    """False once a temporary password (from reset-password) is past its 24 hours (SPEC §5).
+
+    A member without a pending temporary password always passes. Called by login: an expired
+    temporary password is refused like a wrong one.
+    """
+    expires_at = member.temporary_password_expires_at
+    return expires_at is None or expires_at > (now or timezone.now())
+
+
+def member_notify(
+    *, member: Member, title: str, body: str, purpose: str, prefer: str = "sms"
+) -> str | None:
+    """Queue a message to the member by `prefer` ("sms" or "email"), else by the other channel.
+
+    `title` is the LMS subject (≤ 40 bytes) and, after the site's name, the email subject.
+    Returns the channel used, or None when the member has no usable address on either.
+    """
+    site = member.site
+    channels = ["sms", "email"] if prefer == "sms" else ["email", "sms"]
+    for channel in channels:
+        try:
+            if channel == "sms" and member.mobile:
+                outbox_sms(to=member.mobile, body=body, subject=title, site=site, purpose=purpose)
+                return channel
+            if channel == "email" and member.email:
+                outbox_email(
+                    to=member.email,
+                    subject=f"[{site.name}] {title}",
+                    body=body,
+                    site=site,
+                    purpose=purpose,
+                )
+                return channel
+        except DomainError:  # a stored address the gateway would refuse: try the other one
+            continue
+    return None
+
+
+def _locked(member: Member) -> Member:
+    return Member.objects.select_for_update().select_related("site").get(pk=member.pk)
+
+
+def member_password_change(
+    *,
+    member: Member,
+    current_password: str,
+    new_password: str,
+    new_password_confirm: str,
+    context: RequestContext | None = None,
+) -> Member:
+    """Change the password with the current one (SPEC §5 profile edit, §14 step-up and notices).
+
+    Refusals: `invalid_password` (current), then together `password_mismatch`, the site's rule
+    (`password_check`) and `password_unchanged`. On success the forced change after a reset is
+    done, every refresh token is revoked, the member is told by SMS (email if no mobile) and the
+    change is audited.
+    """
+    with transaction.atomic():
+        member = _locked(member)
+        site = member.site
+        if not member.check_password(current_password):
+            raise DomainError("invalid_password", INVALID_PASSWORD, attr="current_password")
+        errors: list[DomainError] = []
+        if new_password != new_password_confirm:
+            errors.append(
+                DomainError(
+                    "password_mismatch",
+                    _("The passwords do not match."),
+                    attr="new_password_confirm",
+                )
+            )
+        try:
+            password_check(
+                site=site,
+                password=new_password,
+                username=member.username,
+                member=member,
+                attr="new_password",
+            )
+        except ValidationFailed as exc:
+            errors.extend(exc.errors)
+        if new_password == current_password:
+            errors.append(
+                DomainError(
+                    "password_unchanged",
+                    _("The new password must differ from the current one."),
+                    attr="new_password",
+                )
+            )
+        if errors:
+            raise ValidationFailed(errors)
+        was_temporary = member.password_change_required
+        member.set_password(new_password)
+        member.password_change_required = False
+        member.temporary_password_expires_at = None
+        member.save(
+            update_fields=["password", "password_change_required", "temporary_password_expires_at"]
+        )
+        revoked = member_refresh_tokens_revoke(member=member)
+        member_notify(
+            member=member,
+            title="비밀번호 변경 안내",
+            body=(
+                f"[{site.name}] 회원님의 비밀번호가 변경되었습니다. "
+                "본인이 변경하지 않았다면 고객센터로 문의해 주세요."
+            ),
+            purpose="password_changed",
+            prefer="sms",
+        )
+        audit_record(
+            type=AuditEvent.Type.PASSWORD_CHANGED,
+            site=site,
+            member=member,
+            actor=member,
+            context=context,
+            was_temporary=was_temporary,
+            refresh_tokens_revoked=revoked,
+        )
+    return member
+
+
+def _profile_errors(member: Member, changes: dict[str, Any], has_token: bool) -> list[DomainError]:
+    errors = [
+        DomainError(
+            "field_not_editable",
+            _("This field comes from identity verification and cannot be changed here."),
+            attr=field,
+        )
+        for field in NOT_EDITABLE
+        if field in changes
+    ]
+    if "mobile" in changes:
+        if not has_token:
+            errors.append(
+                DomainError(
+                    "verification_required",
+                    _("Verify your identity to change the mobile number."),
+                    attr="verification_token",
+                )
+            )
+        elif normalise_mobile(changes["mobile"]) is None:
+            errors.append(
+                DomainError("invalid_phone", _("Enter a valid mobile number."), attr="mobile")
+            )
+    kind = member.site.rules.kind(member.kind)
+    required = set(kind.required_fields) if kind else set()
+    address = changes.get("address")
+    if (
+        address is not None
+        and "address" in required
+        and not (address.get("road") and address.get("postal_code"))
+    ):
+        errors.append(DomainError("required", _("Enter the address."), attr="address"))
+    if "email" in changes and not changes["email"] and "email" in required:
+        errors.append(DomainError("required", _("Enter the email address."), attr="email"))
+    if "landline" in changes and len(re.sub(r"\D", "", changes["landline"] or "")) > 12:
+        errors.append(
+            DomainError("invalid_landline", _("Enter a valid phone number."), attr="landline")
+        )
+    if "home_library" in changes:
+        branch = changes["home_library"]
+        valid = (
+            LibraryBranch.objects.filter(site=member.site, pk=branch, is_active=True).exists()
+            if branch is not None
+            else "home_library" not in required
+        )
+        if not valid:
+            errors.append(
+                DomainError(
+                    "invalid_home_library",
+                    _("Choose one of the site's libraries."),
+                    attr="home_library",
+                )
+            )
+    return errors
+
+
+def member_profile_update(
+    *,
+    member: Member,
+    changes: dict[str, Any],
+    verification_token: str = "",
+    context: RequestContext | None = None,
+) -> Member:
+    """Edit one's own profile: email, address, landline, home library, mobile (SPEC §5, §14).
+
+    Name, birth date, gender and nationality are refused (`field_not_editable`). A new mobile
+    needs a fresh verification (purpose profile_update) of the member's own identity (same CI
+    hash, else `identity_mismatch`); the number stored is the verified one. The audit event
+    names the changed fields, never their values.
+    """
+    site = member.site
+    errors = _profile_errors(member, changes, bool(verification_token))
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        member = _locked(member)
+        values: dict[str, Any] = {}
+        if "email" in changes:
+            values["email"] = changes["email"]
+        if "landline" in changes:
+            values["landline"] = re.sub(r"\D", "", changes["landline"] or "")
+        if changes.get("address") is not None:
+            address = changes["address"]
+            values["postal_code"] = address.get("postal_code", "")
+            values["address_road"] = address.get("road", "")
+            values["address_detail"] = address.get("detail", "")
+        if "home_library" in changes:
+            values["home_library_id"] = changes["home_library"]
+        if verification_token:
+            person = verification_consume(
+                site=site,
+                token=verification_token,
+                purpose=Verification.Purpose.PROFILE_UPDATE,
+                phone=normalise_mobile(changes.get("mobile") or "") or "",
+                member=member,
+            )
+            if member.ci_hash and person.ci_hash != member.ci_hash:
+                raise DomainError(
+                    "identity_mismatch",
+                    _("The verified person is not the owner of this account."),
+                    attr="verification_token",
+                )
+            if person.mobile:
+                values["mobile"] = person.mobile
+        changed = [field for field, value in values.items() if getattr(member, field) != value]
+        for field in changed:
+            setattr(member, field, values[field])
+        if changed:
+            member.save(update_fields=[*changed, "updated_at"])
+            audit_record(
+                type=AuditEvent.Type.MEMBER_UPDATED,
+                site=site,
+                member=member,
+                actor=member,
+                context=context,
+                fields=sorted(f.removesuffix("_id") for f in changed),
+            )
+    return member
+
+
+def member_withdraw(
+    *, member: Member, password: str, context: RequestContext | None = None
+) -> Member:
+    """탈퇴: the member leaves; personal data is erased, the row stays (SPEC §5 withdrawal).
+
+    Needs the current password (`invalid_password`). Identity, contact and address fields are
+    blanked, linked SNS accounts and corporate details are deleted, the password is made
+    unusable, refresh tokens are revoked. Consent records and audit events are kept (legal
+    evidence). The ID stays taken until `username_released_at` (site retention days), when
+    `members_release_usernames` frees it.
+    """
+    with transaction.atomic():
+        member = _locked(member)
+        site = member.site
+        if not member.check_password(password):
+            raise DomainError("invalid_password", INVALID_PASSWORD, attr="password")
+        now = timezone.now()
+        for field in (
+            "name",
+            "gender",
+            "mobile",
+            "email",
+            "landline",
+            "postal_code",
+            "address_road",
+            "address_detail",
+            "ci_hash",
+            "di_hash",
+        ):
+            setattr(member, field, "")
+        member.birth_date = None
+        member.home_library = None
+        member.status = Member.Status.WITHDRAWN
+        member.is_active = False
+        member.is_staff = False
+        member.withdrawn_at = now
+        member.username_released_at = now + timedelta(days=site.rules.username_retention_days)
+        member.password_change_required = False
+        member.temporary_password_expires_at = None
+        member.set_unusable_password()
+        member.save()
+        SocialAccount.objects.filter(member=member).delete()
+        CorporateProfile.objects.filter(member=member).delete()
+        revoked = member_refresh_tokens_revoke(member=member)
+        audit_record(
+            type=AuditEvent.Type.MEMBER_WITHDRAWN,
+            site=site,
+            member=member,
+            actor=member,
+            context=context,
+            username_released_at=member.username_released_at.isoformat(),
+            refresh_tokens_revoked=revoked,
+        )
+    return member
+
+
+def members_release_usernames(*, now: datetime | None = None) -> int:
+    """Free the IDs of withdrawn members whose retention has passed (SPEC §5); returns how many.
+
+    The ID is renamed to `~withdrawn-<pk>` (outside every site's ID pattern), so the original
+    can be registered again. Safe to run any number of times.
+    """
+    now = now or timezone.now()
+    due = Member.objects.filter(
+        status=Member.Status.WITHDRAWN, username_released_at__lte=now
+    ).exclude(username__startswith=RELEASED_USERNAME_PREFIX)
+    return due.update(
+        username=Concat(Value(RELEASED_USERNAME_PREFIX), Cast("pk", output_field=CharField())),
+        updated_at=now,
+    )

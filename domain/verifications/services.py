@@ -1,0 +1,362 @@
+"""Identity verification sessions and their single-use tokens (SPEC §4, §12, §14)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from domain.common.errors import DomainError, NotFound
+from domain.common.hashing import constant_time_equals, keyed_hash
+from domain.common.numbers import normalise_business_number
+from domain.common.phones import normalise_mobile
+
+from .models import Verification, VerificationEvent
+from .providers import get_identity_provider
+from .providers.base import VerificationFailed
+
+Method = Verification.Method
+Purpose = Verification.Purpose
+Status = Verification.Status
+
+IDENTITY_METHODS = {Method.MOBILE, Method.IPIN, Method.CARD, Method.GOOGLE}
+# Purposes a client may not start anonymously; login_otp is started by the login service.
+MEMBER_PURPOSES = {Purpose.PROFILE_UPDATE, Purpose.DISPATCH_SEND}
+INTERNAL_PURPOSES = {Purpose.LOGIN_OTP}
+SESSION_LIFETIME = timedelta(minutes=10)
+SMS_CODE_LIFETIME = timedelta(minutes=3)
+TOKEN_LIFETIME = timedelta(minutes=10)
+MAX_ATTEMPTS = 5
+SMS_MIN_INTERVAL = timedelta(seconds=30)
+SMS_PER_HOUR = 5
+
+
+class TooManyRequests(DomainError):
+    status = 429
+    default_code = "throttled"
+
+
+@dataclass(frozen=True)
+class Started:
+    verification: Verification
+    parameters: dict[str, Any]
+
+
+def _event(verification: Verification, type: str, **parameters) -> None:
+    VerificationEvent.objects.create(verification=verification, type=type, parameters=parameters)
+
+
+def _allowed_methods(site, purpose: str) -> set[str]:
+    methods: set[str] = set()
+    for purposes in site.rules.verification.values():
+        for sequence in purposes.get(purpose, []):
+            methods.update(sequence)
+    return methods
+
+
+def verification_start(
+    *,
+    site,
+    purpose: str,
+    method: str,
+    member=None,
+    phone: str = "",
+    business_number: str = "",
+) -> Started:
+    """Open a verification session for `purpose` by `method` (SPEC §4).
+
+    The method must be one the site's policy lists for that purpose. `sms_code` texts a real
+    6-digit code through the outbox (hashed at rest, 3 minutes, 5 tries; 1 per 30 s and 5 per
+    hour per phone); `business_certificate` answers a challenge to sign.
+    """
+    if purpose not in Purpose.values or purpose in INTERNAL_PURPOSES and member is None:
+        raise DomainError(
+            "invalid_purpose", _("This verification purpose is not available."), attr="purpose"
+        )
+    if method not in _allowed_methods(site, purpose):
+        raise DomainError(
+            "method_not_allowed",
+            _("This site does not offer that verification method for this purpose."),
+            attr="method",
+        )
+    if purpose in MEMBER_PURPOSES and member is None:
+        raise DomainError("login_required", _("Log in to verify for this purpose."), attr="purpose")
+    now = timezone.now()
+    verification = Verification(
+        site=site,
+        purpose=purpose,
+        method=method,
+        member=member,
+        created_at=now,
+        expires_at=now + SESSION_LIFETIME,
+    )
+    parameters: dict[str, Any] = {}
+    with transaction.atomic():
+        if method == Method.SMS_CODE:
+            parameters = _start_sms_code(verification, phone or (member.mobile if member else ""))
+        elif method == Method.BUSINESS_CERTIFICATE:
+            normalised = normalise_business_number(business_number)
+            if normalised is None:
+                raise DomainError(
+                    "invalid_business_number",
+                    _("The business registration number is not valid (check digit)."),
+                    attr="business_number",
+                )
+            verification.business_number = normalised
+            verification.challenge = secrets.token_hex(32)
+            verification.provider = "sandbox"
+            verification.save()
+            parameters = {"challenge": verification.challenge}
+        else:
+            provider = get_identity_provider(method)
+            verification.provider = provider.name
+            verification.save()
+            parameters = provider.start(verification)
+        _event(verification, "started", purpose=purpose, method=method)
+    return Started(verification=verification, parameters=parameters)
+
+
+def _start_sms_code(verification: Verification, raw_phone: str) -> dict[str, Any]:
+    from domain.messaging.services import outbox_sms
+
+    phone = normalise_mobile(raw_phone)
+    if phone is None:
+        raise DomainError("invalid_phone", _("Enter a valid mobile number."), attr="phone")
+    now = verification.created_at
+    recent = Verification.objects.filter(
+        method=Method.SMS_CODE, phone=phone, created_at__gt=now - timedelta(hours=1)
+    )
+    if recent.filter(created_at__gt=now - SMS_MIN_INTERVAL).exists():
+        raise TooManyRequests(
+            "sms_code_too_soon", _("Wait 30 seconds before asking for another code.")
+        )
+    if recent.count() >= SMS_PER_HOUR:
+        raise TooManyRequests(
+            "sms_code_hourly_limit", _("Too many codes were sent to this number. Try again later.")
+        )
+    code = f"{secrets.randbelow(10**6):06d}"
+    verification.phone = phone
+    verification.provider = "sms"
+    verification.expires_at = now + SMS_CODE_LIFETIME
+    verification.save()
+    verification.code_hash = _code_hash(verification, code)
+    verification.save(update_fields=["code_hash"])
+    outbox_sms(
+        to=phone,
+        body=f"[{verification.site.name}] 인증번호 [{code}]를 3분 안에 입력해 주세요.",
+        site=verification.site,
+        purpose=f"verification_{verification.purpose}",
+    )
+    return {
+        "phone": phone[:3] + "****" + phone[-4:],
+        "code_length": 6,
+        "expires_in": int(SMS_CODE_LIFETIME.total_seconds()),
+    }
+
+
+def _code_hash(verification: Verification, code: str) -> str:
+    return keyed_hash(f"{verification.pk}:{code}", purpose="sms_code")
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    verification: Verification
+    token: str
+
+
+def verification_confirm(
+    *, site, verification_id, payload: dict[str, Any], member=None
+) -> Confirmed:
+    """Confirm a pending verification; returns its single-use token (≤ 10 minutes).
+
+    A wrong code or signature counts as an attempt (committed even though the call fails); the
+    fifth wrong attempt fails the verification for good.
+    """
+    failure: DomainError | None = None
+    with transaction.atomic():
+        verification = (
+            Verification.objects.select_for_update().filter(pk=verification_id, site=site).first()
+        )
+        if verification is None or (
+            verification.member_id
+            and verification.member != member
+            and verification.purpose != Purpose.LOGIN_OTP
+        ):
+            raise NotFound("verification_not_found", _("No such verification."))
+        now = timezone.now()
+        if verification.status == Status.PENDING and verification.is_expired(now):
+            verification.status = Status.EXPIRED
+            verification.save(update_fields=["status"])
+            _event(verification, "expired")
+            failure = DomainError(
+                "verification_expired", _("The verification has expired. Start again.")
+            )
+        elif verification.status != Status.PENDING:
+            failure = DomainError(
+                f"verification_{verification.status}",
+                _("This verification can no longer be confirmed."),
+            )
+        else:
+            try:
+                _check(verification, payload)
+            except VerificationFailed as exc:
+                if verification.method in (Method.SMS_CODE, Method.BUSINESS_CERTIFICATE):
+                    verification.attempts += 1
+                    if verification.attempts >= MAX_ATTEMPTS:
+                        verification.status = Status.FAILED
+                    verification.save(update_fields=["attempts", "status"])
+                    exc.extra = {"attempts_left": MAX_ATTEMPTS - verification.attempts}
+                else:
+                    verification.status = Status.FAILED
+                    verification.save(update_fields=["status"])
+                _event(verification, "attempt_failed", attempts=verification.attempts)
+                failure = exc
+            else:
+                token = secrets.token_urlsafe(32)
+                verification.status = Status.VERIFIED
+                verification.verified_at = now
+                verification.token_hash = keyed_hash(token, purpose="verification_token")
+                verification.token_expires_at = now + TOKEN_LIFETIME
+                verification.save()
+                _event(verification, "verified")
+    if failure is not None:
+        raise failure
+    return Confirmed(verification=verification, token=token)
+
+
+def _check(verification: Verification, payload: dict[str, Any]) -> None:
+    if verification.method == Method.SMS_CODE:
+        code = str(payload.get("code") or "")
+        if not constant_time_equals(_code_hash(verification, code), verification.code_hash):
+            raise VerificationFailed("invalid_code", _("The code is not correct."), attr="code")
+        verification.mobile = verification.phone
+        return
+    if verification.method == Method.BUSINESS_CERTIFICATE:
+        expected = hmac.new(
+            verification.business_number.encode(), verification.challenge.encode(), hashlib.sha256
+        ).hexdigest()
+        if not constant_time_equals(str(payload.get("signature") or ""), expected):
+            raise VerificationFailed(
+                "invalid_signature",
+                _("The certificate signature does not match this business number."),
+                attr="signature",
+            )
+        return
+    tx_id = str(payload.get("provider_tx_id") or "")
+    if (
+        tx_id
+        and Verification.objects.filter(
+            provider=verification.provider, provider_tx_id=tx_id
+        ).exists()
+    ):
+        raise VerificationFailed(
+            "verification_reused", _("This verification result has already been used.")
+        )
+    identity = get_identity_provider(verification.method).confirm(verification, payload)
+    verification.provider_tx_id = tx_id
+    verification.name = identity.name
+    verification.birth_date = identity.birth_date
+    verification.gender = identity.gender
+    verification.nationality = identity.nationality
+    verification.mobile = identity.phone
+    verification.carrier = identity.carrier
+    verification.ci_hash = keyed_hash(identity.ci, purpose="ci")
+    verification.di_hash = keyed_hash(identity.di or identity.ci, purpose="di")
+
+
+TOKEN_MESSAGES = {
+    "verification_token_invalid": _("The verification token is not valid."),
+    "verification_token_expired": _("The verification token has expired. Verify again."),
+    "verification_token_used": _("The verification token has already been used."),
+    "verification_token_wrong_site": _("The verification token belongs to another site."),
+    "verification_token_wrong_purpose": _("The verification token was made for another purpose."),
+    "verification_token_wrong_method": _("This step needs a verification by another method."),
+    "verification_token_wrong_phone": _("The verification token is for another phone number."),
+}
+
+
+def _token_error(code: str, attr: str) -> DomainError:
+    return DomainError(code, TOKEN_MESSAGES[code], attr=attr)
+
+
+def verification_consume(
+    *,
+    site,
+    token: str,
+    purpose: str,
+    methods: set[str] | None = None,
+    phone: str = "",
+    member=None,
+    attr: str = "verification_token",
+) -> Verification:
+    """Use a verification token once, inside the caller's transaction (SPEC §4, §14).
+
+    The token must belong to this site and purpose (and phone / member when given) and be
+    unexpired and unused. If the caller's transaction rolls back the token stays usable. The
+    returned object carries the verified identity; the row's copy is blanked.
+    """
+    if not token:
+        raise _token_error("verification_token_invalid", attr)
+    verification = (
+        Verification.objects.select_for_update()
+        .filter(token_hash=keyed_hash(token, purpose="verification_token"))
+        .first()
+    )
+    if verification is None:
+        raise _token_error("verification_token_invalid", attr)
+    if verification.site_id != site.id:
+        raise _token_error("verification_token_wrong_site", attr)
+    if verification.status == Status.CONSUMED:
+        raise _token_error("verification_token_used", attr)
+    if verification.status != Status.VERIFIED or verification.token_expires_at <= timezone.now():
+        raise _token_error("verification_token_expired", attr)
+    if verification.purpose != purpose:
+        raise _token_error("verification_token_wrong_purpose", attr)
+    if methods is not None and verification.method not in methods:
+        raise _token_error("verification_token_wrong_method", attr)
+    if phone and verification.mobile != phone:
+        raise _token_error("verification_token_wrong_phone", attr)
+    if member is not None and verification.member_id not in (None, member.id):
+        raise _token_error("verification_token_invalid", attr)
+    identity = {f: getattr(verification, f) for f in IDENTITY_FIELDS}
+    Verification.objects.filter(pk=verification.pk).update(
+        status=Status.CONSUMED,
+        consumed_at=timezone.now(),
+        **{f: (None if f == "birth_date" else "") for f in IDENTITY_FIELDS},
+    )
+    _event(verification, "consumed")
+    verification.status = Status.CONSUMED
+    for field, value in identity.items():
+        setattr(verification, field, value)
+    return verification
+
+
+IDENTITY_FIELDS = (
+    "name",
+    "birth_date",
+    "gender",
+    "nationality",
+    "mobile",
+    "carrier",
+    "ci_hash",
+    "di_hash",
+)
+
+
+def verifications_expire(*, now=None) -> int:
+    """Expire stale sessions and blank the identity held by unused ones (periodic job)."""
+    now = now or timezone.now()
+    stale = Verification.objects.filter(
+        status__in=[Status.PENDING, Status.VERIFIED],
+        expires_at__lte=now,
+    ).exclude(status=Status.VERIFIED, token_expires_at__gt=now)
+    return stale.update(
+        status=Status.EXPIRED, **{f: (None if f == "birth_date" else "") for f in IDENTITY_FIELDS}
+    )
