@@ -52,16 +52,16 @@ format: install
 	$(BIN)/ruff format .
 
 schema: install
-	$(MANAGE) spectacular --file schema.yml --validate --fail-on-warn
+	$(MANAGE) spectacular --lang en --file schema.yml --validate --fail-on-warn
 
 messages: install
-	cd domain && ../$(MANAGE) makemessages -l ko --no-location --ignore '*/migrations/*'
+	$(MANAGE) makemessages -l ko --no-location --ignore '.venv/*' --ignore 'tests/*' --ignore 'var/*'
 	$(MANAGE) compilemessages
 
 check: lint
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
-	@tmp=$$(mktemp); $(MANAGE) spectacular --file $$tmp --validate --fail-on-warn && \
+	@tmp=$$(mktemp); $(MANAGE) spectacular --lang en --file $$tmp --validate --fail-on-warn && \
 	  diff -u schema.yml $$tmp >/dev/null || { echo "schema.yml is out of date: run make schema"; rm -f $$tmp; exit 1; }; rm -f $$tmp
 
 bench: install

@@ -40,6 +40,7 @@ urlpatterns = [
     path("sites/", sites.SiteListView.as_view(), name="site-list"),
     path("sites/<slug:site>/", include(site_patterns)),
     path("sites/<slug:site>/", include(consent_patterns)),
+    path("sites/<slug:site>/", include("api.members.extra_urls")),
     path("health/", HealthView.as_view(), name="health"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),

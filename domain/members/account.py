@@ -43,7 +43,13 @@ def member_temporary_password_valid(member: Member, now: datetime | None = None)
 
 
 def member_notify(
-    *, member: Member, title: str, body: str, purpose: str, prefer: str = "sms"
+    *,
+    member: Member,
+    title: str,
+    body: str,
+    purpose: str,
+    prefer: str = "sms",
+    sensitive: bool = False,
 ) -> str | None:
     """Queue a message to the member by `prefer` ("sms" or "email"), else by the other channel.
 
@@ -55,7 +61,14 @@ def member_notify(
     for channel in channels:
         try:
             if channel == "sms" and member.mobile:
-                outbox_sms(to=member.mobile, body=body, subject=title, site=site, purpose=purpose)
+                outbox_sms(
+                    to=member.mobile,
+                    body=body,
+                    subject=title,
+                    site=site,
+                    purpose=purpose,
+                    sensitive=sensitive,
+                )
                 return channel
             if channel == "email" and member.email:
                 outbox_email(
@@ -64,6 +77,7 @@ def member_notify(
                     body=body,
                     site=site,
                     purpose=purpose,
+                    sensitive=sensitive,
                 )
                 return channel
         except DomainError:  # a stored address the gateway would refuse: try the other one

@@ -222,6 +222,9 @@ class NameChangeRequest(models.Model):
     requested_name = models.CharField(max_length=100)
     evidence = models.CharField(max_length=255, help_text="Private storage path.")
     evidence_content_type = models.CharField(max_length=40)
+    # Keyed hashes of the identity verified under the requested name, applied on approval.
+    verified_ci_hash = models.CharField(max_length=64, blank=True)
+    verified_di_hash = models.CharField(max_length=64, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     reason = models.CharField(max_length=300, blank=True)
     reviewed_by = models.ForeignKey(

@@ -159,6 +159,7 @@ def member_password_reset(
             body=temporary_password_message(site=site, password=password),
             purpose="password_reset",
             prefer=channel,
+            sensitive=True,
         )
         if sent_by is None:  # no address on either channel: nothing can reach the member
             Member().set_password(password)

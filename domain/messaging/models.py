@@ -46,6 +46,9 @@ class OutboxMessage(models.Model):
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField()
     image_path = models.CharField(max_length=255, blank=True, help_text="MMS image (JPG).")
+    # Carries a secret (one-time code, temporary password): the body is erased once the
+    # message is sent or given up on, so the outbox never keeps it (SPEC §14).
+    sensitive = models.BooleanField(default=False)
     purpose = models.CharField(max_length=40, blank=True, help_text='e.g. "password_reset".')
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -47,6 +47,7 @@ def outbox_sms(
     subject: str = "",
     site: Site | None = None,
     purpose: str = "",
+    sensitive: bool = False,
 ) -> OutboxMessage:
     """Queue a text message; its kind (sms/lms/mms) follows SPEC §13 "Text messages".
 
@@ -65,6 +66,7 @@ def outbox_sms(
         body=body,
         site=site,
         purpose=purpose,
+        sensitive=sensitive,
     )
 
 
@@ -75,6 +77,7 @@ def outbox_email(
     body: str,
     site: Site | None = None,
     purpose: str = "",
+    sensitive: bool = False,
 ) -> OutboxMessage:
     """Queue an email (Django's EMAIL_BACKEND); sent after the caller's transaction commits."""
     try:
@@ -93,6 +96,7 @@ def outbox_email(
         body=body,
         site=site,
         purpose=purpose,
+        sensitive=sensitive,
     )
 
 
@@ -204,7 +208,8 @@ def _attempt_succeeded(message_id: int, attempt: int, provider_message_id: str) 
         _set_status(message, Status.SENT)
         message.sent_at = timezone.now()
         message.provider_message_id = provider_message_id[:200]
-        message.save(update_fields=["status", "sent_at", "provider_message_id"])
+        _erase_if_sensitive(message)
+        message.save(update_fields=["status", "sent_at", "provider_message_id", "body"])
     return message
 
 
@@ -230,11 +235,12 @@ def _retry_or_fail(message: OutboxMessage, error: str, now: datetime) -> None:
     message.last_error = error[:ERROR_MAX_CHARS]
     if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
         _set_status(message, Status.FAILED)
+        _erase_if_sensitive(message)
     else:
         _set_status(message, Status.PENDING)
         delay = settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** (message.attempts - 1)
         message.next_attempt_at = now + timedelta(seconds=delay)
-    message.save(update_fields=["status", "last_error", "next_attempt_at"])
+    message.save(update_fields=["status", "last_error", "next_attempt_at", "body"])
     logger.warning(
         "outbox message %s attempt %s failed (%s): %s",
         message.pk,
@@ -251,3 +257,11 @@ def _describe(error: Exception, message: OutboxMessage) -> str:
         if content:
             text = text.replace(content, "[redacted]")
     return f"{type(error).__name__}: {text}"[:ERROR_MAX_CHARS]
+
+
+REDACTED = "[erased after delivery]"
+
+
+def _erase_if_sensitive(message: OutboxMessage) -> None:
+    if message.sensitive:
+        message.body = REDACTED

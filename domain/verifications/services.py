@@ -153,6 +153,7 @@ def _start_sms_code(verification: Verification, raw_phone: str) -> dict[str, Any
         body=f"[{verification.site.name}] 인증번호 [{code}]를 3분 안에 입력해 주세요.",
         site=verification.site,
         purpose=f"verification_{verification.purpose}",
+        sensitive=True,
     )
     return {
         "phone": phone[:3] + "****" + phone[-4:],

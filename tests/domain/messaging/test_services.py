@@ -253,3 +253,13 @@ def test_transitions():
     for final in ("sent", "failed"):
         message.status = final
         assert not any(message.can_transition_to(s) for s in OutboxMessage.Status)
+
+
+@pytest.mark.django_db
+def test_a_sensitive_message_body_is_erased_once_sent(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_sms(to="01012345678", body="임시 비밀번호: Xy7!secret", sensitive=True)
+    assert "Xy7!secret" in locmem.outbox[-1].body
+    row = OutboxMessage.objects.get()
+    assert row.status == "sent"
+    assert "Xy7!secret" not in row.body

@@ -1,0 +1,91 @@
+"""Serializers for SNS accounts, re-verification and name change requests (SPEC §5, §11)."""
+
+from rest_framework import serializers
+
+from domain.common.masking import mask_name, mask_username
+from domain.members.models import NameChangeRequest, SocialAccount
+
+from .account_serializers import VerificationTokenField
+
+
+class SocialAccountSerializer(serializers.ModelSerializer):
+    linked_at = serializers.DateTimeField(source="created_at", read_only=True)
+
+    class Meta:
+        model = SocialAccount
+        fields = ["provider", "linked_at"]
+        read_only_fields = fields
+
+
+class SocialCodeSerializer(serializers.Serializer):
+    """What the provider's redirect gave the client (SPEC §11 `{code, redirect_uri}`)."""
+
+    code = serializers.CharField(max_length=2048, help_text="Sandbox: `ok-<provider user id>`.")
+    redirect_uri = serializers.CharField(
+        max_length=2048, help_text="The redirect URI the authorization was requested with."
+    )
+    state = serializers.CharField(
+        max_length=512,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Naver: the `state` of the authorization request (the client checks it first).",
+    )
+
+
+class SocialLinkSerializer(SocialCodeSerializer):
+    provider = serializers.CharField(max_length=16, help_text="`kakao` or `naver`.")
+
+
+class ReVerificationSerializer(serializers.Serializer):
+    verification_token = VerificationTokenField("purpose profile_update")
+
+
+class NameChangeRequestCreateSerializer(serializers.Serializer):
+    requested_name = serializers.CharField(max_length=100)
+    # Emptiness, size and type are the service's checks (by content, SPEC §14).
+    evidence = serializers.FileField(
+        allow_empty_file=True,
+        help_text="The legal rename certificate: PDF, JPG or PNG, at most 10 MB.",
+    )
+    verification_token = VerificationTokenField(
+        "purpose profile_update; the verified name must be the requested name"
+    )
+
+
+class NameChangeRequestSerializer(serializers.ModelSerializer):
+    """A request as its member sees it; for staff lists the names and ID are masked (§13)."""
+
+    username = serializers.CharField(source="member.username", read_only=True)
+
+    class Meta:
+        model = NameChangeRequest
+        fields = [
+            "id",
+            "member",
+            "username",
+            "current_name",
+            "requested_name",
+            "evidence_content_type",
+            "status",
+            "reason",
+            "created_at",
+            "reviewed_at",
+        ]
+        read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if self.context.get("masked"):
+            data["username"] = mask_username(data["username"])
+            data["current_name"] = mask_name(data["current_name"])
+            data["requested_name"] = mask_name(data["requested_name"])
+        return data
+
+
+class NameChangeRejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=300,
+        allow_blank=True,
+        help_text="Why the request is rejected; told to the member by SMS. Must not be blank.",
+    )

@@ -1,0 +1,229 @@
+"""Re-verification and name change requests (animal-protection; manual 002 §II; SPEC §5, §11)."""
+
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from api.base import SiteAPIView
+from api.permissions import IsSiteMember, IsSiteStaff
+from domain.members.models import NameChangeRequest
+from domain.members.name_changes import (
+    name_change_evidence_open,
+    name_change_request_approve,
+    name_change_request_create,
+    name_change_request_reject,
+    name_change_requests_visible,
+)
+from domain.members.reverification import member_re_verify, site_feature_require
+
+from .account_views import TOKEN_CODES
+from .extra_serializers import (
+    NameChangeRejectSerializer,
+    NameChangeRequestCreateSerializer,
+    NameChangeRequestSerializer,
+    ReVerificationSerializer,
+)
+from .serializers import MemberProfileSerializer
+
+REQUIRED_ACTION_CODES = {403: ["password_change_required", "consent_required"]}
+FEATURE_CODES = {404: ["feature_not_available"]}
+FILE_CODES = ["file_empty", "file_too_large", "unsupported_file_type"]
+EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+
+def private_file_response(file, *, content_type: str, filename: str) -> FileResponse:
+    """A private file as an attachment that browsers and proxies neither sniff nor keep."""
+    response = FileResponse(file, content_type=content_type, as_attachment=True, filename=filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class FileDownloadMixin:
+    """Files are answered whatever the Accept header; errors still come as JSON."""
+
+    def perform_content_negotiation(self, request, force=False):
+        return super().perform_content_negotiation(request, force=True)
+
+
+@extend_schema(tags=["members"])
+class ReVerificationView(SiteAPIView):
+    """기존회원 본인확인 (manual 002 §II): verify again before editing the profile.
+
+    A verified name other than the stored one is refused with `name_mismatch` and the manual's
+    guidance (a legal rename → a name change request with the certificate; an owner change →
+    the district office); nothing changes.
+    """
+
+    permission_classes = [IsSiteMember]
+    serializer_class = ReVerificationSerializer
+    error_codes = {
+        400: ["name_mismatch", "identity_mismatch", *TOKEN_CODES],
+        **REQUIRED_ACTION_CODES,
+        **FEATURE_CODES,
+    }
+
+    @extend_schema(summary="Re-verify my identity", responses={200: MemberProfileSerializer})
+    def post(self, request, site):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        member = member_re_verify(
+            member=request.user,
+            verification_token=serializer.validated_data["verification_token"],
+            context=self.context,
+        )
+        return Response(MemberProfileSerializer(member, context=self.get_serializer_context()).data)
+
+
+class NameChangeScopedMixin:
+    """Staff see the site's requests (names masked, SPEC §13); a member only their own."""
+
+    serializer_class = NameChangeRequestSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no request
+            return NameChangeRequest.objects.none()
+        return name_change_requests_visible(site=self.site, viewer=self.request.user)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        user = self.request.user
+        context["masked"] = bool(user and user.is_authenticated and user.is_staff)
+        return context
+
+
+@extend_schema(tags=["members"])
+class NameChangeRequestListView(NameChangeScopedMixin, mixins.ListModelMixin, SiteAPIView):
+    """Name change requests (manual 002 §II 1-2: a legal rename with its certificate).
+
+    GET: a member's own requests, or all of the site's for staff. POST (multipart): the
+    requested name, the evidence file (PDF/JPG/PNG ≤ 10 MB, checked by content) and a
+    verification token (purpose profile_update) whose verified name is the requested name.
+    """
+
+    permission_classes = [IsSiteMember]
+    parser_classes = [MultiPartParser, FormParser]
+    error_codes = {
+        "get": {**REQUIRED_ACTION_CODES, **FEATURE_CODES},
+        "post": {
+            400: [
+                "name_mismatch",
+                "identity_mismatch",
+                "name_unchanged",
+                *FILE_CODES,
+                *TOKEN_CODES,
+            ],
+            **REQUIRED_ACTION_CODES,
+            **FEATURE_CODES,
+            409: ["name_change_pending"],
+        },
+    }
+
+    @extend_schema(summary="Name change requests")
+    def get(self, request, site):
+        site_feature_require(site=self.site, feature="name_change_requests")
+        return self.list(request)
+
+    @extend_schema(
+        summary="Request a name change",
+        request={"multipart/form-data": NameChangeRequestCreateSerializer},
+        responses={201: NameChangeRequestSerializer},
+    )
+    def post(self, request, site):
+        serializer = NameChangeRequestCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        created = name_change_request_create(
+            member=request.user,
+            requested_name=data["requested_name"],
+            evidence=data["evidence"],
+            verification_token=data["verification_token"],
+            context=self.context,
+        )
+        return Response(self.get_serializer(created).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["members"])
+class NameChangeEvidenceView(FileDownloadMixin, SiteAPIView):
+    """The evidence file, for the member who sent it or the site's staff (others: 404).
+
+    Staff downloads are written to the access log (SPEC §14).
+    """
+
+    permission_classes = [IsSiteMember]
+    error_codes = {
+        **REQUIRED_ACTION_CODES,
+        404: ["name_change_request_not_found", "file_not_found", "feature_not_available"],
+    }
+
+    @extend_schema(
+        summary="Download the evidence of a name change request",
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            (200, "image/jpeg"): OpenApiTypes.BINARY,
+            (200, "image/png"): OpenApiTypes.BINARY,
+        },
+    )
+    def get(self, request, site, pk):
+        found, file = name_change_evidence_open(
+            site=self.site, viewer=request.user, request_id=pk, context=self.context
+        )
+        extension = EXTENSIONS.get(found.evidence_content_type, "bin")
+        return private_file_response(
+            file,
+            content_type=found.evidence_content_type,
+            filename=f"name-change-{found.pk}-evidence.{extension}",
+        )
+
+
+class NameChangeReviewView(NameChangeScopedMixin, SiteAPIView):
+    permission_classes = [IsSiteStaff]
+    error_codes = {
+        403: ["own_request_review"],
+        404: ["name_change_request_not_found", "feature_not_available"],
+        409: ["invalid_transition"],
+    }
+
+
+@extend_schema(tags=["members"])
+class NameChangeApproveView(NameChangeReviewView):
+    """Staff approve a pending request: the member's name changes and the member is told by SMS."""
+
+    @extend_schema(
+        summary="Approve a name change", request=None, responses={200: NameChangeRequestSerializer}
+    )
+    def post(self, request, site, pk):
+        approved = name_change_request_approve(
+            site=self.site, staff=request.user, request_id=pk, context=self.context
+        )
+        return Response(self.get_serializer(approved).data)
+
+
+@extend_schema(tags=["members"])
+class NameChangeRejectView(NameChangeReviewView):
+    """Staff reject a pending request with a reason, which the member is told by SMS."""
+
+    error_codes = {
+        **NameChangeReviewView.error_codes,
+        400: ["reason_required"],
+    }
+
+    @extend_schema(
+        summary="Reject a name change",
+        request=NameChangeRejectSerializer,
+        responses={200: NameChangeRequestSerializer},
+    )
+    def post(self, request, site, pk):
+        serializer = NameChangeRejectSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        rejected = name_change_request_reject(
+            site=self.site,
+            staff=request.user,
+            request_id=pk,
+            reason=serializer.validated_data["reason"],
+            context=self.context,
+        )
+        return Response(self.get_serializer(rejected).data)

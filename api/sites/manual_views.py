@@ -1,0 +1,35 @@
+"""The site's sign-up manual as a PDF (SPEC §5 "Sign-up manual", §11 `GET sites/{site}/manual/`)."""
+
+import io
+
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+
+from api.base import SiteAPIView
+from api.members.name_change_views import FileDownloadMixin
+from domain.sites.manual import site_manual_pdf
+
+
+@extend_schema(tags=["sites"])
+class SiteManualView(FileDownloadMixin, SiteAPIView):
+    """Download the site's sign-up manual (incheon-water: 회원가입 간편 메뉴얼); anyone may.
+
+    Sites without a manual answer 404 `manual_not_found`.
+    """
+
+    authentication_classes: list = []
+    error_codes = {404: ["manual_not_found"]}
+
+    @extend_schema(
+        summary="Download the sign-up manual (PDF)",
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    )
+    def get(self, request, site):
+        pdf = site_manual_pdf(site=self.site)
+        return FileResponse(
+            io.BytesIO(pdf),
+            content_type="application/pdf",
+            as_attachment=True,
+            filename=f"{self.site.slug}-manual.pdf",
+        )
