@@ -25,6 +25,7 @@ site_patterns = [
         "library-branches/", signup_views.LibraryBranchListView.as_view(), name="library-branches"
     ),
     path("members/me/", members.MeView.as_view(), name="members-me"),
+    path("members/<int:member_id>/", members.MemberDetailView.as_view(), name="member-detail"),
     path("", include("api.members.account_urls")),
     path(
         "verifications/", verifications.VerificationStartView.as_view(), name="verification-start"

@@ -6,6 +6,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from api.base import SiteAPIView
 from api.permissions import IsSiteMember
 from domain.members.account import member_profile_update, member_withdraw
+from domain.members.selectors import member_get_for
 
 from .account_serializers import ProfileUpdateSerializer, WithdrawSerializer
 from .serializers import MemberProfileSerializer
@@ -71,3 +72,53 @@ class MeView(SiteAPIView):
         serializer.is_valid(raise_exception=True)
         member_withdraw(member=request.user, context=self.context, **serializer.validated_data)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(tags=["members"])
+class MemberDetailView(SiteAPIView):
+    """A child's profile for its verified guardian, or any member's for the site's staff.
+
+    SPEC §5, §8: a guardian reads and edits the child's profile; staff reads are written to the
+    access log. Anyone else gets 404.
+    """
+
+    permission_classes = [IsSiteMember]
+    serializer_class = MemberProfileSerializer
+    error_codes = {
+        "get": {404: ["member_not_found"]},
+        "patch": {
+            400: [
+                "field_not_editable",
+                "verification_required",
+                "invalid_home_library",
+                "invalid_landline",
+                "identity_mismatch",
+            ],
+            404: ["member_not_found"],
+        },
+    }
+
+    @extend_schema(summary="A ward's (or, for staff, a member's) profile")
+    def get(self, request, site, member_id):
+        member = member_get_for(viewer=request.user, member_id=member_id, context=self.context)
+        return Response(self.get_serializer(member).data)
+
+    @extend_schema(
+        summary="Edit a ward's profile",
+        request=ProfileUpdateSerializer,
+        responses={200: MemberProfileSerializer},
+    )
+    def patch(self, request, site, member_id):
+        member = member_get_for(viewer=request.user, member_id=member_id, context=self.context)
+        serializer = ProfileUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        token = changes.pop("verification_token", "")
+        member = member_profile_update(
+            member=member,
+            changes=changes,
+            verification_token=token,
+            context=self.context,
+            actor=request.user,
+        )
+        return Response(self.get_serializer(member).data)

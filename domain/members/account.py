@@ -86,7 +86,7 @@ def member_notify(
 
 
 def _locked(member: Member) -> Member:
-    return Member.objects.select_for_update().select_related("site").get(pk=member.pk)
+    return Member.objects.select_for_update(of=("self",)).select_related("site").get(pk=member.pk)
 
 
 def member_password_change(
@@ -230,8 +230,9 @@ def member_profile_update(
     changes: dict[str, Any],
     verification_token: str = "",
     context: RequestContext | None = None,
+    actor: Member | None = None,
 ) -> Member:
-    """Edit one's own profile: email, address, landline, home library, mobile (SPEC §5, §14).
+    """Edit one's own profile (or, as `actor`, a ward's: SPEC §8 guardian): email, address, landline, home library, mobile (SPEC §5, §14).
 
     Name, birth date, gender and nationality are refused (`field_not_editable`). A new mobile
     needs a fresh verification (purpose profile_update) of the member's own identity (same CI
@@ -281,7 +282,7 @@ def member_profile_update(
                 type=AuditEvent.Type.MEMBER_UPDATED,
                 site=site,
                 member=member,
-                actor=member,
+                actor=actor or member,
                 context=context,
                 fields=sorted(f.removesuffix("_id") for f in changed),
             )

@@ -90,7 +90,11 @@ def name_change_request_create(
     stored = None
     try:
         with transaction.atomic():
-            member = Member.objects.select_for_update().select_related("site").get(pk=member.pk)
+            member = (
+                Member.objects.select_for_update(of=("self",))
+                .select_related("site")
+                .get(pk=member.pk)
+            )
             if NameChangeRequest.objects.filter(member=member, status=Status.PENDING).exists():
                 raise Conflict(
                     "name_change_pending",

@@ -70,7 +70,9 @@ def member_re_verify(
     site = member.site
     site_feature_require(site=site, feature=FEATURE)
     with transaction.atomic():
-        member = Member.objects.select_for_update().select_related("site").get(pk=member.pk)
+        member = (
+            Member.objects.select_for_update(of=("self",)).select_related("site").get(pk=member.pk)
+        )
         person = verification_consume(
             site=site,
             token=verification_token,
