@@ -232,7 +232,9 @@ def member_profile_update(
     context: RequestContext | None = None,
     actor: Member | None = None,
 ) -> Member:
-    """Edit one's own profile (or, as `actor`, a ward's: SPEC §8 guardian): email, address, landline, home library, mobile (SPEC §5, §14).
+    """Edit a profile: email, address, landline, home library, mobile (SPEC §5, §14).
+
+    The member edits their own; a guardian (`actor`) edits a ward's (SPEC §8).
 
     Name, birth date, gender and nationality are refused (`field_not_editable`). A new mobile
     needs a fresh verification (purpose profile_update) of the member's own identity (same CI
