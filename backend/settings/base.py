@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "domain.consents",
     "domain.verifications",
     "domain.library",
+    "domain.corporates",
     "api",
     "workers",
 ]

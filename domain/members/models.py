@@ -37,6 +37,7 @@ class Member(AbstractBaseUser, PermissionsMixin):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         PENDING = "pending", _("Pending review")
+        REJECTED = "rejected", _("Rejected")
         WITHDRAWN = "withdrawn", _("Withdrawn")
         SUSPENDED = "suspended", _("Suspended")
 

@@ -135,6 +135,11 @@ def _inactive_error(member: Member) -> DomainError:
             "account_pending_review",
             _("The account is waiting for the operator's review and cannot log in yet."),
         )
+    if member.status == Member.Status.REJECTED:
+        return AuthenticationFailed(
+            "account_rejected",
+            _("The sign-up was not approved. See the message sent to you for the reason."),
+        )
     return AuthenticationFailed("account_inactive", _("The account cannot log in."))
 
 
