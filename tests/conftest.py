@@ -116,3 +116,11 @@ def sms_code_from_outbox() -> str:
     from domain.messaging.backends import locmem
 
     return re.search(r"\[(\d{6})\]", locmem.outbox[-1].body).group(1)
+
+
+def bearer_for(member) -> dict:
+    """Authorization headers for `member`, minted directly (skips the login and its SMS step;
+    the login itself is tested in tests/api/auth)."""
+    from api.authentication import SiteRefreshToken
+
+    return {"HTTP_AUTHORIZATION": f"Bearer {SiteRefreshToken.for_member(member).access_token}"}
