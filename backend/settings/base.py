@@ -242,6 +242,9 @@ KAKAO_CLIENT_SECRET = os.environ.get("KAKAO_CLIENT_SECRET", "")
 NAVER_CLIENT_ID = os.environ.get("NAVER_CLIENT_ID", "")
 NAVER_CLIENT_SECRET = os.environ.get("NAVER_CLIENT_SECRET", "")
 
+# The SPA page an onnuri-biz invitation SMS links to: <base>/join/<token>.
+INVITATION_URL_BASE = os.environ.get("INVITATION_URL_BASE", "http://localhost:5173/onnuri-biz")
+
 # --- Messages (SPEC §12) --------------------------------------------------------------------
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")
 SMS_FILE_DIR = Path(os.environ.get("SMS_FILE_DIR", VAR_DIR / "sms"))
