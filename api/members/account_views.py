@@ -10,7 +10,9 @@ from api.authentication import NoAuthentication
 from api.base import SiteAPIView
 from api.permissions import IsSiteMember
 from domain.members.account import member_password_change
+from domain.members.passwords import PASSWORD_ERROR_CODES
 from domain.members.recovery import member_find_id, member_password_reset
+from domain.verifications.services import TOKEN_ERROR_CODES
 
 from .account_serializers import (
     DetailSerializer,
@@ -20,14 +22,7 @@ from .account_serializers import (
     ResetPasswordSerializer,
 )
 
-TOKEN_CODES = [
-    "verification_token_invalid",
-    "verification_token_expired",
-    "verification_token_used",
-    "verification_token_wrong_site",
-    "verification_token_wrong_purpose",
-    "verification_token_wrong_method",
-]
+TOKEN_CODES = TOKEN_ERROR_CODES
 RESET_ACCEPTED = _(
     "If the ID, member type and identity match a member, a temporary password has been sent "
     "by the chosen channel. It can take 2 to 3 minutes to arrive."
@@ -114,13 +109,7 @@ class PasswordChangeView(SiteAPIView):
             "invalid_password",
             "password_mismatch",
             "password_unchanged",
-            "password_length",
-            "password_character",
-            "password_classes",
-            "password_contains_username",
-            "password_too_common",
-            "password_too_similar",
-            "password_invalid",
+            *PASSWORD_ERROR_CODES,
         ]
     }
 

@@ -9,7 +9,9 @@ from rest_framework.throttling import ScopedRateThrottle
 from api.base import SiteAPIView
 from domain.common.errors import DomainError
 from domain.library.models import LibraryBranch
+from domain.members.passwords import PASSWORD_ERROR_CODES
 from domain.members.registration import SignUpData, member_sign_up, username_availability
+from domain.verifications.services import TOKEN_ERROR_CODES
 
 from .serializers import MemberProfileSerializer
 from .signup_serializers import (
@@ -40,12 +42,7 @@ class SignUpView(SiteAPIView):
             "username_length",
             "username_pattern",
             "username_taken",
-            "password_length",
-            "password_character",
-            "password_classes",
-            "password_contains_username",
-            "password_too_common",
-            "password_too_similar",
+            *PASSWORD_ERROR_CODES,
             "password_mismatch",
             "required",
             "invalid_home_library",
@@ -62,12 +59,7 @@ class SignUpView(SiteAPIView):
             "over_maximum_age",
             "nationality_mismatch",
             "already_registered",
-            "verification_token_invalid",
-            "verification_token_expired",
-            "verification_token_used",
-            "verification_token_wrong_site",
-            "verification_token_wrong_purpose",
-            "verification_token_wrong_method",
+            *TOKEN_ERROR_CODES,
         ],
     }
 

@@ -7,6 +7,7 @@ from api.base import SiteAPIView
 from api.permissions import IsSiteMember
 from domain.members.account import member_profile_update, member_withdraw
 from domain.members.selectors import member_get_for
+from domain.verifications.services import TOKEN_ERROR_CODES
 
 from .account_serializers import ProfileUpdateSerializer, WithdrawSerializer
 from .serializers import MemberProfileSerializer
@@ -28,12 +29,7 @@ class MeView(SiteAPIView):
                 "invalid_home_library",
                 "invalid_landline",
                 "invalid_phone",
-                "verification_token_invalid",
-                "verification_token_expired",
-                "verification_token_used",
-                "verification_token_wrong_site",
-                "verification_token_wrong_purpose",
-                "verification_token_wrong_phone",
+                *TOKEN_ERROR_CODES,
             ],
             403: ["password_change_required", "consent_required"],
         },

@@ -13,6 +13,14 @@ PASSWORD_MESSAGES = {
     "password_contains_username": _("The password must not contain the login ID."),
 }
 
+# Every code password_check can answer with (for the schema's error lists).
+PASSWORD_ERROR_CODES = [
+    *PASSWORD_MESSAGES,
+    "password_too_common",
+    "password_too_similar",
+    "password_invalid",
+]
+
 
 def password_check(*, site, password: str, username: str = "", member=None, attr="password"):
     """Raise ValidationFailed listing every rule `password` breaks for this site."""

@@ -282,6 +282,8 @@ TOKEN_MESSAGES = {
     "verification_token_wrong_phone": _("The verification token is for another phone number."),
 }
 
+TOKEN_ERROR_CODES = list(TOKEN_MESSAGES)
+
 
 def _token_error(code: str, attr: str) -> DomainError:
     return DomainError(code, TOKEN_MESSAGES[code], attr=attr)
