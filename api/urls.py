@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from api.auth import views as auth
 from api.consents.urls import site_urlpatterns as consent_patterns
 from api.health.views import HealthView
+from api.library import views as library
 from api.members import signup_views
 from api.members import views as members
 from api.sites import views as sites
@@ -27,6 +28,12 @@ site_patterns = [
     path("members/me/", members.MeView.as_view(), name="members-me"),
     path("members/<int:member_id>/", members.MemberDetailView.as_view(), name="member-detail"),
     path("", include("api.members.account_urls")),
+    path("library-upgrades/", library.LibraryUpgradeView.as_view(), name="library-upgrades"),
+    path(
+        "library-upgrades/children/",
+        library.LibraryChildrenView.as_view(),
+        name="library-upgrade-children",
+    ),
     path(
         "verifications/", verifications.VerificationStartView.as_view(), name="verification-start"
     ),

@@ -40,6 +40,12 @@ PERIODIC: list[PeriodicJob] = [
         description="Every-2-years reconfirmation notice of marketing opt-ins (SPEC §13).",
     ),
     PeriodicJob(
+        name="loan-limit-grants-expire",
+        func="workers.library.expire_loan_limit_grants",
+        minutes=24 * 60,
+        description="End multi-child loan limit grants whose period has passed (SPEC §6).",
+    ),
+    PeriodicJob(
         name="withdrawn-usernames-release",
         func="workers.members.release_withdrawn_usernames",
         minutes=24 * 60,

@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from api.library.serializers import LibraryStateSerializer
+from domain.library.selectors import library_state
 from domain.members.models import Member
 
 
@@ -12,6 +14,9 @@ class AddressSerializer(serializers.Serializer):
 class MemberProfileSerializer(serializers.ModelSerializer):
     site = serializers.CharField(source="site.slug", read_only=True)
     address = serializers.SerializerMethodField()
+    library = serializers.SerializerMethodField(
+        help_text="yongin-library: membership level, card number and loan limit; else null."
+    )
 
     class Meta:
         model = Member
@@ -30,6 +35,7 @@ class MemberProfileSerializer(serializers.ModelSerializer):
             "address",
             "home_library",
             "status",
+            "library",
             "created_at",
         ]
         read_only_fields = fields
@@ -42,3 +48,8 @@ class MemberProfileSerializer(serializers.ModelSerializer):
                 "detail": member.address_detail,
             }
         ).data
+
+    def get_library(self, member) -> LibraryStateSerializer | None:
+        if member.kind == "staff" or "library_upgrades" not in member.site.rules.features:
+            return None
+        return LibraryStateSerializer(library_state(member)).data

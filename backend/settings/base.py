@@ -235,6 +235,8 @@ PORTONE_API_BASE = os.environ.get("PORTONE_API_BASE", "https://api.portone.io")
 PORTONE_API_SECRET = os.environ.get("PORTONE_API_SECRET", "")
 PORTONE_STORE_ID = os.environ.get("PORTONE_STORE_ID", "")
 PORTONE_CHANNEL_KEY = os.environ.get("PORTONE_CHANNEL_KEY", "")
+# MOIS eligibility check (yongin-library upgrades): "sandbox" or a dotted path.
+ELIGIBILITY_PROVIDER = os.environ.get("ELIGIBILITY_PROVIDER", "sandbox")
 # Kakao / Naver login (yongin-library): "sandbox" (code ok-<id>) or "live".
 SOCIAL_PROVIDER_BACKEND = os.environ.get("SOCIAL_PROVIDER_BACKEND", "sandbox")
 KAKAO_CLIENT_ID = os.environ.get("KAKAO_CLIENT_ID", "")
