@@ -19,7 +19,7 @@ from tests.factories.members import MemberFactory
 APPLICANTS = 20
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_concurrent_applications_get_twenty_distinct_card_numbers():
     site = Site.objects.get(slug="yongin-library")
     members = [MemberFactory(site=site, username=f"applicant{i:02d}") for i in range(APPLICANTS)]
