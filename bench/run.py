@@ -57,53 +57,82 @@ def main() -> None:
     demo_accounts_ensure()
     api = APIClient()
     rows = []
-    rows.append(timed("GET sites/{site}/ (policy)",
-                      lambda: api.get("/api/v1/sites/yongin-library/"), 200))
+    rows.append(
+        timed("GET sites/{site}/ (policy)", lambda: api.get("/api/v1/sites/yongin-library/"), 200)
+    )
 
     def login():
-        response = api.post("/api/v1/sites/yongin-library/auth/token/",
-                            {"username": DEMO_MEMBER["username"],
-                             "password": DEMO_MEMBER["password"]}, format="json")
+        response = api.post(
+            "/api/v1/sites/yongin-library/auth/token/",
+            {"username": DEMO_MEMBER["username"], "password": DEMO_MEMBER["password"]},
+            format="json",
+        )
         assert response.status_code == 200, response.content
         return response.json()
 
     rows.append(timed("login (Argon2id verify + JWT)", login, 30))
     access = login()["access"]
     headers = {"HTTP_AUTHORIZATION": f"Bearer {access}"}
-    rows.append(timed("GET members/me/ (auth + consent check)",
-                      lambda: api.get("/api/v1/sites/yongin-library/members/me/", **headers),
-                      200))
+    rows.append(
+        timed(
+            "GET members/me/ (auth + consent check)",
+            lambda: api.get("/api/v1/sites/yongin-library/members/me/", **headers),
+            200,
+        )
+    )
 
     counter = iter(range(10**6))
 
     def sign_up():
         n = next(counter)
         phone = f"0109{n:07d}"
-        started = api.post("/api/v1/sites/yongin-library/verifications/",
-                           {"purpose": "sign_up", "method": "mobile"}, format="json").json()
+        started = api.post(
+            "/api/v1/sites/yongin-library/verifications/",
+            {"purpose": "sign_up", "method": "mobile"},
+            format="json",
+        ).json()
         token = api.post(
             f"/api/v1/sites/yongin-library/verifications/{started['id']}/confirm/",
-            {"code": "000000", "identity": {"name": "벤치", "birth_date": "1990-01-01",
-                                            "gender": "female", "phone": phone}},
-            format="json").json()["verification_token"]
-        docs = api.get("/api/v1/sites/yongin-library/consent-documents/",
-                       {"kind": "general"}).json()
+            {
+                "code": "000000",
+                "identity": {
+                    "name": "벤치",
+                    "birth_date": "1990-01-01",
+                    "gender": "female",
+                    "phone": phone,
+                },
+            },
+            format="json",
+        ).json()["verification_token"]
+        docs = api.get(
+            "/api/v1/sites/yongin-library/consent-documents/", {"kind": "general"}
+        ).json()
         branch = api.get("/api/v1/sites/yongin-library/library-branches/").json()[0]["id"]
-        response = api.post("/api/v1/sites/yongin-library/members/", {
-            "kind": "general", "username": f"bench{n}", "password": "Sunny!Day42",
-            "password_confirm": "Sunny!Day42", "verification_token": token,
-            "consents": [{"document": d["code"], "version": d["version"], "agreed": True}
-                         for d in docs],
-            "address": {"postal_code": "16999", "road": "용인시 처인구", "detail": "1"},
-            "home_library": branch,
-        }, format="json")
+        response = api.post(
+            "/api/v1/sites/yongin-library/members/",
+            {
+                "kind": "general",
+                "username": f"bench{n}",
+                "password": "Sunny!Day42",
+                "password_confirm": "Sunny!Day42",
+                "verification_token": token,
+                "consents": [
+                    {"document": d["code"], "version": d["version"], "agreed": True} for d in docs
+                ],
+                "address": {"postal_code": "16999", "road": "용인시 처인구", "detail": "1"},
+                "home_library": branch,
+            },
+            format="json",
+        )
         assert response.status_code == 201, response.content
 
     rows.append(timed("whole sign-up (verify, documents, create)", sign_up, 20))
 
-    print(f"machine: {platform.machine()} {platform.processor() or ''} "
-          f"{os.cpu_count()} CPUs, Python {platform.python_version()}, "
-          f"database {connection.vendor}")
+    print(
+        f"machine: {platform.machine()} {platform.processor() or ''} "
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"database {connection.vendor}"
+    )
     print(f"{'benchmark':<45} {'runs':>5} {'median ms':>10} {'p95 ms':>9} {'queries':>8}")
     for label, runs, median, p95, queries in rows:
         print(f"{label:<45} {runs:>5} {median:>10.1f} {p95:>9.1f} {queries:>8}")

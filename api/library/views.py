@@ -137,6 +137,8 @@ class LibraryChildrenView(LibraryUpgradeBase):
     """After a passed multi-child check: the children's birth dates to fill in (manual 003)."""
 
     serializer_class = ChildBirthDateSerializer
+    pagination_class = None
+    filter_backends: list = []
     error_codes = {400: ["eligibility_check_required"], 404: ["feature_not_available"]}
 
     @extend_schema(

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.library.serializers import LibraryStateSerializer
@@ -49,7 +50,8 @@ class MemberProfileSerializer(serializers.ModelSerializer):
             }
         ).data
 
-    def get_library(self, member) -> LibraryStateSerializer | None:
+    @extend_schema_field(LibraryStateSerializer(allow_null=True))
+    def get_library(self, member):
         if member.kind == "staff" or "library_upgrades" not in member.site.rules.features:
             return None
         return LibraryStateSerializer(library_state(member)).data

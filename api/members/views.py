@@ -5,6 +5,8 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from api.base import SiteAPIView
 from api.permissions import IsSiteMember
+from domain.corporates.managers import corporate_manager_withdraw
+from domain.corporates.models import CorporateManager
 from domain.members.account import member_profile_update, member_withdraw
 from domain.members.selectors import member_get_for
 from domain.verifications.services import TOKEN_ERROR_CODES
@@ -35,7 +37,7 @@ class MeView(SiteAPIView):
         },
         "get": {403: ["password_change_required", "consent_required"]},
         "delete": {
-            400: ["invalid_password"],
+            400: ["invalid_password", "master_must_transfer"],
             403: ["password_change_required", "consent_required"],
         },
     }
@@ -66,7 +68,13 @@ class MeView(SiteAPIView):
     def delete(self, request, site):
         serializer = WithdrawSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        member_withdraw(member=request.user, context=self.context, **serializer.validated_data)
+        manager = CorporateManager.objects.filter(member=request.user).first()
+        if manager is not None:  # onnuri-biz: a master must hand the role over first
+            corporate_manager_withdraw(
+                manager=manager, context=self.context, **serializer.validated_data
+            )
+        else:
+            member_withdraw(member=request.user, context=self.context, **serializer.validated_data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -201,6 +201,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "BankAccountStatusEnum": "domain.corporates.models.BankAccount.Status",
+        "CorporateStatusEnum": "domain.corporates.models.Corporate.Status",
+    },
     # NoAuthentication (login, refresh, logout) is not a security scheme: leave it out.
     "AUTHENTICATION_WHITELIST": [
         "api.authentication.SiteJWTAuthentication",

@@ -30,6 +30,7 @@ class AuditEvent(models.Model):
         SOCIAL_LINKED = "social_linked"
         SOCIAL_UNLINKED = "social_unlinked"
         RE_VERIFIED = "re_verified"
+        MASTER_TRANSFERRED = "master_transferred"
         # Access log (SPEC §14): a staff read of another member's personal data.
         PERSONAL_DATA_VIEWED = "personal_data_viewed"
         SITE_POLICY_CHANGED = "site_policy_changed"

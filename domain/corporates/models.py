@@ -40,16 +40,17 @@ class Corporate(models.Model):
     headcount_document_type = models.CharField(max_length=30, choices=HeadcountDocument.choices)
     headcount_document = models.CharField(max_length=255, help_text="Private path.")
     headcount_document_content_type = models.CharField(max_length=40)
-    status = models.CharField(max_length=16, choices=Status.choices,
-                              default=Status.PENDING_REVIEW)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING_REVIEW)
     reject_reason = models.CharField(max_length=300, blank=True)
-    # Purchase terms set by staff (SPEC §7.3); defaults by headcount class (domain.corporates.terms).
-    discount_rate = models.DecimalField(max_digits=4, decimal_places=2,
-                                        help_text="Percent, e.g. 5.00.")
+    # Purchase terms set by staff (SPEC §7.3); defaults by headcount (domain.corporates.terms).
+    discount_rate = models.DecimalField(
+        max_digits=4, decimal_places=2, help_text="Percent, e.g. 5.00."
+    )
     monthly_discount_limit = models.PositiveBigIntegerField(help_text="Won.")
     monthly_purchase_limit = models.PositiveBigIntegerField(help_text="Won.")
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, blank=True, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -57,8 +58,12 @@ class Corporate(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["site", "business_number"],
-                                    name="corporate_business_number_unique"),
+            # A rejected application does not block the company from applying again.
+            models.UniqueConstraint(
+                fields=["site", "business_number"],
+                condition=~Q(status="rejected"),
+                name="corporate_business_number_unique",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -73,8 +78,9 @@ class CorporateEvent(models.Model):
 
     corporate = models.ForeignKey(Corporate, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(max_length=40)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                              blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     parameters = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -89,8 +95,9 @@ class CorporateManager(models.Model):
         MASTER = "master"  # 마스터 관리자
         GENERAL = "general"  # 일반관리자
 
-    member = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                  related_name="corporate_manager")
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="corporate_manager"
+    )
     corporate = models.ForeignKey(Corporate, on_delete=models.PROTECT, related_name="managers")
     role = models.CharField(max_length=8, choices=Role.choices)
     department = models.CharField(max_length=100)
@@ -101,8 +108,9 @@ class CorporateManager(models.Model):
         ordering = ["id"]
         constraints = [
             # Exactly one master per corporate (SPEC §7.1 master transfer), even under races.
-            models.UniqueConstraint(fields=["corporate"], condition=Q(role="master"),
-                                    name="corporate_single_master"),
+            models.UniqueConstraint(
+                fields=["corporate"], condition=Q(role="master"), name="corporate_single_master"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -123,10 +131,10 @@ class Invitation(models.Model):
         Status.CANCELLED: set(),
     }
 
-    corporate = models.ForeignKey(Corporate, on_delete=models.CASCADE,
-                                  related_name="invitations")
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, related_name="+")
+    corporate = models.ForeignKey(Corporate, on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     name = models.CharField(max_length=100)
     department = models.CharField(max_length=100)
     position = models.CharField(max_length=100)
@@ -135,8 +143,9 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     sent_count = models.PositiveSmallIntegerField(default=1)
-    accepted_member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                        null=True, blank=True, related_name="+")
+    accepted_member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     accepted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -164,18 +173,19 @@ class BankAccount(models.Model):
         Status.DELETED: set(),
     }
 
-    corporate = models.ForeignKey(Corporate, on_delete=models.PROTECT,
-                                  related_name="bank_accounts")
+    corporate = models.ForeignKey(Corporate, on_delete=models.PROTECT, related_name="bank_accounts")
     bank_code = models.CharField(max_length=3, choices=sorted(BANKS.items()))
     number = models.CharField(max_length=14)
     holder = models.CharField(max_length=100)
     bankbook = models.CharField(max_length=255, help_text="Private path of the bankbook copy.")
     bankbook_content_type = models.CharField(max_length=40)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                     null=True, blank=True, related_name="+")
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, blank=True, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -183,8 +193,11 @@ class BankAccount(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["corporate"], condition=Q(status="in_use"),
-                                    name="bank_account_single_in_use"),
+            models.UniqueConstraint(
+                fields=["corporate"],
+                condition=Q(status="in_use"),
+                name="bank_account_single_in_use",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,21 +10,32 @@ MASTER = CorporateManager.Role.MASTER
 GENERAL = CorporateManager.Role.GENERAL
 
 ROLE_PERMS: dict[str, frozenset[str]] = {
-    MASTER: frozenset({
-        "corporate.view", "corporate.documents",
-        "members.manage",  # 멤버 menu: list, invite, resend, delete, reset password, transfer
-        "accounts.view", "accounts.manage",
-        "purchases.view", "purchases.manage",
-        "dispatches.view", "dispatches.manage",
-        "me.manage",
-    }),
-    GENERAL: frozenset({
-        "corporate.view", "corporate.documents",
-        "accounts.view",
-        "purchases.view", "purchases.manage",
-        "dispatches.view", "dispatches.manage",
-        "me.manage",
-    }),
+    MASTER: frozenset(
+        {
+            "corporate.view",
+            "corporate.documents",
+            "members.manage",  # 멤버 menu: list, invite, resend, delete, reset password, transfer
+            "accounts.view",
+            "accounts.manage",
+            "purchases.view",
+            "purchases.manage",
+            "dispatches.view",
+            "dispatches.manage",
+            "me.manage",
+        }
+    ),
+    GENERAL: frozenset(
+        {
+            "corporate.view",
+            "corporate.documents",
+            "accounts.view",
+            "purchases.view",
+            "purchases.manage",
+            "dispatches.view",
+            "dispatches.manage",
+            "me.manage",
+        }
+    ),
 }
 
 

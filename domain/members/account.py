@@ -294,19 +294,28 @@ def member_profile_update(
 def member_withdraw(
     *, member: Member, password: str, context: RequestContext | None = None
 ) -> Member:
-    """탈퇴: the member leaves; personal data is erased, the row stays (SPEC §5 withdrawal).
+    """탈퇴: the member leaves with the current password (`invalid_password`; SPEC §5, §14)."""
+    with transaction.atomic():
+        locked = _locked(member)
+        if not locked.check_password(password):
+            raise DomainError("invalid_password", INVALID_PASSWORD, attr="password")
+        return member_anonymise(member=locked, context=context)
 
-    Needs the current password (`invalid_password`). Identity, contact and address fields are
-    blanked, linked SNS accounts and corporate details are deleted, the password is made
-    unusable, refresh tokens are revoked. Consent records and audit events are kept (legal
-    evidence). The ID stays taken until `username_released_at` (site retention days), when
-    `members_release_usernames` frees it.
+
+def member_anonymise(
+    *, member: Member, actor: Member | None = None, context: RequestContext | None = None
+) -> Member:
+    """Erase a member's personal data and close the account; the row stays (SPEC §5).
+
+    Identity, contact and address fields are blanked, linked SNS accounts and corporate
+    details are deleted, the password is made unusable, refresh tokens are revoked. Consent
+    records and audit events are kept (legal evidence). The ID stays taken until
+    `username_released_at` (site retention days), when `members_release_usernames` frees it.
+    `actor` is who closed it (e.g. an onnuri-biz master deleting an admin); default the member.
     """
     with transaction.atomic():
         member = _locked(member)
         site = member.site
-        if not member.check_password(password):
-            raise DomainError("invalid_password", INVALID_PASSWORD, attr="password")
         now = timezone.now()
         for field in (
             "name",
@@ -339,7 +348,7 @@ def member_withdraw(
             type=AuditEvent.Type.MEMBER_WITHDRAWN,
             site=site,
             member=member,
-            actor=member,
+            actor=actor or member,
             context=context,
             username_released_at=member.username_released_at.isoformat(),
             refresh_tokens_revoked=revoked,

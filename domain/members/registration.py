@@ -316,7 +316,7 @@ def _check_person(site, kind, person: Verification) -> None:
         )
     if (
         Member.objects.filter(site=site, kind=kind.code, ci_hash=person.ci_hash)
-        .exclude(status=Member.Status.WITHDRAWN)
+        .exclude(status__in=[Member.Status.WITHDRAWN, Member.Status.REJECTED])
         .exists()
     ):
         raise DomainError(

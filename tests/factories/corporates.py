@@ -30,27 +30,42 @@ class CorporateFactory(factory.django.DjangoModelFactory):
     status = Corporate.Status.APPROVED
     discount_rate = factory.LazyAttribute(lambda o: default_terms(o.headcount).discount_rate)
     monthly_discount_limit = factory.LazyAttribute(
-        lambda o: default_terms(o.headcount).monthly_discount_limit)
+        lambda o: default_terms(o.headcount).monthly_discount_limit
+    )
     monthly_purchase_limit = factory.LazyAttribute(
-        lambda o: default_terms(o.headcount).monthly_purchase_limit)
+        lambda o: default_terms(o.headcount).monthly_purchase_limit
+    )
 
 
-def manager_create(*, corporate: Corporate, username: str, role: str = "general",
-                   mobile: str | None = None, **member_fields) -> CorporateManager:
+def manager_create(
+    *,
+    corporate: Corporate,
+    username: str,
+    role: str = "general",
+    mobile: str | None = None,
+    **member_fields,
+) -> CorporateManager:
     """An active onnuri-biz member with a role in `corporate` (password: DEFAULT_PASSWORD)."""
     extra = {"mobile": mobile} if mobile else {}
-    member = MemberFactory(site=corporate.site, username=username, kind="corporate_manager",
-                           **extra, **member_fields)
-    return CorporateManager.objects.create(member=member, corporate=corporate, role=role,
-                                           department="총무팀", position="대리")
+    member = MemberFactory(
+        site=corporate.site, username=username, kind="corporate_manager", **extra, **member_fields
+    )
+    return CorporateManager.objects.create(
+        member=member, corporate=corporate, role=role, department="총무팀", position="대리"
+    )
 
 
-def corporate_with_master(*, username: str = "master01", business_number: str = "1248100998",
-                          mobile: str | None = None) -> CorporateManager:
+def corporate_with_master(
+    *, username: str = "master01", business_number: str = "1248100998", mobile: str | None = None
+) -> CorporateManager:
     corporate = CorporateFactory(business_number=business_number)
-    BankAccount.objects.create(corporate=corporate, bank_code="089", number="70010012345",
-                               holder=corporate.name, bankbook="corporates/bankbook.pdf",
-                               bankbook_content_type="application/pdf",
-                               status=BankAccount.Status.IN_USE)
-    return manager_create(corporate=corporate, username=username, role="master",
-                          mobile=mobile)
+    BankAccount.objects.create(
+        corporate=corporate,
+        bank_code="089",
+        number="70010012345",
+        holder=corporate.name,
+        bankbook="corporates/bankbook.pdf",
+        bankbook_content_type="application/pdf",
+        status=BankAccount.Status.IN_USE,
+    )
+    return manager_create(corporate=corporate, username=username, role="master", mobile=mobile)

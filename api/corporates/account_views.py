@@ -1,0 +1,167 @@
+"""A corporate's bank accounts (onnuri-biz; SPEC §7.2, §11; manual 004 §2.3 계좌추가/삭제).
+
+The master and general admins see their corporate's accounts; only the master adds or deletes;
+staff see every corporate of the site, approve requests and read bankbook copies (logged).
+Anything outside the caller's scope is a 404 (api.corporates.base).
+"""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from api.members.name_change_views import EXTENSIONS, FileDownloadMixin, private_file_response
+from domain.corporates.accounts import (
+    bank_account_approve,
+    bank_account_bankbook_open,
+    bank_account_delete,
+    bank_account_get,
+    bank_account_list,
+    bank_account_request,
+)
+from domain.corporates.models import BankAccount
+
+from .account_serializers import (
+    BankAccountCreateSerializer,
+    BankAccountFilterSerializer,
+    BankAccountSerializer,
+)
+from .base import CorporateAPIView
+
+NOT_FOUND_CODES = {404: ["bank_account_not_found"]}
+FILE_CODES = ["file_empty", "file_too_large", "unsupported_file_type"]
+
+
+class BankAccountScopedMixin:
+    serializer_class = BankAccountSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no request
+            return BankAccount.objects.none()
+        filters = BankAccountFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return bank_account_list(corporates=self.corporate_scope(), filters=filters.validated_data)
+
+
+@extend_schema(tags=["accounts"])
+class BankAccountListView(BankAccountScopedMixin, mixins.ListModelMixin, CorporateAPIView):
+    """등록된 계좌 (manual 004 §2.3): pending, in use and deleted accounts, numbers masked.
+
+    GET: the corporate's master and general admins; staff see the whole site (filters
+    `corporate`, `status`). POST (multipart, master only): ask for a new account, pending staff
+    approval; one pending request at a time.
+    """
+
+    capability = {"get": "accounts.view", "post": "accounts.manage"}
+    staff_allowed = {"get": True}
+    parser_classes = [MultiPartParser, FormParser]
+    error_codes = {
+        "get": {},
+        "post": {
+            400: [
+                "invalid_bank",
+                "invalid_account_number",
+                "account_holder_mismatch",
+                *FILE_CODES,
+            ],
+            409: ["account_request_pending", "account_already_registered"],
+        },
+    }
+
+    @extend_schema(summary="Bank accounts", parameters=[BankAccountFilterSerializer])
+    def get(self, request, site):
+        return self.list(request)
+
+    @extend_schema(
+        summary="Request a new bank account",
+        request={"multipart/form-data": BankAccountCreateSerializer},
+        responses={201: BankAccountSerializer},
+    )
+    def post(self, request, site):
+        serializer = BankAccountCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        account = bank_account_request(
+            manager=self.manager,
+            bank_code=data["bank_code"],
+            account_number=data["account_number"],
+            holder=data["holder"],
+            bankbook=data["bankbook"],
+        )
+        return Response(self.get_serializer(account).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["accounts"])
+class BankAccountDetailView(BankAccountScopedMixin, CorporateAPIView):
+    """One account (GET: admins and staff). DELETE (master): withdraw a pending request; the
+    account in use cannot be deleted — add a new one and have it approved instead."""
+
+    capability = {"get": "accounts.view", "delete": "accounts.manage"}
+    staff_allowed = {"get": True}
+    error_codes = {
+        "get": NOT_FOUND_CODES,
+        "delete": {**NOT_FOUND_CODES, 409: ["account_in_use", "invalid_transition"]},
+    }
+
+    @extend_schema(summary="A bank account")
+    def get(self, request, site, pk):
+        account = bank_account_get(corporates=self.corporate_scope(), account_id=pk)
+        return Response(self.get_serializer(account).data)
+
+    @extend_schema(
+        summary="Delete a pending account request",
+        request=None,
+        responses={200: BankAccountSerializer},
+    )
+    def delete(self, request, site, pk):
+        account = bank_account_delete(manager=self.manager, account_id=pk)
+        return Response(self.get_serializer(account).data)
+
+
+@extend_schema(tags=["accounts"])
+class BankAccountApproveView(BankAccountScopedMixin, CorporateAPIView):
+    """Staff approve a pending request: it goes in use, the previous account is retired, and the
+    master is told by SMS."""
+
+    staff_allowed = True
+    error_codes = {
+        **NOT_FOUND_CODES,
+        409: ["invalid_transition", "corporate_not_approved"],
+    }
+
+    @extend_schema(summary="Approve a bank account request", request=None)
+    def post(self, request, site, pk):
+        account = bank_account_approve(site=self.site, staff=request.user, account_id=pk)
+        return Response(self.get_serializer(account).data)
+
+
+@extend_schema(tags=["accounts"])
+class BankAccountBankbookView(FileDownloadMixin, CorporateAPIView):
+    """The bankbook copy, for the corporate's admins and staff (staff reads are logged, §14)."""
+
+    capability = "accounts.view"
+    staff_allowed = True
+    error_codes = {404: ["bank_account_not_found", "file_not_found"]}
+
+    @extend_schema(
+        summary="Download the bankbook copy of a bank account",
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            (200, "image/jpeg"): OpenApiTypes.BINARY,
+            (200, "image/png"): OpenApiTypes.BINARY,
+        },
+    )
+    def get(self, request, site, pk):
+        account, file = bank_account_bankbook_open(
+            corporates=self.corporate_scope(),
+            viewer=request.user,
+            account_id=pk,
+            context=self.context,
+        )
+        extension = EXTENSIONS.get(account.bankbook_content_type, "bin")
+        return private_file_response(
+            file,
+            content_type=account.bankbook_content_type,
+            filename=f"bank-account-{account.pk}-bankbook.{extension}",
+        )

@@ -1,0 +1,325 @@
+"""Corporate sign-up and its review by the site's staff (manual 004 §1.1; SPEC §7.1, §8, §11).
+
+`corporates/` takes the sign-up from anyone (POST, multipart) and lists the site's corporates for
+staff (GET). Staff approve or reject a pending corporate and set its purchase terms; a
+corporate's own admins read it (`mine/`) and download its documents. Outside the caller's scope
+everything is a 404.
+"""
+
+from dataclasses import fields
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
+from rest_framework import mixins, permissions, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+
+from api.members.account_views import TOKEN_CODES
+from api.members.name_change_views import (
+    EXTENSIONS,
+    FILE_CODES,
+    FileDownloadMixin,
+    private_file_response,
+)
+from domain.corporates.models import Corporate
+from domain.corporates.review import (
+    corporate_approve,
+    corporate_document_open,
+    corporate_personal_data_viewed,
+    corporate_reject,
+    corporate_terms_update,
+)
+from domain.corporates.selectors import DOCUMENT_KINDS, corporate_not_found
+from domain.corporates.signup import FEATURE, CorporateSignUpData, corporate_sign_up
+from domain.members.reverification import site_feature_require
+
+from .base import CorporateAPIView
+from .corporate_serializers import (
+    CorporateListSerializer,
+    CorporateRejectSerializer,
+    CorporateSerializer,
+    CorporateSignedUpSerializer,
+    CorporateSignUpSerializer,
+    CorporateStaffSerializer,
+    CorporateTermsSerializer,
+)
+
+SIGN_UP_FIELDS = {f.name for f in fields(CorporateSignUpData)}
+SIGNED_UP_MESSAGE = _(
+    "The sign-up has been received. The operator will review it, and the manager will be told "
+    "the result by text message; the manager can log in once it is approved."
+)
+FEATURE_CODES = ["feature_not_available"]
+NOT_FOUND_CODES = ["corporate_not_found", *FEATURE_CODES]
+SIGN_UP_CODES = [
+    "invalid_business_number",
+    "business_number_taken",
+    "invalid_phone",
+    "invalid_bank",
+    "invalid_account_number",
+    "account_holder_mismatch",
+    "invalid_choice",
+    "max_length",
+    "min_value",
+    "max_value",
+    *FILE_CODES,
+    "username_length",
+    "username_pattern",
+    "username_taken",
+    "password_length",
+    "password_character",
+    "password_classes",
+    "password_contains_username",
+    "password_too_common",
+    "password_too_similar",
+    "password_mismatch",
+    "consent_required",
+    "unknown_consent_document",
+    "duplicate_consent_document",
+    "consent_version_outdated",
+    "under_minimum_age",
+    "already_registered",
+    *TOKEN_CODES,
+]
+CORPORATE_DETAIL = PolymorphicProxySerializer(
+    component_name="CorporateDetail",
+    serializers=[CorporateStaffSerializer, CorporateSerializer],
+    resource_type_field_name=None,
+)
+
+
+class CorporatesFeatureMixin:
+    """Every endpoint here exists only on sites with the `corporates` feature (else 404)."""
+
+    def initial(self, request, *args, **kwargs):
+        site_feature_require(site=self.site, feature=FEATURE)
+        super().initial(request, *args, **kwargs)
+
+    def corporate_get(self, pk: int) -> Corporate:
+        """One corporate in the caller's scope (staff: the site's; admins: their own)."""
+        corporate = self.corporate_scope().select_related("site").filter(pk=pk).first()
+        if corporate is None:
+            raise corporate_not_found()
+        return corporate
+
+
+@extend_schema(tags=["corporates"])
+class CorporateListView(CorporatesFeatureMixin, mixins.ListModelMixin, CorporateAPIView):
+    """기업 신규 가입 (POST, anyone) and the staff list of the site's corporates (GET).
+
+    Sign-up: verify the manager first (`verifications/`, purpose `sign_up`, method `mobile`),
+    read the consent documents of kind `corporate_manager`, then send everything as
+    multipart/form-data with `consents` JSON-encoded. The manager's name, birth date, gender and
+    mobile come from the verification. The corporate is then pending review; the manager
+    cannot log in until the operator approves it (SMS).
+    """
+
+    staff_allowed = True
+    capability = None
+    parser_classes = [MultiPartParser, FormParser]
+    throttle_scope = "sign_up"
+    filterset_fields = ["status"]
+    error_codes = {
+        "get": {404: FEATURE_CODES},
+        "post": {400: SIGN_UP_CODES, 404: FEATURE_CODES},
+    }
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [permissions.AllowAny()]
+        return super().get_permissions()
+
+    def get_throttles(self):
+        if self.request.method == "POST":
+            return [ScopedRateThrottle()]
+        return []
+
+    def get_serializer_class(self):
+        if self.request.method == "POST":
+            return CorporateSignUpSerializer
+        return CorporateListSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no caller
+            return Corporate.objects.none()
+        return self.corporate_scope()
+
+    @extend_schema(summary="Corporates of the site (staff)")
+    def get(self, request, site):
+        return self.list(request)
+
+    @extend_schema(
+        summary="Sign up a new corporate",
+        request={"multipart/form-data": CorporateSignUpSerializer},
+        responses={201: CorporateSignedUpSerializer},
+    )
+    def post(self, request, site):
+        serializer = CorporateSignUpSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = {k: v for k, v in serializer.validated_data.items() if k in SIGN_UP_FIELDS}
+        corporate = corporate_sign_up(
+            site=self.site, data=CorporateSignUpData(**values), context=self.context
+        )
+        body = {
+            "id": corporate.pk,
+            "name": corporate.name,
+            "business_number": corporate.business_number,
+            "status": corporate.status,
+            "detail": str(SIGNED_UP_MESSAGE),
+        }
+        return Response(CorporateSignedUpSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["corporates"])
+class CorporateMineView(CorporatesFeatureMixin, CorporateAPIView):
+    """The caller's own corporate (master or general admin): purchase terms and the account in
+    use with its number masked."""
+
+    capability = "corporate.view"
+    serializer_class = CorporateSerializer
+    error_codes = {404: FEATURE_CODES}
+
+    @extend_schema(summary="My corporate", responses={200: CorporateSerializer})
+    def get(self, request, site):
+        return Response(CorporateSerializer(self.manager.corporate).data)
+
+
+@extend_schema(tags=["corporates"])
+class CorporateDetailView(CorporatesFeatureMixin, CorporateAPIView):
+    """GET: staff see the full detail (written to the access log); the corporate's own admins
+    see it without the staff-only fields. PATCH (staff): the purchase terms; the change is
+    written as a `terms_changed` event."""
+
+    staff_allowed = True
+    capability = {"get": "corporate.view", "patch": None}
+    serializer_class = CorporateStaffSerializer
+    error_codes = {
+        "get": {404: NOT_FOUND_CODES},
+        "patch": {
+            400: [
+                "invalid_discount_rate",
+                "invalid_amount",
+                "min_value",
+                "max_value",
+                "max_digits",
+                "max_decimal_places",
+            ],
+            404: NOT_FOUND_CODES,
+        },
+    }
+
+    @extend_schema(summary="A corporate", responses={200: CORPORATE_DETAIL})
+    def get(self, request, site, pk):
+        corporate = self.corporate_get(pk)
+        if self.manager is None:
+            corporate_personal_data_viewed(
+                corporate=corporate, viewer=request.user, item="corporate", context=self.context
+            )
+            return Response(CorporateStaffSerializer(corporate).data)
+        return Response(CorporateSerializer(corporate).data)
+
+    @extend_schema(
+        summary="Set a corporate's purchase terms (staff)",
+        request=CorporateTermsSerializer,
+        responses={200: CorporateStaffSerializer},
+    )
+    def patch(self, request, site, pk):
+        serializer = CorporateTermsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        corporate = corporate_terms_update(
+            site=self.site,
+            staff=request.user,
+            corporate_id=pk,
+            context=self.context,
+            **serializer.validated_data,
+        )
+        return Response(CorporateStaffSerializer(corporate).data)
+
+
+class CorporateReviewView(CorporatesFeatureMixin, CorporateAPIView):
+    staff_allowed = True
+    capability = None
+    serializer_class = CorporateStaffSerializer
+    error_codes = {404: NOT_FOUND_CODES, 409: ["invalid_transition"]}
+
+
+@extend_schema(tags=["corporates"])
+class CorporateApproveView(CorporateReviewView):
+    """Staff approve a pending corporate: its manager becomes an active master, the sign-up
+    account goes in use and the manager is told by SMS that they can log in."""
+
+    @extend_schema(
+        summary="Approve a corporate sign-up (staff)",
+        request=None,
+        responses={200: CorporateStaffSerializer},
+    )
+    def post(self, request, site, pk):
+        corporate = corporate_approve(
+            site=self.site, staff=request.user, corporate_id=pk, context=self.context
+        )
+        return Response(CorporateStaffSerializer(corporate).data)
+
+
+@extend_schema(tags=["corporates"])
+class CorporateRejectView(CorporateReviewView):
+    """Staff reject a pending corporate with a reason, which the manager is told by SMS."""
+
+    error_codes = {
+        **CorporateReviewView.error_codes,
+        400: ["reason_required", "unsupported_character", "max_length"],
+    }
+
+    @extend_schema(
+        summary="Reject a corporate sign-up (staff)",
+        request=CorporateRejectSerializer,
+        responses={200: CorporateStaffSerializer},
+    )
+    def post(self, request, site, pk):
+        serializer = CorporateRejectSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        corporate = corporate_reject(
+            site=self.site,
+            staff=request.user,
+            corporate_id=pk,
+            reason=serializer.validated_data["reason"],
+            context=self.context,
+        )
+        return Response(CorporateStaffSerializer(corporate).data)
+
+
+@extend_schema(tags=["corporates"])
+class CorporateDocumentView(FileDownloadMixin, CorporatesFeatureMixin, CorporateAPIView):
+    """A sign-up document for the corporate's admins (master and general) and the site's staff
+    (written to the access log); anyone else gets a 404. `bankbook` is the copy of the account
+    in use (before approval, of the sign-up account)."""
+
+    staff_allowed = True
+    capability = "corporate.documents"
+    error_codes = {404: [*NOT_FOUND_CODES, "document_not_found", "file_not_found"]}
+
+    @extend_schema(
+        summary="Download a corporate's document",
+        parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=DOCUMENT_KINDS)],
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            (200, "image/jpeg"): OpenApiTypes.BINARY,
+            (200, "image/png"): OpenApiTypes.BINARY,
+        },
+    )
+    def get(self, request, site, pk, kind):
+        corporate = self.corporate_get(pk)
+        document, file = corporate_document_open(
+            corporate=corporate, viewer=request.user, kind=kind, context=self.context
+        )
+        extension = EXTENSIONS.get(document.content_type, "bin")
+        return private_file_response(
+            file,
+            content_type=document.content_type,
+            filename=f"corporate-{corporate.pk}-{kind}.{extension}",
+        )

@@ -1,0 +1,316 @@
+"""The onnuri-biz 멤버 menu, invitations and 내 정보 (SPEC §7.1, §8, §11; manual 004 §1.2, §4).
+
+Every `corporate-members/` endpoint except `me/` needs the master's capability
+`members.manage`: a general admin gets 404 on the whole menu. Rows of the list are addressed by
+string ids, `admin-<n>` (an admin) or `invitation-<n>` (an invitation). The admin's own password
+is changed with POST `members/me/password/` (shared with every site).
+"""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+
+from api.authentication import NoAuthentication
+from api.base import SiteAPIView
+from api.members.account_serializers import DetailSerializer, WithdrawSerializer
+from api.members.serializers import MemberProfileSerializer
+from domain.common.errors import NotFound
+from domain.corporates.invitations import (
+    InvitationAcceptData,
+    invitation_accept,
+    invitation_cancel,
+    invitation_create,
+    invitation_get_by_token,
+    invitation_resend,
+)
+from domain.corporates.managers import (
+    ADMIN,
+    ENTRY_ID_PATTERN,
+    INVITATION,
+    admin_entry,
+    corporate_admin_delete,
+    corporate_admin_password_reset,
+    corporate_manager_profile_update,
+    corporate_manager_withdraw,
+    corporate_master_transfer,
+    corporate_member_entries,
+    entry_id_parse,
+    invitation_entry,
+)
+from domain.members.passwords import PASSWORD_ERROR_CODES
+from domain.verifications.services import TOKEN_ERROR_CODES
+
+from .base import CorporateAPIView
+from .member_serializers import (
+    CorporateMemberEntrySerializer,
+    InvitationAcceptSerializer,
+    InvitationCreateSerializer,
+    InvitationSerializer,
+    ManagerProfileSerializer,
+    ManagerProfileUpdateSerializer,
+    MasterTransferResultSerializer,
+    MasterTransferSerializer,
+)
+
+TAGS = ["corporate-members"]
+ENTRY_ID = OpenApiParameter(
+    "entry_id",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    pattern=ENTRY_ID_PATTERN,
+    description="A row of the members list: `admin-<n>` or `invitation-<n>`.",
+)
+PASSWORD_SENT = _("A temporary password has been sent to the admin by SMS.")
+INVITATION_CODES = {400: ["invitation_expired"], 404: ["invitation_not_found"]}
+
+
+class MembersMenuView(CorporateAPIView):
+    """The master's 멤버 menu: everything is scoped to the caller's corporate."""
+
+    capability = "members.manage"
+    filter_backends: list = []  # the list is built in memory (a handful of rows)
+
+    def entry_ref(self) -> tuple[str, int]:
+        parsed = entry_id_parse(self.kwargs["entry_id"])
+        if parsed is None:  # the URL pattern already refuses malformed ids
+            raise NotFound()
+        return parsed
+
+
+@extend_schema(tags=TAGS)
+class CorporateMemberListView(MembersMenuView):
+    """멤버 확인 / 멤버 추가 (manual 004 §4.1, §4.2).
+
+    GET: the admins and invitations, newest first, names and mobiles masked. POST: invite a
+    general admin; an SMS with a single-use join link (72 hours) goes to the mobile.
+    """
+
+    serializer_class = CorporateMemberEntrySerializer
+    error_codes = {"post": {400: ["invalid_phone"], 409: ["already_invited"]}}
+
+    @extend_schema(
+        summary="Members list (멤버)", responses={200: CorporateMemberEntrySerializer(many=True)}
+    )
+    def get(self, request, site):
+        entries = corporate_member_entries(corporate=self.manager.corporate)
+        page = self.paginate_queryset(entries)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Invite a general admin (멤버 추가)",
+        request=InvitationCreateSerializer,
+        responses={201: CorporateMemberEntrySerializer},
+    )
+    def post(self, request, site):
+        serializer = InvitationCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        invitation = invitation_create(
+            manager=self.manager, context=self.context, **serializer.validated_data
+        )
+        return Response(
+            self.get_serializer(invitation_entry(invitation)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+@extend_schema(tags=TAGS, parameters=[ENTRY_ID])
+class CorporateMemberDetailView(MembersMenuView):
+    """계정 삭제하기 (manual 004 §4.1): an invitation is cancelled (its link dies); a general
+    admin's account is withdrawn and its role removed. The master cannot be deleted."""
+
+    error_codes = {409: ["invalid_transition", "cannot_delete_master"]}
+
+    @extend_schema(summary="Delete an admin or cancel an invitation", responses={204: None})
+    def delete(self, request, site, entry_id):
+        kind, pk = self.entry_ref()
+        if kind == INVITATION:
+            invitation_cancel(manager=self.manager, invitation_id=pk, context=self.context)
+        else:
+            corporate_admin_delete(manager=self.manager, admin_id=pk, context=self.context)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(tags=TAGS, parameters=[ENTRY_ID])
+class InvitationResendView(MembersMenuView):
+    """문자 재발송 (manual 004 §4.2): a new link valid 72 hours; the previous link dies."""
+
+    serializer_class = CorporateMemberEntrySerializer
+    error_codes = {409: ["invalid_transition"]}
+
+    @extend_schema(summary="Resend the invitation SMS", request=None)
+    def post(self, request, site, entry_id):
+        kind, pk = self.entry_ref()
+        if kind != INVITATION:
+            raise NotFound()
+        invitation = invitation_resend(manager=self.manager, invitation_id=pk, context=self.context)
+        return Response(self.get_serializer(invitation_entry(invitation)).data)
+
+
+@extend_schema(tags=TAGS, parameters=[ENTRY_ID])
+class AdminPasswordResetView(MembersMenuView):
+    """비밀번호 초기화 (manual 004 §4.1): a temporary password by SMS to a general admin, valid
+    24 hours and to be changed at the next login; the admin's sessions end."""
+
+    error_codes = {409: ["password_reset_not_allowed", "member_unreachable"]}
+
+    @extend_schema(
+        summary="Reset a general admin's password", request=None, responses={202: DetailSerializer}
+    )
+    def post(self, request, site, entry_id):
+        kind, pk = self.entry_ref()
+        if kind != ADMIN:
+            raise NotFound()
+        corporate_admin_password_reset(manager=self.manager, admin_id=pk, context=self.context)
+        return Response(
+            DetailSerializer({"detail": PASSWORD_SENT}).data,
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+
+@extend_schema(tags=TAGS)
+class MasterTransferView(MembersMenuView):
+    """마스터 권한 이관 (manual 004 §4.3): the chosen active general admin becomes master and the
+    caller a general admin; both are told by SMS."""
+
+    error_codes = {400: ["transfer_target_invalid"], 409: ["transfer_conflict"]}
+
+    @extend_schema(
+        summary="Transfer the master role",
+        request=MasterTransferSerializer,
+        responses={200: MasterTransferResultSerializer},
+    )
+    def post(self, request, site):
+        serializer = MasterTransferSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        master = corporate_master_transfer(
+            manager=self.manager,
+            target_id=serializer.validated_data["admin_id"],
+            context=self.context,
+        )
+        return Response(MasterTransferResultSerializer({"master": admin_entry(master)}).data)
+
+
+@extend_schema(tags=TAGS)
+class ManagerMeView(CorporateAPIView):
+    """내 정보 (SPEC §7.1 My info): read; change position, email, mobile (with a verification,
+    purpose profile_update); withdraw (password; a master must transfer the role first).
+    The password is changed with POST `members/me/password/`."""
+
+    capability = "me.manage"
+    serializer_class = ManagerProfileSerializer
+    throttle_scope = "login"  # DELETE checks the password like a login attempt
+    error_codes = {
+        "patch": {
+            400: [
+                "field_not_editable",
+                "verification_required",
+                "identity_mismatch",
+                "invalid_phone",
+                *TOKEN_ERROR_CODES,
+            ]
+        },
+        "delete": {400: ["invalid_password", "master_must_transfer"]},
+    }
+
+    def get_throttles(self):
+        return [ScopedRateThrottle()] if self.request.method == "DELETE" else []
+
+    @extend_schema(summary="My info (내 정보)")
+    def get(self, request, site):
+        return Response(self.get_serializer(self.manager).data)
+
+    @extend_schema(
+        summary="Edit my info",
+        request=ManagerProfileUpdateSerializer,
+        responses={200: ManagerProfileSerializer},
+    )
+    def patch(self, request, site):
+        serializer = ManagerProfileUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        token = changes.pop("verification_token", "")
+        manager = corporate_manager_profile_update(
+            manager=self.manager, changes=changes, verification_token=token, context=self.context
+        )
+        return Response(self.get_serializer(manager).data)
+
+    @extend_schema(summary="Withdraw (탈퇴)", request=WithdrawSerializer, responses={204: None})
+    def delete(self, request, site):
+        serializer = WithdrawSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        corporate_manager_withdraw(
+            manager=self.manager, context=self.context, **serializer.validated_data
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InvitationLinkView(SiteAPIView):
+    """Anyone holding the link; no login (the invitee has no account yet)."""
+
+    authentication_classes = [NoAuthentication]
+    required_action_exempt = True
+    password_change_exempt = True
+
+
+@extend_schema(tags=TAGS)
+class InvitationDetailView(InvitationLinkView):
+    """The join page's header (manual 004 §1.2): the inviting company, the invitee (masked),
+    department, position and when the link expires."""
+
+    serializer_class = InvitationSerializer
+    error_codes = INVITATION_CODES
+
+    @extend_schema(summary="An invitation by its link")
+    def get(self, request, site, token):
+        invitation = invitation_get_by_token(site=self.site, token=token)
+        return Response(self.get_serializer(invitation).data)
+
+
+@extend_schema(tags=TAGS)
+class InvitationAcceptView(InvitationLinkView):
+    """관리자 추가 가입 (SPEC §7.1; manual 004 §1.2): the invitee joins as a general admin, with
+    no further approval.
+
+    Verify the invited mobile first (`verifications/`, purpose `invitation`, method `mobile`).
+    The company name must be exactly the inviting company's and the business number its own;
+    ID, password and consents follow the site's sign-up rules.
+    """
+
+    serializer_class = InvitationAcceptSerializer
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "sign_up"
+    error_codes = {
+        400: [
+            "invitation_expired",
+            "invitation_company_mismatch",
+            "invitation_phone_mismatch",
+            "username_length",
+            "username_pattern",
+            "username_taken",
+            *PASSWORD_ERROR_CODES,
+            "password_mismatch",
+            "consent_required",
+            "unknown_consent_document",
+            "consent_version_outdated",
+            "under_minimum_age",
+            "already_registered",
+            *TOKEN_ERROR_CODES,
+        ],
+        404: ["invitation_not_found"],
+    }
+
+    @extend_schema(summary="Accept an invitation", responses={201: MemberProfileSerializer})
+    def post(self, request, site, token):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        values["consents"] = [dict(c) for c in values["consents"]]
+        manager = invitation_accept(
+            site=self.site, token=token, data=InvitationAcceptData(**values), context=self.context
+        )
+        return Response(
+            MemberProfileSerializer(manager.member).data, status=status.HTTP_201_CREATED
+        )

@@ -1,0 +1,322 @@
+"""A corporate's bank accounts: add requests, staff approval, deletion (SPEC §7.2; manual 004
+§2.3 계좌추가/삭제).
+
+"단, 1개의 계좌만 운영할 수 있습니다. (새 계좌 등록 후 기존 계좌 삭제)": a corporate has exactly one
+account in use. The master asks for a new one (bank, number, holder, bankbook copy); staff
+approve it, which puts it in use and retires the previous one in the same transaction. A
+pending request can be withdrawn; the account in use cannot be deleted. Every mutation locks
+the corporate row first, so two approvals (or an approval and a deletion) never interleave.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import IO
+
+from django.core.files import File
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from domain.audit.models import AuditEvent
+from domain.audit.services import RequestContext, audit_record
+from domain.common.errors import Conflict, DomainError, NotFound, ValidationFailed
+from domain.common.masking import mask_account
+from domain.common.uploads import (
+    DOCUMENT_TYPES,
+    delete_private_upload,
+    open_private_upload,
+    store_private_upload,
+)
+from domain.members.account import member_notify
+
+from .banks import ACCOUNT_NUMBER_PATTERN, BANKS
+from .events import corporate_event
+from .models import BankAccount, Corporate, CorporateManager
+
+BANKBOOK_FOLDER = "corporate-bankbooks"
+NUMBER_SEPARATORS = re.compile(r"[\s-]+")
+
+Status = BankAccount.Status
+
+
+def _not_found() -> NotFound:
+    return NotFound("bank_account_not_found", _("No such bank account."))
+
+
+def _invalid_transition(account: BankAccount, status: str) -> Conflict:
+    return Conflict(
+        "invalid_transition",
+        _("The account cannot move from %(from)s to %(to)s.")
+        % {"from": account.status, "to": status},
+    )
+
+
+def _corporate_lock(*, corporate_id: int) -> Corporate:
+    """Lock the corporate row: every account mutation of one corporate runs one at a time."""
+    return Corporate.objects.select_for_update().select_related("site").get(pk=corporate_id)
+
+
+def account_number_normalise(number: str) -> str:
+    """`110-123-456789` → `110123456789` (SPEC §13: dashes and spaces are accepted on input)."""
+    return NUMBER_SEPARATORS.sub("", number or "")
+
+
+def bank_account_list(
+    *, corporates: QuerySet[Corporate], filters: dict | None = None
+) -> QuerySet[BankAccount]:
+    """Accounts of the corporates in the caller's scope (manual 004 §2.3 "등록된 계좌 내역":
+    pending, in use and deleted), newest first. `filters`: `corporate` (id), `status`."""
+    filters = filters or {}
+    accounts = BankAccount.objects.filter(corporate__in=corporates)
+    if filters.get("corporate"):
+        accounts = accounts.filter(corporate_id=filters["corporate"])
+    if filters.get("status"):
+        accounts = accounts.filter(status=filters["status"])
+    return accounts
+
+
+def bank_account_get(*, corporates: QuerySet[Corporate], account_id: int) -> BankAccount:
+    """One account in the caller's scope; another corporate's is a 404, never a 403 (SPEC §8)."""
+    account = (
+        BankAccount.objects.filter(corporate__in=corporates, pk=account_id)
+        .select_related("corporate__site")
+        .first()
+    )
+    if account is None:
+        raise _not_found()
+    return account
+
+
+def _request_errors(
+    *, corporate: Corporate, bank_code: str, number: str, holder: str
+) -> list[DomainError]:
+    errors = []
+    if bank_code not in BANKS:
+        errors.append(
+            DomainError("invalid_bank", _("Choose a bank from the list."), attr="bank_code")
+        )
+    if not re.fullmatch(ACCOUNT_NUMBER_PATTERN, number, flags=re.ASCII):  # no other digits
+        errors.append(
+            DomainError(
+                "invalid_account_number",
+                _("Enter the account number: 10 to 14 digits."),
+                attr="account_number",
+            )
+        )
+    if holder != corporate.name:
+        errors.append(
+            DomainError(
+                "account_holder_mismatch",
+                _("The account holder must be the company name on the business registration."),
+                attr="holder",
+            )
+        )
+    return errors
+
+
+def bank_account_request(
+    *,
+    manager: CorporateManager,
+    bank_code: str,
+    account_number: str,
+    holder: str,
+    bankbook: IO[bytes],
+) -> BankAccount:
+    """The master asks for a new account (manual 004 §2.3 "계좌 추가하기"; SPEC §7.2).
+
+    `bank_code` is a KFTC code (`invalid_bank`); the number is 10–14 digits once dashes and
+    spaces are removed (`invalid_account_number`, SPEC §13); the holder is exactly the company
+    name (`account_holder_mismatch`, manual 004 §1.1 "예금주가 사업자등록증의 상호명과 동일"). The
+    bankbook copy is PDF/JPG/PNG ≤ 10 MB, checked by content (SPEC §14). One pending request at
+    a time (409 `account_request_pending`); the account already in use cannot be asked for again
+    (409 `account_already_registered`). The stored file is removed if nothing is saved.
+    """
+    bank_code = (bank_code or "").strip()
+    number = account_number_normalise(account_number)
+    holder = (holder or "").strip()
+    errors = _request_errors(
+        corporate=manager.corporate, bank_code=bank_code, number=number, holder=holder
+    )
+    if errors:
+        raise ValidationFailed(errors)
+    stored = None
+    try:
+        with transaction.atomic():
+            corporate = _corporate_lock(corporate_id=manager.corporate_id)
+            accounts = BankAccount.objects.filter(corporate=corporate)
+            if accounts.filter(status=Status.PENDING).exists():
+                raise Conflict(
+                    "account_request_pending",
+                    _("An account request is already waiting for approval."),
+                )
+            if accounts.filter(status=Status.IN_USE, bank_code=bank_code, number=number).exists():
+                raise Conflict(
+                    "account_already_registered",
+                    _("This account is already the account in use."),
+                    attr="account_number",
+                )
+            stored = store_private_upload(
+                file=bankbook, folder=BANKBOOK_FOLDER, allowed=DOCUMENT_TYPES, attr="bankbook"
+            )
+            account = BankAccount.objects.create(
+                corporate=corporate,
+                bank_code=bank_code,
+                number=number,
+                holder=holder,
+                bankbook=stored.path,
+                bankbook_content_type=stored.content_type,
+                requested_by=manager.member,
+            )
+            corporate_event(
+                corporate=corporate,
+                type="account_requested",
+                actor=manager.member,
+                account_id=account.pk,
+            )
+    except Exception:
+        # No row refers to the file once the transaction is rolled back.
+        if stored is not None:
+            delete_private_upload(stored.path)
+        raise
+    return account
+
+
+def bank_account_delete(*, manager: CorporateManager, account_id: int) -> BankAccount:
+    """The master withdraws a pending request (manual 004 §2.3 "계좌 삭제하기").
+
+    The account in use cannot be deleted (409 `account_in_use`): a new account is added and,
+    once approved, retires it ("새 계좌 등록 후 기존 계좌 삭제"). An already deleted one is 409
+    `invalid_transition`. Another corporate's account is a 404.
+    """
+    with transaction.atomic():
+        corporate = _corporate_lock(corporate_id=manager.corporate_id)
+        account = (
+            BankAccount.objects.select_for_update()
+            .filter(corporate=corporate, pk=account_id)
+            .first()
+        )
+        if account is None:
+            raise _not_found()
+        if account.status == Status.IN_USE:
+            raise Conflict(
+                "account_in_use",
+                _(
+                    "The account in use cannot be deleted. Add a new account; it replaces this "
+                    "one once approved."
+                ),
+            )
+        if not account.can_transition_to(Status.DELETED):
+            raise _invalid_transition(account, Status.DELETED)
+        account.status = Status.DELETED
+        account.deleted_at = timezone.now()
+        account.save(update_fields=["status", "deleted_at"])
+        corporate_event(
+            corporate=corporate,
+            type="account_request_deleted",
+            actor=manager.member,
+            account_id=account.pk,
+        )
+    return account
+
+
+def bank_account_approve(*, site, staff, account_id: int) -> BankAccount:
+    """Staff approve a pending request (SPEC §7.2, §8): it goes in use and the account in use
+    is retired (deleted), in one transaction under the corporate's row lock, so exactly one
+    account is in use even when two approvals race. Retire first, then activate: the partial
+    unique constraint (one in_use per corporate) holds after every statement.
+
+    Only for an approved corporate (409 `corporate_not_approved`); pending → in_use only (409
+    `invalid_transition`). The master is told by SMS after commit (manual 004 §2.3 "계좌 추가가
+    승인되면 담당자에게 문자를 보내드립니다").
+    """
+    if not (staff.is_staff and staff.site_id == site.id):
+        raise _not_found()
+    corporate_id = (
+        BankAccount.objects.filter(corporate__site=site, pk=account_id)
+        .values_list("corporate_id", flat=True)
+        .first()
+    )
+    if corporate_id is None:
+        raise _not_found()
+    with transaction.atomic():
+        corporate = _corporate_lock(corporate_id=corporate_id)
+        account = BankAccount.objects.select_for_update().get(pk=account_id)
+        if corporate.status != Corporate.Status.APPROVED:
+            raise Conflict("corporate_not_approved", _("The corporate has not been approved yet."))
+        if not account.can_transition_to(Status.IN_USE):
+            raise _invalid_transition(account, Status.IN_USE)
+        now = timezone.now()
+        retired = (
+            BankAccount.objects.select_for_update()
+            .filter(corporate=corporate, status=Status.IN_USE)
+            .first()
+        )
+        if retired is not None:
+            if not retired.can_transition_to(Status.DELETED):
+                raise _invalid_transition(retired, Status.DELETED)
+            retired.status = Status.DELETED
+            retired.deleted_at = now
+            retired.save(update_fields=["status", "deleted_at"])
+        account.status = Status.IN_USE
+        account.approved_by = staff
+        account.approved_at = now
+        account.save(update_fields=["status", "approved_by", "approved_at"])
+        corporate_event(
+            corporate=corporate,
+            type="account_approved",
+            actor=staff,
+            account_id=account.pk,
+            retired_account_id=retired.pk if retired else None,
+        )
+        master = (
+            corporate.managers.filter(role=CorporateManager.Role.MASTER)
+            .select_related("member__site")
+            .first()
+        )
+        if master is not None:
+            member_notify(
+                member=master.member,
+                title="계좌 추가 승인 안내",
+                body=(
+                    f"[{site.name}] {corporate.name}의 계좌 추가({BANKS[account.bank_code]} "
+                    f"{mask_account(account.number)})가 승인되어 사용 계좌로 등록되었습니다."
+                ),
+                purpose="account_approved",
+                prefer="sms",
+            )
+    return account
+
+
+def bank_account_bankbook_open(
+    *,
+    corporates: QuerySet[Corporate],
+    viewer,
+    account_id: int,
+    context: RequestContext | None = None,
+) -> tuple[BankAccount, File]:
+    """The bankbook copy, for the corporate's admins and the site's staff (SPEC §14 uploads).
+
+    A staff read is written to the access log (`personal_data_viewed`: who, whose, what, when,
+    from where; SPEC §14 access log).
+    """
+    account = bank_account_get(corporates=corporates, account_id=account_id)
+    file = open_private_upload(account.bankbook)
+    if viewer.is_staff:
+        master = (
+            account.corporate.managers.filter(role=CorporateManager.Role.MASTER)
+            .select_related("member")
+            .first()
+        )
+        audit_record(
+            type=AuditEvent.Type.PERSONAL_DATA_VIEWED,
+            site=account.corporate.site,
+            member=master.member if master else None,
+            actor=viewer,
+            context=context,
+            what="bankbook",
+            corporate_id=account.corporate_id,
+            account_id=account.pk,
+        )
+    return account, file

@@ -1,0 +1,358 @@
+"""Invitations of general admins by an SMS join link (관리자 추가 가입; SPEC §7.1, §14; manual 004
+§1.2, §4.2).
+
+The link carries a random token (`secrets.token_urlsafe(32)`); only its keyed hash is stored.
+A link lives 72 hours, dies when the invitation is resent or cancelled, and is used once.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from domain.audit.models import AuditEvent
+from domain.audit.services import RequestContext, audit_record
+from domain.common.errors import Conflict, DomainError, NotFound, ValidationFailed
+from domain.common.hashing import keyed_hash
+from domain.common.numbers import normalise_business_number
+from domain.common.phones import normalise_mobile
+from domain.consents.services import consents_record, consents_validate
+from domain.members.models import Member
+from domain.members.registration import USERNAME_MESSAGES
+from domain.messaging.services import outbox_sms
+from domain.verifications.models import Verification
+from domain.verifications.services import verification_consume
+
+from .events import corporate_event
+from .managers import (
+    MANAGER_KIND,
+    manager_credentials_errors,
+    manager_person_check,
+    manager_verification_methods,
+)
+from .models import Corporate, CorporateManager, Invitation
+
+INVITATION_LIFETIME = timedelta(hours=72)
+TOKEN_PURPOSE = "invitation"
+DEFAULT_URL_BASE = "http://localhost:5173/onnuri-biz"
+
+
+def invitation_url(token: str) -> str:
+    """The join page of the SPA for `token`."""
+    base = getattr(settings, "INVITATION_URL_BASE", DEFAULT_URL_BASE).rstrip("/")
+    return f"{base}/join/{token}"
+
+
+def _token_issue(invitation: Invitation, now: datetime) -> str:
+    """A new link: the previous token's hash is overwritten, so the old link stops working."""
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = keyed_hash(token, purpose=TOKEN_PURPOSE)
+    invitation.expires_at = now + INVITATION_LIFETIME
+    return token
+
+
+def _invitation_sms(*, invitation: Invitation, site, token: str) -> None:
+    # Manual 004 §1.2's wording; sensitive: the link is a secret until it is used.
+    outbox_sms(
+        to=invitation.mobile,
+        subject="관리자 초대 안내",
+        body=(
+            f"[{site.name}] 관리자로 초대받으셨습니다. 아래의 URL에 접속하여 "
+            f"관리자등록을 진행해주세요!\n{invitation_url(token)}"
+        ),
+        site=site,
+        purpose="invitation",
+        sensitive=True,
+    )
+
+
+def _invitation_locked(*, corporate_id: int, invitation_id: int) -> Invitation:
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("corporate__site")
+        .filter(corporate_id=corporate_id, pk=invitation_id)
+        .first()
+    )
+    if invitation is None:
+        raise NotFound("not_found", _("Not found."))
+    return invitation
+
+
+def _invalid_transition() -> DomainError:
+    return Conflict(
+        "invalid_transition", _("The invitation is no longer pending (joined or cancelled).")
+    )
+
+
+def invitation_create(
+    *,
+    manager: CorporateManager,
+    name: str,
+    department: str,
+    position: str,
+    mobile: str,
+    context: RequestContext | None = None,
+) -> Invitation:
+    """멤버 추가 (manual 004 §4.2): the master invites a general admin by SMS.
+
+    A mobile that is already an admin of this corporate or has a pending invitation (expired
+    or not: resend it instead) is `already_invited` (409). The corporate row is locked so two
+    masters' tabs cannot invite the same number twice.
+    """
+    phone = normalise_mobile(mobile)
+    if phone is None:
+        raise DomainError("invalid_phone", _("Enter a valid mobile number."), attr="mobile")
+    with transaction.atomic():
+        corporate = (
+            Corporate.objects.select_for_update()
+            .select_related("site")
+            .get(pk=manager.corporate_id)
+        )
+        if (
+            CorporateManager.objects.filter(corporate=corporate, member__mobile=phone).exists()
+            or Invitation.objects.filter(
+                corporate=corporate, mobile=phone, status=Invitation.Status.PENDING
+            ).exists()
+        ):
+            raise Conflict(
+                "already_invited",
+                _("This mobile number is already an admin or invited."),
+                attr="mobile",
+            )
+        now = timezone.now()
+        invitation = Invitation(
+            corporate=corporate,
+            invited_by=manager.member,
+            name=name,
+            department=department,
+            position=position,
+            mobile=phone,
+            created_at=now,
+        )
+        token = _token_issue(invitation, now)
+        invitation.save()
+        _invitation_sms(invitation=invitation, site=corporate.site, token=token)
+        corporate_event(
+            corporate=corporate,
+            type="admin_invited",
+            actor=manager.member,
+            invitation_id=invitation.pk,
+        )
+    return invitation
+
+
+def invitation_resend(
+    *, manager: CorporateManager, invitation_id: int, context: RequestContext | None = None
+) -> Invitation:
+    """문자 재발송 (manual 004 §4.2): a new link and 72 hours; the old link dies.
+
+    Only a pending invitation (`invalid_transition`, 409, otherwise).
+    """
+    with transaction.atomic():
+        invitation = _invitation_locked(
+            corporate_id=manager.corporate_id, invitation_id=invitation_id
+        )
+        if invitation.status != Invitation.Status.PENDING:
+            raise _invalid_transition()
+        token = _token_issue(invitation, timezone.now())
+        invitation.sent_count += 1
+        invitation.save(update_fields=["token_hash", "expires_at", "sent_count"])
+        _invitation_sms(invitation=invitation, site=invitation.corporate.site, token=token)
+        corporate_event(
+            corporate=invitation.corporate,
+            type="invitation_resent",
+            actor=manager.member,
+            invitation_id=invitation.pk,
+            sent_count=invitation.sent_count,
+        )
+    return invitation
+
+
+def invitation_cancel(
+    *, manager: CorporateManager, invitation_id: int, context: RequestContext | None = None
+) -> Invitation:
+    """계정 삭제하기 on a not-yet-joined row (manual 004 §4.1): the link stops working."""
+    with transaction.atomic():
+        invitation = _invitation_locked(
+            corporate_id=manager.corporate_id, invitation_id=invitation_id
+        )
+        if not invitation.can_transition_to(Invitation.Status.CANCELLED):
+            raise _invalid_transition()
+        invitation.status = Invitation.Status.CANCELLED
+        invitation.save(update_fields=["status"])
+        corporate_event(
+            corporate=invitation.corporate,
+            type="invitation_cancelled",
+            actor=manager.member,
+            invitation_id=invitation.pk,
+        )
+    return invitation
+
+
+def _invitation_by_token(*, site, token: str, lock: bool = False) -> Invitation:
+    invitations = Invitation.objects.select_related("corporate__site").filter(
+        token_hash=keyed_hash(token or "", purpose=TOKEN_PURPOSE),
+        corporate__site=site,
+        corporate__status=Corporate.Status.APPROVED,
+    )
+    if lock:
+        invitations = invitations.select_for_update(of=("self",))
+    invitation = invitations.first()
+    if invitation is None or invitation.status != Invitation.Status.PENDING:
+        raise NotFound(
+            "invitation_not_found",
+            _("This invitation link is not valid. Ask your company's master for a new one."),
+        )
+    if invitation.expires_at <= timezone.now():
+        raise DomainError(
+            "invitation_expired",
+            _("This invitation link has expired. Ask your company's master to send it again."),
+        )
+    return invitation
+
+
+def invitation_get_by_token(*, site, token: str) -> Invitation:
+    """The pending, unexpired invitation of a join link (`invitation_not_found`, 404;
+    `invitation_expired`, 400)."""
+    return _invitation_by_token(site=site, token=token)
+
+
+@dataclass
+class InvitationAcceptData:
+    company_name: str
+    business_number: str
+    email: str
+    username: str
+    password: str
+    password_confirm: str
+    verification_token: str
+    consents: list[dict[str, Any]] = field(default_factory=list)
+    # Blank: the invitation's (the join page shows them pre-filled).
+    department: str = ""
+    position: str = ""
+
+
+def _company_errors(corporate: Corporate, data: InvitationAcceptData) -> list[DomainError]:
+    message = _(
+        "The company name and business registration number must match the company that invited you."
+    )
+    errors = []
+    if data.company_name.strip() != corporate.name:
+        errors.append(DomainError("invitation_company_mismatch", message, attr="company_name"))
+    if normalise_business_number(data.business_number) != corporate.business_number:
+        errors.append(DomainError("invitation_company_mismatch", message, attr="business_number"))
+    return errors
+
+
+def invitation_accept(
+    *, site, token: str, data: InvitationAcceptData, context: RequestContext | None = None
+) -> CorporateManager:
+    """관리자 추가 가입 (SPEC §7.1; manual 004 §1.2): the invitee joins as a general admin.
+
+    Refusals, all leaving the link and the verification usable: `invitation_not_found` (404:
+    unknown, used or cancelled link), `invitation_expired`; then together
+    `invitation_company_mismatch` (company name exactly as the corporate's, business number
+    with or without dashes), the sign-up ID/password/email rules and consents; then in the
+    transaction `username_taken`, the verification token (purpose invitation, mobile),
+    `invitation_phone_mismatch` (the verified mobile is not the invited one),
+    `under_minimum_age` and `already_registered`. Name, birth date and mobile come from the
+    verification. Under a lock of the invitation: the member (active, no further approval), its
+    general-admin role and the invitation's acceptance are written together.
+    """
+    invitation = _invitation_by_token(site=site, token=token)
+    errors = _company_errors(invitation.corporate, data)
+    errors += manager_credentials_errors(
+        site=site,
+        username=data.username,
+        password=data.password,
+        password_confirm=data.password_confirm,
+        email=data.email,
+    )
+    try:
+        accepted = consents_validate(site=site, kind=MANAGER_KIND, agreements=data.consents)
+    except DomainError as exc:
+        errors.append(exc)
+    if errors:
+        raise ValidationFailed(errors)
+    username = site.rules.username.fold(data.username)
+    taken = DomainError("username_taken", USERNAME_MESSAGES["username_taken"], attr="username")
+    try:
+        with transaction.atomic():
+            invitation = _invitation_by_token(site=site, token=token, lock=True)
+            if Member.objects.filter(site=site, username=username).exists():
+                raise taken
+            person = verification_consume(
+                site=site,
+                token=data.verification_token,
+                purpose=Verification.Purpose.INVITATION,
+                methods=manager_verification_methods(
+                    site=site, purpose=Verification.Purpose.INVITATION
+                ),
+            )
+            if person.mobile != invitation.mobile:
+                raise DomainError(
+                    "invitation_phone_mismatch",
+                    _("Verify with the mobile number the invitation was sent to."),
+                    attr="verification_token",
+                )
+            manager_person_check(site=site, person=person)
+            member = Member(
+                site=site,
+                username=username,
+                kind=MANAGER_KIND,
+                name=person.name,
+                birth_date=person.birth_date,
+                gender=person.gender,
+                nationality=person.nationality or Member.Nationality.DOMESTIC,
+                mobile=person.mobile,
+                email=data.email,
+                ci_hash=person.ci_hash,
+                di_hash=person.di_hash,
+            )
+            member.set_password(data.password)
+            member.save()
+            manager = CorporateManager.objects.create(
+                member=member,
+                corporate=invitation.corporate,
+                role=CorporateManager.Role.GENERAL,
+                department=data.department or invitation.department,
+                position=data.position or invitation.position,
+            )
+            consents_record(
+                member=member,
+                accepted=accepted,
+                context=context or RequestContext(),
+                source="sign_up",
+            )
+            if not invitation.can_transition_to(Invitation.Status.ACCEPTED):
+                raise _invalid_transition()
+            invitation.status = Invitation.Status.ACCEPTED
+            invitation.accepted_member = member
+            invitation.accepted_at = timezone.now()
+            invitation.save(update_fields=["status", "accepted_member", "accepted_at"])
+            audit_record(
+                type=AuditEvent.Type.MEMBER_CREATED,
+                site=site,
+                member=member,
+                actor=member,
+                context=context,
+                kind=MANAGER_KIND,
+                invitation=invitation.pk,
+            )
+            corporate_event(
+                corporate=invitation.corporate,
+                type="admin_joined",
+                actor=member,
+                invitation_id=invitation.pk,
+                member_id=member.pk,
+            )
+    except IntegrityError:  # a concurrent sign-up took the ID between the check and insert
+        raise taken
+    return manager

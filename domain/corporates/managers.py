@@ -1,0 +1,485 @@
+"""A corporate's admins: the members list, deletion, password reset, master transfer and the
+admin's own info (SPEC §7.1, §8, §14; manual 004 §4.1, §4.3 and 내 정보).
+
+The members list mixes two kinds of rows, each addressed by a string id: `admin-<pk>` (a
+CorporateManager) and `invitation-<pk>` (an Invitation). Invitations live in
+`domain.corporates.invitations`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from domain.audit.models import AuditEvent
+from domain.audit.services import RequestContext, audit_record
+from domain.common.errors import Conflict, DomainError, NotFound, ValidationFailed
+from domain.members.account import (
+    member_anonymise,
+    member_notify,
+    member_profile_update,
+    member_withdraw,
+)
+from domain.members.models import Member
+from domain.members.recovery import (
+    TEMPORARY_PASSWORD_LIFETIME,
+    temporary_password_generate,
+    temporary_password_message,
+)
+from domain.members.registration import SignUpData, _check_person, _form_errors
+from domain.members.tokens import member_refresh_tokens_revoke
+from domain.verifications.models import Verification
+
+from .events import corporate_event
+from .models import Corporate, CorporateManager, Invitation
+
+MANAGER_KIND = "corporate_manager"
+ADMIN = "admin"
+INVITATION = "invitation"
+ENTRY_ID_RE = re.compile(r"^(admin|invitation)-([0-9]+)$")
+ENTRY_ID_PATTERN = ENTRY_ID_RE.pattern
+
+
+class EntryStatus:
+    INVITED = "invited"  # 미가입
+    ACTIVE = "active"  # 최근 접속 시간
+    SUSPENDED = "suspended"  # an admin whose account staff have stopped
+    WITHDRAWN = "withdrawn"  # 탈퇴
+    CHOICES = (INVITED, ACTIVE, SUSPENDED, WITHDRAWN)
+
+
+@dataclass(frozen=True)
+class MemberEntry:
+    """One row of the members list (manual 004 §4.1). `name` and `mobile` are unmasked here;
+    the API masks them (SPEC §13)."""
+
+    id: str
+    kind: str
+    role: str
+    department: str
+    position: str
+    name: str
+    mobile: str
+    status: str
+    last_access: datetime | None
+    expires_at: datetime | None
+    expired: bool | None
+    created_at: datetime
+
+
+def entry_id_parse(value: str) -> tuple[str, int] | None:
+    """`admin-12` → ("admin", 12); `invitation-5` → ("invitation", 5); anything else None."""
+    match = ENTRY_ID_RE.match(value or "")
+    return (match.group(1), int(match.group(2))) if match else None
+
+
+def admin_entry(manager: CorporateManager) -> MemberEntry:
+    member = manager.member
+    if member.status == Member.Status.ACTIVE:
+        status = EntryStatus.ACTIVE
+    elif member.status == Member.Status.WITHDRAWN:
+        status = EntryStatus.WITHDRAWN
+    else:
+        status = EntryStatus.SUSPENDED
+    return MemberEntry(
+        id=f"{ADMIN}-{manager.pk}",
+        kind=ADMIN,
+        role=manager.role,
+        department=manager.department,
+        position=manager.position,
+        name=member.name,
+        mobile=member.mobile,
+        status=status,
+        last_access=member.last_login,
+        expires_at=None,
+        expired=None,
+        created_at=manager.created_at,
+    )
+
+
+def invitation_entry(invitation: Invitation, now: datetime | None = None) -> MemberEntry:
+    """A pending invitation (미가입), or the trace of an admin who joined and left (탈퇴)."""
+    pending = invitation.status == Invitation.Status.PENDING
+    return MemberEntry(
+        id=f"{INVITATION}-{invitation.pk}",
+        kind=INVITATION,
+        role=CorporateManager.Role.GENERAL,
+        department=invitation.department,
+        position=invitation.position,
+        name=invitation.name,
+        mobile=invitation.mobile,
+        status=EntryStatus.INVITED if pending else EntryStatus.WITHDRAWN,
+        last_access=None,
+        expires_at=invitation.expires_at if pending else None,
+        expired=invitation.expires_at <= (now or timezone.now()) if pending else None,
+        created_at=invitation.created_at,
+    )
+
+
+def corporate_member_entries(*, corporate: Corporate) -> list[MemberEntry]:
+    """멤버 list (manual 004 §4.1), newest first: the admins, pending invitations (with expiry)
+    and admins who joined by invitation and have since withdrawn or been deleted.
+
+    A corporate has a handful of admins, so the rows are merged in memory and paginated as a
+    list. An admin who joined with the corporate itself (the first master) and later left has
+    no invitation and therefore no trace here.
+    """
+    now = timezone.now()
+    managers = list(CorporateManager.objects.filter(corporate=corporate).select_related("member"))
+    current = {manager.member_id for manager in managers}
+    entries = [admin_entry(manager) for manager in managers]
+    for invitation in Invitation.objects.filter(
+        corporate=corporate, status__in=[Invitation.Status.PENDING, Invitation.Status.ACCEPTED]
+    ):
+        if (
+            invitation.status == Invitation.Status.ACCEPTED
+            and invitation.accepted_member_id in current
+        ):
+            continue  # shown as the admin it became
+        entries.append(invitation_entry(invitation, now))
+    entries.sort(key=lambda entry: (entry.created_at, entry.id), reverse=True)
+    return entries
+
+
+# --- ID, password and identity rules shared with member sign-up ------------------------------
+
+
+def manager_credentials_errors(
+    *, site, username: str, password: str, password_confirm: str, email: str
+) -> list[DomainError]:
+    """Every broken rule of an onnuri-biz manager's ID, password and email, with the codes of
+    member sign-up (SPEC §2, §5): `username_length`, `username_pattern`, `password_mismatch`,
+    the site's password rule, `required` (email). Uniqueness is checked in the transaction."""
+    data = SignUpData(
+        kind=MANAGER_KIND,
+        username=username,
+        password=password,
+        password_confirm=password_confirm,
+        verification_token="",
+        consents=[],
+        email=email,
+    )
+    return _form_errors(site, site.rules.kind(MANAGER_KIND), data)
+
+
+def manager_person_check(*, site, person: Verification) -> None:
+    """The verified person may become a manager: adult (policy min age) and not already a
+    manager on this site (`under_minimum_age`, `already_registered`; SPEC §5)."""
+    _check_person(site, site.rules.kind(MANAGER_KIND), person)
+
+
+def manager_verification_methods(*, site, purpose: str) -> set[str]:
+    sequences = site.rules.verification.get(MANAGER_KIND, {}).get(purpose, [])
+    return {sequence[-1] for sequence in sequences}
+
+
+# --- master actions on admins (manual 004 §4.1) ----------------------------------------------
+
+
+def _admin_locked(*, corporate_id: int, manager_id: int) -> CorporateManager:
+    manager = (
+        CorporateManager.objects.select_for_update(of=("self",))
+        .select_related("member", "corporate__site")
+        .filter(corporate_id=corporate_id, pk=manager_id)
+        .first()
+    )
+    if manager is None:
+        raise NotFound("not_found", _("Not found."))
+    return manager
+
+
+def _manager_remove(*, manager: CorporateManager) -> None:
+    """Drop the role; the invitation keeps the list's 탈퇴 row but not the mobile (personal
+    data goes with the account)."""
+    Invitation.objects.filter(
+        corporate_id=manager.corporate_id, accepted_member_id=manager.member_id
+    ).update(mobile="")
+    manager.delete()
+
+
+def corporate_admin_delete(
+    *, manager: CorporateManager, admin_id: int, context: RequestContext | None = None
+) -> None:
+    """계정 삭제하기 (manual 004 §4.1): the master deletes a general admin's account.
+
+    The account is withdrawn (personal data erased, login impossible, refresh tokens revoked)
+    and its role removed. The master, and the caller itself, cannot be deleted
+    (`cannot_delete_master`, 409); an admin of another corporate is a 404.
+    """
+    with transaction.atomic():
+        Corporate.objects.select_for_update().get(pk=manager.corporate_id)
+        target = _admin_locked(corporate_id=manager.corporate_id, manager_id=admin_id)
+        if target.role == CorporateManager.Role.MASTER or target.pk == manager.pk:
+            raise Conflict(
+                "cannot_delete_master",
+                _("The master cannot be deleted. Transfer the master role first."),
+            )
+        member = target.member
+        if member.status != Member.Status.WITHDRAWN:
+            member_anonymise(member=member, actor=manager.member, context=context)
+        _manager_remove(manager=target)
+        corporate_event(
+            corporate=target.corporate,
+            type="admin_deleted",
+            actor=manager.member,
+            member_id=member.pk,
+        )
+
+
+def corporate_admin_password_reset(
+    *, manager: CorporateManager, admin_id: int, context: RequestContext | None = None
+) -> None:
+    """비밀번호 초기화 (manual 004 §4.1): a temporary password for a general admin by SMS.
+
+    As in reset-password (SPEC §5, §14): satisfies the site's rule, valid 24 hours, must be
+    changed at the next login, refresh tokens revoked, any lock lifted, audited. Only an active
+    general admin of the caller's corporate (`password_reset_not_allowed`, 409, otherwise).
+    """
+    with transaction.atomic():
+        target = _admin_locked(corporate_id=manager.corporate_id, manager_id=admin_id)
+        member = target.member
+        if (
+            target.role != CorporateManager.Role.GENERAL
+            or member.status != Member.Status.ACTIVE
+            or target.pk == manager.pk
+        ):
+            raise Conflict(
+                "password_reset_not_allowed",
+                _("Only an active general admin's password can be reset here."),
+            )
+        site = target.corporate.site
+        password = temporary_password_generate(rule=site.rules.password)
+        member.set_password(password)
+        member.password_change_required = True
+        member.temporary_password_expires_at = timezone.now() + TEMPORARY_PASSWORD_LIFETIME
+        member.failed_login_count = 0
+        member.locked_until = None
+        member.save(
+            update_fields=[
+                "password",
+                "password_change_required",
+                "temporary_password_expires_at",
+                "failed_login_count",
+                "locked_until",
+            ]
+        )
+        revoked = member_refresh_tokens_revoke(member=member)
+        sent_by = member_notify(
+            member=member,
+            title="임시 비밀번호 안내",
+            body=temporary_password_message(site=site, password=password),
+            purpose="password_reset",
+            prefer="sms",
+            sensitive=True,
+        )
+        if sent_by is None:
+            raise Conflict(
+                "member_unreachable",
+                _("The admin has no mobile number or email address to send the password to."),
+            )
+        audit_record(
+            type=AuditEvent.Type.PASSWORD_RESET,
+            site=site,
+            member=member,
+            actor=manager.member,
+            context=context,
+            channel=sent_by,
+            refresh_tokens_revoked=revoked,
+            by="corporate_master",
+        )
+        corporate_event(
+            corporate=target.corporate,
+            type="admin_password_reset",
+            actor=manager.member,
+            member_id=member.pk,
+        )
+
+
+# --- master transfer (manual 004 §4.3) -------------------------------------------------------
+
+
+def _transfer_target_invalid() -> DomainError:
+    return DomainError(
+        "transfer_target_invalid",
+        _("Choose a registered general admin of your company."),
+        attr="admin_id",
+    )
+
+
+def corporate_master_transfer(
+    *, manager: CorporateManager, target_id: str, context: RequestContext | None = None
+) -> CorporateManager:
+    """마스터 권한 이관 (SPEC §7.1; manual 004 §4.3): the master hands the role to an active
+    general admin of the same corporate and becomes a general admin. Returns the new master.
+
+    `target_id` is the members list id (`admin-<pk>`); anything else — an invitation, a
+    withdrawn or suspended admin, another corporate's admin, the master itself — is
+    `transfer_target_invalid`. The corporate row is locked first, then both manager rows; the
+    master is demoted before the target is promoted, so `corporate_single_master` holds after
+    every statement. A transfer that lost a race (the caller is no longer master) or that the
+    constraint refuses is `transfer_conflict` (409). Both are told by SMS (SPEC §14 notices).
+    """
+    parsed = entry_id_parse(target_id)
+    target_pk = parsed[1] if parsed and parsed[0] == ADMIN else None
+    try:
+        with transaction.atomic():
+            corporate = (
+                Corporate.objects.select_for_update()
+                .select_related("site")
+                .get(pk=manager.corporate_id)
+            )
+            rows = {
+                row.pk: row
+                for row in CorporateManager.objects.select_for_update(of=("self",))
+                .select_related("member")
+                .filter(corporate=corporate, pk__in=[manager.pk, target_pk or 0])
+                .order_by("pk")
+            }
+            current = rows.get(manager.pk)
+            if current is None or current.role != CorporateManager.Role.MASTER:
+                raise _transfer_conflict()
+            target = rows.get(target_pk) if target_pk != manager.pk else None
+            if (
+                target is None
+                or target.role != CorporateManager.Role.GENERAL
+                or target.member.status != Member.Status.ACTIVE
+            ):
+                raise _transfer_target_invalid()
+            current.role = CorporateManager.Role.GENERAL
+            current.save(update_fields=["role"])
+            target.role = CorporateManager.Role.MASTER
+            target.save(update_fields=["role"])
+            _transfer_record(corporate=corporate, old=current, new=target, context=context)
+    except IntegrityError:
+        raise _transfer_conflict()
+    return target
+
+
+def _transfer_conflict() -> DomainError:
+    return Conflict(
+        "transfer_conflict",
+        _("The master role has just changed. Reload the page and try again."),
+    )
+
+
+def _transfer_record(
+    *,
+    corporate: Corporate,
+    old: CorporateManager,
+    new: CorporateManager,
+    context: RequestContext | None,
+) -> None:
+    site = corporate.site
+    corporate_event(
+        corporate=corporate,
+        type="master_transferred",
+        actor=old.member,
+        from_member_id=old.member_id,
+        to_member_id=new.member_id,
+    )
+    for row, role in ((old, "general"), (new, "master")):
+        audit_record(
+            type=AuditEvent.Type.MASTER_TRANSFERRED,
+            site=site,
+            member=row.member,
+            actor=old.member,
+            context=context,
+            corporate_role=role,
+        )
+    member_notify(
+        member=old.member,
+        title="마스터 권한 이관 안내",
+        body=f"[{site.name}] 마스터 권한이 다른 관리자에게 이관되어 일반관리자로 전환되었습니다.",
+        purpose="master_transferred",
+    )
+    member_notify(
+        member=new.member,
+        title="마스터 권한 이관 안내",
+        body=f"[{site.name}] {corporate.name}의 마스터 권한이 회원님에게 이관되었습니다.",
+        purpose="master_transferred",
+    )
+
+
+# --- the admin's own info (내 정보) -------------------------------------------------------------
+
+
+def corporate_manager_profile_update(
+    *,
+    manager: CorporateManager,
+    changes: dict[str, Any],
+    verification_token: str = "",
+    context: RequestContext | None = None,
+) -> CorporateManager:
+    """내 정보 (SPEC §7.1 My info; manual 004 §4.3): position, email and mobile.
+
+    Email and mobile go through `member_profile_update` (a new mobile needs a verification of
+    the admin's own identity, purpose profile_update); the department and the identity fields
+    are refused (`field_not_editable`).
+    """
+    if "department" in changes:
+        raise ValidationFailed(
+            [
+                DomainError(
+                    "field_not_editable",
+                    _("The department is set when the admin is invited."),
+                    attr="department",
+                )
+            ]
+        )
+    member_changes = {key: value for key, value in changes.items() if key != "position"}
+    with transaction.atomic():
+        locked = (
+            CorporateManager.objects.select_for_update(of=("self",))
+            .select_related("member__site", "corporate")
+            .get(pk=manager.pk)
+        )
+        if member_changes or verification_token:
+            locked.member = member_profile_update(
+                member=locked.member,
+                changes=member_changes,
+                verification_token=verification_token,
+                context=context,
+            )
+        if "position" in changes and changes["position"] != locked.position:
+            locked.position = changes["position"]
+            locked.save(update_fields=["position"])
+            audit_record(
+                type=AuditEvent.Type.MEMBER_UPDATED,
+                site=locked.member.site,
+                member=locked.member,
+                actor=locked.member,
+                context=context,
+                fields=["position"],
+            )
+    return locked
+
+
+def corporate_manager_withdraw(
+    *, manager: CorporateManager, password: str, context: RequestContext | None = None
+) -> None:
+    """계정삭제 및 탈퇴 (SPEC §7.1 My info): a general admin leaves.
+
+    The master must hand over the role first (`master_must_transfer`); otherwise the account
+    is withdrawn as any member's (`member_withdraw`: password required, data erased) and the
+    role removed. The corporate row is locked so a concurrent transfer to this admin cannot
+    interleave.
+    """
+    with transaction.atomic():
+        Corporate.objects.select_for_update().get(pk=manager.corporate_id)
+        locked = _admin_locked(corporate_id=manager.corporate_id, manager_id=manager.pk)
+        if locked.role == CorporateManager.Role.MASTER:
+            raise DomainError(
+                "master_must_transfer",
+                _("Transfer the master role to another admin before withdrawing."),
+            )
+        member = member_withdraw(member=locked.member, password=password, context=context)
+        _manager_remove(manager=locked)
+        corporate_event(
+            corporate=locked.corporate, type="admin_withdrew", actor=member, member_id=member.pk
+        )

@@ -1,0 +1,1 @@
+"""Corporate services (SPEC §7)."""
