@@ -109,6 +109,14 @@ MATRIX = [
         [OK, NF, 400, NF, UA],
     ),
     ("get", "corporate-members/me/", None, [OK, OK, OK, NF, UA]),
+    ("patch", "corporate-members/me/", {"position": "과장"}, [OK, OK, OK, NF, UA]),
+    ("delete", "corporate-members/me/", {"password": "Sunny!Day42"}, [400, 204, 400, NF, UA]),
+    ("get", "invitations/not-a-token/", None, [NF, NF, NF, NF, NF]),
+    ("post", "invitations/not-a-token/accept/", {}, [400, 400, 400, 400, 400]),
+    ("post", "corporates/", {}, [400, 400, 400, 400, 400]),
+    ("get", "corporates/{corporate}/documents/headcount_document/", None, [OK, OK, NF, OK, UA]),
+    ("get", "corporates/{corporate}/documents/bankbook/", None, [OK, OK, NF, OK, UA]),
+    ("post", "accounts/", {}, [400, NF, 400, NF, UA]),
     ("get", "accounts/", None, [OK, OK, OK, OK, UA]),
     ("get", "accounts/{in_use}/", None, [OK, OK, NF, OK, UA]),
     ("get", "accounts/{in_use}/bankbook/", None, [OK, OK, NF, OK, UA]),
@@ -116,6 +124,7 @@ MATRIX = [
     ("delete", "accounts/{in_use}/", None, [409, NF, NF, NF, UA]),
     ("post", "accounts/{pending}/approve/", {}, [NF, NF, NF, OK, UA]),
 ]
+MULTIPART = {"corporates/", "accounts/"}  # uploads: multipart/form-data
 CASES = [
     (method, path, body, role, expected[index])
     for method, path, body, expected in MATRIX
@@ -136,7 +145,10 @@ def test_permission_matrix(
     member = world["members"][role]
     headers = bearer_for(member) if member else {}
     with django_capture_on_commit_callbacks(execute=True):
-        response = getattr(api, method)(url, body, format="json", **headers)
+        multipart = method == "post" and path in MULTIPART
+        response = getattr(api, method)(
+            url, body, format="multipart" if multipart else "json", **headers
+        )
     assert response.status_code == expected, (response.status_code, getattr(response, "data", None))
     if role == "other_master" and response.status_code < 300 and method == "get":
         content = b"".join(response.streaming_content) if response.streaming else response.content
