@@ -23,7 +23,7 @@ from domain.common.errors import Conflict, DomainError, NotFound, ValidationFail
 from domain.common.hashing import keyed_hash
 from domain.common.numbers import normalise_business_number
 from domain.common.phones import normalise_mobile
-from domain.consents.services import consents_record, consents_validate
+from domain.consents.services import consents_record
 from domain.members.models import Member
 from domain.members.registration import USERNAME_MESSAGES
 from domain.messaging.services import outbox_sms
@@ -33,7 +33,7 @@ from domain.verifications.services import verification_consume
 from .events import corporate_event
 from .managers import (
     MANAGER_KIND,
-    manager_credentials_errors,
+    manager_answers_check,
     manager_person_check,
     manager_verification_methods,
 )
@@ -268,17 +268,15 @@ def invitation_accept(
     """
     invitation = _invitation_by_token(site=site, token=token)
     errors = _company_errors(invitation.corporate, data)
-    errors += manager_credentials_errors(
+    form_errors, accepted = manager_answers_check(
         site=site,
         username=data.username,
         password=data.password,
         password_confirm=data.password_confirm,
         email=data.email,
+        consents=data.consents,
     )
-    try:
-        accepted = consents_validate(site=site, kind=MANAGER_KIND, agreements=data.consents)
-    except DomainError as exc:
-        errors.append(exc)
+    errors += form_errors
     if errors:
         raise ValidationFailed(errors)
     username = site.rules.username.fold(data.username)

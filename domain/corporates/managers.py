@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from domain.audit.models import AuditEvent
 from domain.audit.services import RequestContext, audit_record
 from domain.common.errors import Conflict, DomainError, NotFound, ValidationFailed
+from domain.consents.services import consents_validate
 from domain.members.account import (
     member_anonymise,
     member_notify,
@@ -150,12 +151,19 @@ def corporate_member_entries(*, corporate: Corporate) -> list[MemberEntry]:
 # --- ID, password and identity rules shared with member sign-up ------------------------------
 
 
-def manager_credentials_errors(
-    *, site, username: str, password: str, password_confirm: str, email: str
-) -> list[DomainError]:
-    """Every broken rule of an onnuri-biz manager's ID, password and email, with the codes of
-    member sign-up (SPEC §2, §5): `username_length`, `username_pattern`, `password_mismatch`,
-    the site's password rule, `required` (email). Uniqueness is checked in the transaction."""
+def manager_answers_check(
+    *,
+    site,
+    username: str,
+    password: str,
+    password_confirm: str,
+    email: str,
+    consents: list[dict],
+) -> tuple[list[DomainError], list]:
+    """Every broken rule of an onnuri-biz manager's form, with the codes of member sign-up
+    (SPEC §2, §3, §5): `username_length`, `username_pattern`, `password_mismatch`, the site's
+    password rule, `required` (email) and the consent codes. Returns the errors and the
+    accepted consents (for `consents_record`). Uniqueness is checked in the transaction."""
     data = SignUpData(
         kind=MANAGER_KIND,
         username=username,
@@ -165,7 +173,13 @@ def manager_credentials_errors(
         consents=[],
         email=email,
     )
-    return _form_errors(site, site.rules.kind(MANAGER_KIND), data)
+    errors = _form_errors(site, site.rules.kind(MANAGER_KIND), data)
+    accepted: list = []
+    try:
+        accepted = consents_validate(site=site, kind=MANAGER_KIND, agreements=consents)
+    except DomainError as exc:
+        errors.append(exc)
+    return errors, accepted
 
 
 def manager_person_check(*, site, person: Verification) -> None:

@@ -27,7 +27,7 @@ from domain.common.uploads import (
     delete_private_upload,
     store_private_upload,
 )
-from domain.consents.services import consents_record, consents_validate
+from domain.consents.services import consents_record
 from domain.members.models import Member
 from domain.members.registration import USERNAME_MESSAGES
 from domain.members.reverification import site_feature_require
@@ -39,7 +39,7 @@ from .banks import ACCOUNT_NUMBER_PATTERN, BANKS
 from .events import corporate_event
 from .managers import (
     MANAGER_KIND,
-    manager_credentials_errors,
+    manager_answers_check,
     manager_person_check,
     manager_verification_methods,
 )
@@ -191,17 +191,15 @@ def corporate_sign_up(
     stored: dict[str, StoredUpload] = {}
     try:
         errors = _business_errors(site, data)
-        errors += manager_credentials_errors(
+        form_errors, accepted = manager_answers_check(
             site=site,
             username=data.username,
             password=data.password,
             password_confirm=data.password_confirm,
             email=data.email,
+            consents=data.consents,
         )
-        try:
-            accepted = consents_validate(site=site, kind=MANAGER_KIND, agreements=data.consents)
-        except DomainError as exc:
-            errors.append(exc)
+        errors += form_errors
         errors += _files_store(site, data, stored)
         if errors:
             raise ValidationFailed(errors)
