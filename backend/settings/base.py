@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
     "django_filters",
+    "api",  # before drf_spectacular: its `spectacular` command defaults to English
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_q",
@@ -54,7 +55,6 @@ INSTALLED_APPS = [
     "domain.verifications",
     "domain.library",
     "domain.corporates",
-    "api",
     "workers",
 ]
 
