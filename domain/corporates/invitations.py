@@ -25,7 +25,7 @@ from domain.common.numbers import normalise_business_number
 from domain.common.phones import normalise_mobile
 from domain.consents.services import consents_record
 from domain.members.models import Member
-from domain.members.registration import USERNAME_MESSAGES
+from domain.members.registration import USERNAME_MESSAGES, member_create_verified
 from domain.messaging.services import outbox_sms
 from domain.verifications.models import Verification
 from domain.verifications.services import verification_consume
@@ -301,21 +301,14 @@ def invitation_accept(
                     attr="verification_token",
                 )
             manager_person_check(site=site, person=person)
-            member = Member(
+            member = member_create_verified(
                 site=site,
                 username=username,
                 kind=MANAGER_KIND,
-                name=person.name,
-                birth_date=person.birth_date,
-                gender=person.gender,
-                nationality=person.nationality or Member.Nationality.DOMESTIC,
-                mobile=person.mobile,
+                person=person,
+                password=data.password,
                 email=data.email,
-                ci_hash=person.ci_hash,
-                di_hash=person.di_hash,
             )
-            member.set_password(data.password)
-            member.save()
             manager = CorporateManager.objects.create(
                 member=member,
                 corporate=invitation.corporate,

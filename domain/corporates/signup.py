@@ -29,7 +29,7 @@ from domain.common.uploads import (
 )
 from domain.consents.services import consents_record
 from domain.members.models import Member
-from domain.members.registration import USERNAME_MESSAGES
+from domain.members.registration import USERNAME_MESSAGES, member_create_verified
 from domain.members.reverification import site_feature_require
 from domain.verifications.models import Verification
 from domain.verifications.services import verification_consume
@@ -246,22 +246,15 @@ def _create(site, data, accepted, stored, context) -> Corporate:
                 monthly_discount_limit=terms.monthly_discount_limit,
                 monthly_purchase_limit=terms.monthly_purchase_limit,
             )
-            member = Member(
+            member = member_create_verified(
                 site=site,
                 username=username,
                 kind=MANAGER_KIND,
-                name=person.name,
-                birth_date=person.birth_date,
-                gender=person.gender,
-                nationality=person.nationality or Member.Nationality.DOMESTIC,
-                mobile=person.mobile,
+                person=person,
+                password=data.password,
                 email=data.email,
                 status=Member.Status.PENDING,  # no login before the approval (SPEC §7.1)
-                ci_hash=person.ci_hash,
-                di_hash=person.di_hash,
             )
-            member.set_password(data.password)
-            member.save()
             CorporateManager.objects.create(
                 member=member,
                 corporate=corporate,

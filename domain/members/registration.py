@@ -125,26 +125,19 @@ def member_sign_up(*, site, data: SignUpData, context: RequestContext) -> Member
             )
             _check_person(site, kind, person)
             corporate = _corporate_verified(site, data) if data.kind == "corporate" else None
-            member = Member(
+            member = member_create_verified(
                 site=site,
                 username=username,
                 kind=kind.code,
-                name=person.name,
-                birth_date=person.birth_date,
-                gender=person.gender,
-                nationality=person.nationality or Member.Nationality.DOMESTIC,
-                mobile=person.mobile,
+                person=person,
+                password=data.password,
                 email=data.email,
                 landline=data.landline,
                 postal_code=data.address.get("postal_code", ""),
                 address_road=data.address.get("road", ""),
                 address_detail=data.address.get("detail", ""),
                 home_library_id=data.home_library,
-                ci_hash=person.ci_hash,
-                di_hash=person.di_hash,
             )
-            member.set_password(data.password)
-            member.save()
             if corporate is not None:
                 CorporateProfile.objects.create(member=member, **corporate)
             if guardian is not None:
@@ -169,6 +162,29 @@ def member_sign_up(*, site, data: SignUpData, context: RequestContext) -> Member
             )
     except IntegrityError:  # a concurrent sign-up took the ID between the check and insert
         raise DomainError("username_taken", USERNAME_MESSAGES["username_taken"], attr="username")
+    return member
+
+
+def member_create_verified(
+    *, site, username: str, kind: str, person: Verification, password: str, **fields
+) -> Member:
+    """Save a member whose name, birth date, gender, nationality, mobile and CI/DI hashes come
+    from a consumed verification, never from the form (SPEC §5)."""
+    member = Member(
+        site=site,
+        username=username,
+        kind=kind,
+        name=person.name,
+        birth_date=person.birth_date,
+        gender=person.gender,
+        nationality=person.nationality or Member.Nationality.DOMESTIC,
+        mobile=person.mobile,
+        ci_hash=person.ci_hash,
+        di_hash=person.di_hash,
+        **fields,
+    )
+    member.set_password(password)
+    member.save()
     return member
 
 
