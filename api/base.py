@@ -2,8 +2,9 @@
 
 from functools import cached_property
 
-from rest_framework import generics, viewsets
+from rest_framework import generics
 
+from api.permissions import DeclaredAccessMixin
 from domain.audit.services import RequestContext
 from domain.members.required_actions import required_action_check
 from domain.sites.models import Site
@@ -48,9 +49,10 @@ class SiteScopedMixin:
         return request_context(self.request)
 
 
-class SiteAPIView(SiteScopedMixin, generics.GenericAPIView):
+class SiteAPIView(SiteScopedMixin, DeclaredAccessMixin, generics.GenericAPIView):
     pass
 
 
-class SiteViewSet(SiteScopedMixin, viewsets.GenericViewSet):
+# An endpoint outside any site (the site list, health).
+class PlatformAPIView(DeclaredAccessMixin, generics.GenericAPIView):
     pass

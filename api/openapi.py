@@ -11,6 +11,8 @@ from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
 from drf_spectacular.utils import inline_serializer
 from rest_framework import permissions, serializers
 
+from api.permissions import PUBLIC, declared
+
 
 class ErrorItemSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Stable machine code, e.g. `invalid_credentials`.")
@@ -53,10 +55,18 @@ def _declared_codes(view, action: str | None, method: str) -> dict[int, list[str
 
 class AutoSchema(BaseAutoSchema):
     def _is_protected(self) -> bool:
+        if hasattr(self.view, "access"):  # our views: the declaration says (api.permissions)
+            return declared(self.view, self.method) != PUBLIC
         open_classes = (permissions.AllowAny,)
         return any(
             not isinstance(permission, open_classes) for permission in self.view.get_permissions()
         )
+
+    def get_auth(self):
+        auths = super().get_auth()
+        if hasattr(self.view, "access") and not self._is_protected() and {} not in auths:
+            auths.append({})  # a public method: authentication is optional
+        return auths
 
     def _error_statuses(self) -> dict[int, list[str]]:
         statuses: dict[int, list[str]] = {}

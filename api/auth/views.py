@@ -5,6 +5,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from api.authentication import NoAuthentication, SiteRefreshToken
 from api.base import SiteAPIView
+from api.permissions import PUBLIC
 from domain.audit.models import AuditEvent
 from domain.audit.services import audit_record
 from domain.members.models import Member
@@ -38,6 +39,7 @@ class LoginView(SiteAPIView):
     an unknown ID and a wrong password all get the same `invalid_credentials` answer.
     """
 
+    access = {"POST": PUBLIC}
     authentication_classes = [NoAuthentication]
     serializer_class = LoginSerializer
     throttle_classes = [ScopedRateThrottle]
@@ -74,6 +76,7 @@ class LoginView(SiteAPIView):
 class LoginOtpView(SiteAPIView):
     """onnuri-biz second step: the code texted to the manager's mobile completes the login."""
 
+    access = {"POST": PUBLIC}
     authentication_classes = [NoAuthentication]
     serializer_class = LoginOtpSerializer
     throttle_classes = [ScopedRateThrottle]
@@ -109,6 +112,7 @@ class LoginOtpView(SiteAPIView):
 class TokenRefreshView(SiteAPIView):
     """Exchange a refresh token for a new pair; the old refresh token is blacklisted."""
 
+    access = {"POST": PUBLIC}
     authentication_classes = [NoAuthentication]
     serializer_class = SiteTokenRefreshSerializer
     throttle_classes = [ScopedRateThrottle]
@@ -126,6 +130,7 @@ class TokenRefreshView(SiteAPIView):
 class LogoutView(SiteAPIView):
     """Blacklist the refresh token so it can no longer be used (SPEC §14)."""
 
+    access = {"POST": PUBLIC}
     authentication_classes = [NoAuthentication]
     serializer_class = LogoutSerializer
     error_codes = {401: ["token_not_valid"]}

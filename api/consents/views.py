@@ -4,7 +4,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
 from api.base import SiteAPIView
-from api.permissions import IsSiteMember
+from api.permissions import PUBLIC
+from domain.capabilities import Capability
 from domain.consents.selectors import consent_documents_current, member_consent_state
 from domain.consents.services import consents_agree
 
@@ -26,6 +27,7 @@ AGREEMENT_CODES = [
 class ConsentDocumentListView(SiteAPIView):
     """The current consent documents a member kind is asked to answer (not paginated)."""
 
+    access = {"GET": PUBLIC}
     authentication_classes: list = []
     serializer_class = ConsentDocumentSerializer
     pagination_class = None
@@ -49,7 +51,7 @@ class MemberConsentsView(SiteAPIView):
     """The member's answer to each current document; agree to new versions, withdraw optional
     ones. Reachable while a re-consent is pending (it is how the member clears it)."""
 
-    permission_classes = [IsSiteMember]
+    access = {"GET": Capability.PROFILE, "POST": Capability.PROFILE}
     serializer_class = ConsentStateSerializer
     pagination_class = None
     filter_backends: list = []

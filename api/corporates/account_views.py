@@ -12,6 +12,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from api.members.name_change_views import EXTENSIONS, FileDownloadMixin, private_file_response
+from domain.capabilities import Capability
 from domain.corporates.accounts import (
     bank_account_approve,
     bank_account_bankbook_open,
@@ -53,8 +54,10 @@ class BankAccountListView(BankAccountScopedMixin, mixins.ListModelMixin, Corpora
     approval; one pending request at a time.
     """
 
-    capability = {"get": "accounts.view", "post": "accounts.manage"}
-    staff_allowed = {"get": True}
+    access = {
+        "GET": (Capability.ACCOUNTS_VIEW, Capability.SITE_READ),
+        "POST": Capability.ACCOUNTS_MANAGE,
+    }
     parser_classes = [MultiPartParser, FormParser]
     error_codes = {
         "get": {},
@@ -97,8 +100,10 @@ class BankAccountDetailView(BankAccountScopedMixin, CorporateAPIView):
     """One account (GET: admins and staff). DELETE (master): withdraw a pending request; the
     account in use cannot be deleted — add a new one and have it approved instead."""
 
-    capability = {"get": "accounts.view", "delete": "accounts.manage"}
-    staff_allowed = {"get": True}
+    access = {
+        "GET": (Capability.ACCOUNTS_VIEW, Capability.SITE_READ),
+        "DELETE": Capability.ACCOUNTS_MANAGE,
+    }
     error_codes = {
         "get": NOT_FOUND_CODES,
         "delete": {**NOT_FOUND_CODES, 409: ["account_in_use", "invalid_transition"]},
@@ -124,7 +129,7 @@ class BankAccountApproveView(BankAccountScopedMixin, CorporateAPIView):
     """Staff approve a pending request: it goes in use, the previous account is retired, and the
     master is told by SMS."""
 
-    staff_allowed = True
+    access = {"POST": Capability.ACCOUNTS_REVIEW}
     error_codes = {
         **NOT_FOUND_CODES,
         409: ["invalid_transition", "corporate_not_approved"],
@@ -140,8 +145,7 @@ class BankAccountApproveView(BankAccountScopedMixin, CorporateAPIView):
 class BankAccountBankbookView(FileDownloadMixin, CorporateAPIView):
     """The bankbook copy, for the corporate's admins and staff (staff reads are logged, §14)."""
 
-    capability = "accounts.view"
-    staff_allowed = True
+    access = {"GET": (Capability.ACCOUNTS_VIEW, Capability.SITE_READ)}
     error_codes = {404: ["bank_account_not_found", "file_not_found"]}
 
     @extend_schema(

@@ -15,7 +15,7 @@ from drf_spectacular.utils import (
     PolymorphicProxySerializer,
     extend_schema,
 )
-from rest_framework import mixins, permissions, status
+from rest_framework import mixins, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -27,6 +27,8 @@ from api.members.name_change_views import (
     FileDownloadMixin,
     private_file_response,
 )
+from api.permissions import PUBLIC
+from domain.capabilities import Capability
 from domain.corporates.models import Corporate
 from domain.corporates.review import (
     corporate_approve,
@@ -36,8 +38,7 @@ from domain.corporates.review import (
     corporate_terms_update,
 )
 from domain.corporates.selectors import DOCUMENT_KINDS, corporate_not_found
-from domain.corporates.signup import FEATURE, CorporateSignUpData, corporate_sign_up
-from domain.members.reverification import site_feature_require
+from domain.corporates.signup import CorporateSignUpData, corporate_sign_up
 
 from .base import CorporateAPIView
 from .corporate_serializers import (
@@ -94,13 +95,7 @@ CORPORATE_DETAIL = PolymorphicProxySerializer(
 )
 
 
-class CorporatesFeatureMixin:
-    """Every endpoint here exists only on sites with the `corporates` feature (else 404)."""
-
-    def initial(self, request, *args, **kwargs):
-        site_feature_require(site=self.site, feature=FEATURE)
-        super().initial(request, *args, **kwargs)
-
+class CorporateGetMixin:
     def corporate_get(self, pk: int) -> Corporate:
         """One corporate in the caller's scope (staff: the site's; admins: their own)."""
         corporate = self.corporate_scope().select_related("site").filter(pk=pk).first()
@@ -110,7 +105,7 @@ class CorporatesFeatureMixin:
 
 
 @extend_schema(tags=["corporates"])
-class CorporateListView(CorporatesFeatureMixin, mixins.ListModelMixin, CorporateAPIView):
+class CorporateListView(CorporateGetMixin, mixins.ListModelMixin, CorporateAPIView):
     """기업 신규 가입 (POST, anyone) and the staff list of the site's corporates (GET).
 
     Sign-up: verify the manager first (`verifications/`, purpose `sign_up`, method `mobile`),
@@ -120,8 +115,7 @@ class CorporateListView(CorporatesFeatureMixin, mixins.ListModelMixin, Corporate
     cannot log in until the operator approves it (SMS).
     """
 
-    staff_allowed = True
-    capability = None
+    access = {"GET": Capability.SITE_READ, "POST": PUBLIC}
     parser_classes = [MultiPartParser, FormParser]
     throttle_scope = "sign_up"
     filterset_fields = ["status"]
@@ -129,11 +123,6 @@ class CorporateListView(CorporatesFeatureMixin, mixins.ListModelMixin, Corporate
         "get": {404: FEATURE_CODES},
         "post": {400: SIGN_UP_CODES, 404: FEATURE_CODES},
     }
-
-    def get_permissions(self):
-        if self.request.method == "POST":
-            return [permissions.AllowAny()]
-        return super().get_permissions()
 
     def get_throttles(self):
         if self.request.method == "POST":
@@ -177,11 +166,11 @@ class CorporateListView(CorporatesFeatureMixin, mixins.ListModelMixin, Corporate
 
 
 @extend_schema(tags=["corporates"])
-class CorporateMineView(CorporatesFeatureMixin, CorporateAPIView):
+class CorporateMineView(CorporateGetMixin, CorporateAPIView):
     """The caller's own corporate (master or general admin): purchase terms and the account in
     use with its number masked."""
 
-    capability = "corporate.view"
+    access = {"GET": Capability.CORPORATE_VIEW}
     serializer_class = CorporateSerializer
     error_codes = {404: FEATURE_CODES}
 
@@ -191,13 +180,15 @@ class CorporateMineView(CorporatesFeatureMixin, CorporateAPIView):
 
 
 @extend_schema(tags=["corporates"])
-class CorporateDetailView(CorporatesFeatureMixin, CorporateAPIView):
+class CorporateDetailView(CorporateGetMixin, CorporateAPIView):
     """GET: staff see the full detail (written to the access log); the corporate's own admins
     see it without the staff-only fields. PATCH (staff): the purchase terms; the change is
     written as a `terms_changed` event."""
 
-    staff_allowed = True
-    capability = {"get": "corporate.view", "patch": None}
+    access = {
+        "GET": (Capability.CORPORATE_VIEW, Capability.SITE_READ),
+        "PATCH": Capability.CORPORATES_REVIEW,
+    }
     serializer_class = CorporateStaffSerializer
     error_codes = {
         "get": {404: NOT_FOUND_CODES},
@@ -242,9 +233,8 @@ class CorporateDetailView(CorporatesFeatureMixin, CorporateAPIView):
         return Response(CorporateStaffSerializer(corporate).data)
 
 
-class CorporateReviewView(CorporatesFeatureMixin, CorporateAPIView):
-    staff_allowed = True
-    capability = None
+class CorporateReviewView(CorporateGetMixin, CorporateAPIView):
+    access = {"POST": Capability.CORPORATES_REVIEW}
     serializer_class = CorporateStaffSerializer
     error_codes = {404: NOT_FOUND_CODES, 409: ["invalid_transition"]}
 
@@ -294,13 +284,12 @@ class CorporateRejectView(CorporateReviewView):
 
 
 @extend_schema(tags=["corporates"])
-class CorporateDocumentView(FileDownloadMixin, CorporatesFeatureMixin, CorporateAPIView):
+class CorporateDocumentView(FileDownloadMixin, CorporateGetMixin, CorporateAPIView):
     """A sign-up document for the corporate's admins (master and general) and the site's staff
     (written to the access log); anyone else gets a 404. `bankbook` is the copy of the account
     in use (before approval, of the sign-up account)."""
 
-    staff_allowed = True
-    capability = "corporate.documents"
+    access = {"GET": (Capability.CORPORATE_DOCUMENTS, Capability.SITE_READ)}
     error_codes = {404: [*NOT_FOUND_CODES, "document_not_found", "file_not_found"]}
 
     @extend_schema(

@@ -17,6 +17,8 @@ from api.authentication import NoAuthentication
 from api.base import SiteAPIView
 from api.members.account_serializers import DetailSerializer, WithdrawSerializer
 from api.members.serializers import MemberProfileSerializer
+from api.permissions import PUBLIC
+from domain.capabilities import Capability
 from domain.common.errors import NotFound
 from domain.corporates.invitations import (
     InvitationAcceptData,
@@ -70,7 +72,11 @@ INVITATION_CODES = {400: ["invitation_expired"], 404: ["invitation_not_found"]}
 class MembersMenuView(CorporateAPIView):
     """The master's 멤버 menu: everything is scoped to the caller's corporate."""
 
-    capability = "members.manage"
+    access = {
+        "GET": Capability.MEMBERS_MANAGE,
+        "POST": Capability.MEMBERS_MANAGE,
+        "DELETE": Capability.MEMBERS_MANAGE,
+    }
     filter_backends: list = []  # the list is built in memory (a handful of rows)
 
     def entry_ref(self) -> tuple[str, int]:
@@ -199,7 +205,11 @@ class ManagerMeView(CorporateAPIView):
     purpose profile_update); withdraw (password; a master must transfer the role first).
     The password is changed with POST `members/me/password/`."""
 
-    capability = "me.manage"
+    access = {
+        "GET": Capability.MANAGER_SELF,
+        "PATCH": Capability.MANAGER_SELF,
+        "DELETE": Capability.MANAGER_SELF,
+    }
     serializer_class = ManagerProfileSerializer
     throttle_scope = "login"  # DELETE checks the password like a login attempt
     error_codes = {
@@ -250,6 +260,7 @@ class ManagerMeView(CorporateAPIView):
 class InvitationLinkView(SiteAPIView):
     """Anyone holding the link; no login (the invitee has no account yet)."""
 
+    access = {"GET": PUBLIC, "POST": PUBLIC}
     authentication_classes = [NoAuthentication]
     required_action_exempt = True
     password_change_exempt = True

@@ -1,8 +1,10 @@
 from django.db import connection
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, views
+from rest_framework import serializers
 from rest_framework.response import Response
 
+from api.base import PlatformAPIView
+from api.permissions import PUBLIC
 from domain.common.health import broker_ok
 
 
@@ -28,7 +30,10 @@ from domain.common.health import broker_ok
         ),
     },
 )
-class HealthView(views.APIView):
+class HealthView(PlatformAPIView):
+    """200 when the database and the job broker answer, else 503 (for load balancers)."""
+
+    access = {"GET": PUBLIC}
     authentication_classes: list = []
 
     def get(self, request):

@@ -1,11 +1,9 @@
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
 from api.base import SiteAPIView
-from api.permissions import IsSiteMember
-from domain.common.errors import NotFound
+from domain.capabilities import Capability
 from domain.library.selectors import library_state
 from domain.library.upgrades import (
     ChildClaim,
@@ -43,12 +41,7 @@ REFUSALS = [
 
 
 class LibraryUpgradeBase(SiteAPIView):
-    permission_classes = [IsSiteMember]
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        if "library_upgrades" not in self.site.rules.features:
-            raise NotFound("feature_not_available", _("This site does not offer this service."))
+    feature = "library_upgrades"
 
 
 @extend_schema(tags=["library"])
@@ -62,6 +55,7 @@ class LibraryUpgradeView(LibraryUpgradeBase):
     RRN digits are used for the one check and never stored, logged or echoed. 3 checks a day.
     """
 
+    access = {"GET": Capability.LIBRARY_UPGRADE, "POST": Capability.LIBRARY_UPGRADE}
     serializer_class = UpgradeRequestSerializer
     error_codes = {
         "get": {404: ["member_not_found", "feature_not_available"]},
@@ -136,6 +130,7 @@ class LibraryUpgradeView(LibraryUpgradeBase):
 class LibraryChildrenView(LibraryUpgradeBase):
     """After a passed multi-child check: the children's birth dates to fill in (manual 003)."""
 
+    access = {"GET": Capability.LIBRARY_UPGRADE}
     serializer_class = ChildBirthDateSerializer
     pagination_class = None
     filter_backends: list = []

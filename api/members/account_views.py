@@ -8,7 +8,8 @@ from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 
 from api.authentication import NoAuthentication
 from api.base import SiteAPIView
-from api.permissions import IsSiteMember
+from api.permissions import PUBLIC
+from domain.capabilities import Capability
 from domain.members.account import member_password_change
 from domain.members.passwords import PASSWORD_ERROR_CODES
 from domain.members.recovery import member_find_id, member_password_reset
@@ -50,6 +51,7 @@ class FindIdView(SiteAPIView):
     The verification token (purpose find_id) is used up even when no member matches.
     """
 
+    access = {"POST": PUBLIC}
     authentication_classes = [NoAuthentication]
     serializer_class = FindIdSerializer
     required_action_exempt = True
@@ -74,6 +76,7 @@ class ResetPasswordView(SiteAPIView):
     Throttled 20/min per IP and 5/min per ID.
     """
 
+    access = {"POST": PUBLIC}
     authentication_classes = [NoAuthentication]
     serializer_class = ResetPasswordSerializer
     throttle_classes = [ScopedRateThrottle, ResetPasswordPerIdThrottle]
@@ -98,7 +101,7 @@ class PasswordChangeView(SiteAPIView):
     token is revoked (log in again on other devices) and the member is told by SMS or email.
     """
 
-    permission_classes = [IsSiteMember]
+    access = {"POST": Capability.PROFILE}
     serializer_class = PasswordChangeSerializer
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"  # a password guess like a login attempt

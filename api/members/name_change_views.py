@@ -8,7 +8,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from api.base import SiteAPIView
-from api.permissions import IsSiteMember, IsSiteStaff
+from domain.capabilities import Capability, member_can
 from domain.members.models import NameChangeRequest
 from domain.members.name_changes import (
     name_change_evidence_open,
@@ -17,7 +17,7 @@ from domain.members.name_changes import (
     name_change_request_reject,
     name_change_requests_visible,
 )
-from domain.members.reverification import member_re_verify, site_feature_require
+from domain.members.reverification import member_re_verify
 
 from .account_views import TOKEN_CODES
 from .extra_serializers import (
@@ -58,7 +58,7 @@ class ReVerificationView(SiteAPIView):
     the district office); nothing changes.
     """
 
-    permission_classes = [IsSiteMember]
+    access = {"POST": Capability.PROFILE}
     serializer_class = ReVerificationSerializer
     error_codes = {
         400: ["name_mismatch", "identity_mismatch", *TOKEN_CODES],
@@ -90,8 +90,7 @@ class NameChangeScopedMixin:
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        user = self.request.user
-        context["masked"] = bool(user and user.is_authenticated and user.is_staff)
+        context["masked"] = member_can(self.request.user, self.site, Capability.SITE_READ)
         return context
 
 
@@ -104,7 +103,8 @@ class NameChangeRequestListView(NameChangeScopedMixin, mixins.ListModelMixin, Si
     verification token (purpose profile_update) whose verified name is the requested name.
     """
 
-    permission_classes = [IsSiteMember]
+    access = {"GET": Capability.PROFILE, "POST": Capability.PROFILE}
+    feature = "name_change_requests"
     parser_classes = [MultiPartParser, FormParser]
     error_codes = {
         "get": {**REQUIRED_ACTION_CODES, **FEATURE_CODES},
@@ -124,7 +124,6 @@ class NameChangeRequestListView(NameChangeScopedMixin, mixins.ListModelMixin, Si
 
     @extend_schema(summary="Name change requests")
     def get(self, request, site):
-        site_feature_require(site=self.site, feature="name_change_requests")
         return self.list(request)
 
     @extend_schema(
@@ -153,7 +152,7 @@ class NameChangeEvidenceView(FileDownloadMixin, SiteAPIView):
     Staff downloads are written to the access log (SPEC §14).
     """
 
-    permission_classes = [IsSiteMember]
+    access = {"GET": Capability.PROFILE}
     error_codes = {
         **REQUIRED_ACTION_CODES,
         404: ["name_change_request_not_found", "file_not_found", "feature_not_available"],
@@ -180,7 +179,7 @@ class NameChangeEvidenceView(FileDownloadMixin, SiteAPIView):
 
 
 class NameChangeReviewView(NameChangeScopedMixin, SiteAPIView):
-    permission_classes = [IsSiteStaff]
+    access = {"POST": Capability.NAME_CHANGES_REVIEW}
     error_codes = {
         403: ["own_request_review"],
         404: ["name_change_request_not_found", "feature_not_available"],

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from api.base import SiteAPIView
+from api.permissions import PUBLIC
 from domain.common.errors import DomainError
 from domain.library.models import LibraryBranch
 from domain.members.passwords import PASSWORD_ERROR_CODES
@@ -33,6 +34,7 @@ class SignUpView(SiteAPIView):
     verification. onnuri-biz managers join through `corporates/`.
     """
 
+    access = {"POST": PUBLIC}
     serializer_class = SignUpSerializer
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "sign_up"
@@ -80,6 +82,7 @@ class SignUpView(SiteAPIView):
 class UsernameAvailabilityView(SiteAPIView):
     """중복확인: whether an ID can be used, and which rule it breaks if not."""
 
+    access = {"GET": PUBLIC}
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "username_availability"
     serializer_class = AvailabilitySerializer
@@ -103,6 +106,7 @@ class UsernameAvailabilityView(SiteAPIView):
 
 @extend_schema(tags=["members"], summary="Libraries to choose as the home library")
 class LibraryBranchListView(SiteAPIView, generics.ListAPIView):
+    access = {"GET": PUBLIC}
     serializer_class = BranchSerializer
     pagination_class = None
     queryset = LibraryBranch.objects.none()  # for the schema; get_queryset scopes to the site

@@ -9,7 +9,8 @@ from api.auth.serializers import TokenPairSerializer
 from api.auth.views import token_pair
 from api.authentication import NoAuthentication
 from api.base import SiteAPIView
-from api.permissions import IsSiteMember
+from api.permissions import PUBLIC
+from domain.capabilities import Capability
 from domain.members.social import PROVIDERS, UnknownSocialProvider
 from domain.members.social_accounts import (
     social_account_link,
@@ -39,7 +40,7 @@ class SocialAccountListView(SiteAPIView):
     `unknown_social_provider`.
     """
 
-    permission_classes = [IsSiteMember]
+    access = {"GET": Capability.PROFILE, "POST": Capability.PROFILE}
     serializer_class = SocialAccountSerializer
     pagination_class = None  # at most one account per provider
     filter_backends: list = []
@@ -79,7 +80,7 @@ class SocialAccountListView(SiteAPIView):
 class SocialAccountDetailView(SiteAPIView):
     """Unlink the member's account of one SNS provider."""
 
-    permission_classes = [IsSiteMember]
+    access = {"DELETE": Capability.PROFILE}
     error_codes = {
         **REQUIRED_ACTION_CODES,
         404: ["unknown_social_provider", "social_account_not_found"],
@@ -99,6 +100,7 @@ class SocialLoginView(SiteAPIView):
     member of the site is 401 `social_account_not_linked`.
     """
 
+    access = {"POST": PUBLIC}
     authentication_classes = [NoAuthentication]
     serializer_class = SocialCodeSerializer
     throttle_classes = [ScopedRateThrottle]

@@ -4,11 +4,11 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from api.base import SiteAPIView
-from api.permissions import IsSiteMember
+from domain.capabilities import Capability
 from domain.corporates.managers import corporate_manager_withdraw
 from domain.corporates.models import CorporateManager
 from domain.members.account import member_profile_update, member_withdraw
-from domain.members.selectors import member_get_for
+from domain.members.selectors import member_get_for, member_not_found
 from domain.verifications.services import TOKEN_ERROR_CODES
 
 from .account_serializers import ProfileUpdateSerializer, WithdrawSerializer
@@ -19,7 +19,7 @@ from .serializers import MemberProfileSerializer
 class MeView(SiteAPIView):
     """The logged-in member's own profile (SPEC §5): read, edit, withdraw."""
 
-    permission_classes = [IsSiteMember]
+    access = {"GET": Capability.PROFILE, "PATCH": Capability.PROFILE, "DELETE": Capability.PROFILE}
     serializer_class = MemberProfileSerializer
     throttle_scope = "login"  # DELETE checks the password like a login attempt
     error_codes = {
@@ -86,7 +86,8 @@ class MemberDetailView(SiteAPIView):
     access log. Anyone else gets 404.
     """
 
-    permission_classes = [IsSiteMember]
+    access = {"GET": Capability.WARDS_VIEW, "PATCH": Capability.WARDS_EDIT}
+    denied_error = staticmethod(member_not_found)
     serializer_class = MemberProfileSerializer
     error_codes = {
         "get": {404: ["member_not_found"]},
@@ -104,7 +105,9 @@ class MemberDetailView(SiteAPIView):
 
     @extend_schema(summary="A ward's (or, for staff, a member's) profile")
     def get(self, request, site, member_id):
-        member = member_get_for(viewer=request.user, member_id=member_id, context=self.context)
+        member = member_get_for(
+            viewer=request.user, member_id=member_id, site=self.site, context=self.context
+        )
         return Response(self.get_serializer(member).data)
 
     @extend_schema(
@@ -113,7 +116,9 @@ class MemberDetailView(SiteAPIView):
         responses={200: MemberProfileSerializer},
     )
     def patch(self, request, site, member_id):
-        member = member_get_for(viewer=request.user, member_id=member_id, context=self.context)
+        member = member_get_for(
+            viewer=request.user, member_id=member_id, site=self.site, context=self.context
+        )
         serializer = ProfileUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema
 
 from api.base import SiteAPIView
 from api.members.name_change_views import FileDownloadMixin
+from api.permissions import PUBLIC
 from domain.sites.manual import site_manual_pdf
 
 
@@ -19,6 +20,7 @@ class SiteManualView(FileDownloadMixin, SiteAPIView):
     """
 
     authentication_classes: list = []
+    access = {"GET": PUBLIC}
     error_codes = {404: ["manual_not_found"]}
 
     @extend_schema(

@@ -1,13 +1,18 @@
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics
+from rest_framework import mixins
 
-from domain.sites.selectors import site_get, site_list
+from api.base import PlatformAPIView, SiteAPIView
+from api.permissions import PUBLIC
+from domain.sites.selectors import site_list
 
 from .serializers import SiteSerializer
 
 
 @extend_schema(tags=["sites"], summary="List the sites and their public policies")
-class SiteListView(generics.ListAPIView):
+class SiteListView(mixins.ListModelMixin, PlatformAPIView):
+    """Every active site with the policy its forms are rendered from (SPEC §2)."""
+
+    access = {"GET": PUBLIC}
     serializer_class = SiteSerializer
     pagination_class = None
     authentication_classes: list = []
@@ -15,12 +20,19 @@ class SiteListView(generics.ListAPIView):
     def get_queryset(self):
         return site_list()
 
+    def get(self, request, *args, **kwargs):
+        return self.list(request, *args, **kwargs)
+
 
 @extend_schema(tags=["sites"], summary="One site's public policy (forms are rendered from it)")
-class SiteDetailView(generics.RetrieveAPIView):
+class SiteDetailView(mixins.RetrieveModelMixin, SiteAPIView):
+    access = {"GET": PUBLIC}
     serializer_class = SiteSerializer
     authentication_classes: list = []
     error_codes = {404: ["site_not_found"]}
 
     def get_object(self):
-        return site_get(slug=self.kwargs["site"])
+        return self.site
+
+    def get(self, request, *args, **kwargs):
+        return self.retrieve(request, *args, **kwargs)

@@ -3,6 +3,7 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from api.base import SiteAPIView
+from api.permissions import PUBLIC
 from domain.verifications.services import verification_confirm, verification_start
 
 from .serializers import (
@@ -26,6 +27,7 @@ class VerificationStartView(SiteAPIView):
     `challenge` to sign (sandbox: HMAC-SHA256 keyed by the business number, hex).
     """
 
+    access = {"POST": PUBLIC}
     serializer_class = VerificationStartSerializer
     required_action_exempt = True
     error_codes = {
@@ -75,6 +77,7 @@ class VerificationConfirmView(SiteAPIView):
     Five wrong codes or signatures fail the verification.
     """
 
+    access = {"POST": PUBLIC}
     serializer_class = VerificationConfirmSerializer
     required_action_exempt = True
     error_codes = {

@@ -158,7 +158,9 @@ REST_FRAMEWORK = {
         "api.authentication.SiteJWTAuthentication",
         "api.authentication.SiteSessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # Deny unless declared: every view of ours declares `access` (api.permissions).
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.DenyAll"],
+    "DEFAULT_METADATA_CLASS": "api.metadata.Metadata",
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.audit.models import AuditEvent
 from domain.audit.services import RequestContext, audit_record
+from domain.capabilities import Capability, member_can
 from domain.common.errors import Conflict, DomainError, NotFound, ValidationFailed
 from domain.common.masking import mask_account
 from domain.common.uploads import (
@@ -231,7 +232,7 @@ def bank_account_approve(*, site, staff, account_id: int) -> BankAccount:
     `invalid_transition`). The master is told by SMS after commit (manual 004 §2.3 "계좌 추가가
     승인되면 담당자에게 문자를 보내드립니다").
     """
-    if not (staff.is_staff and staff.site_id == site.id):
+    if not member_can(staff, site, Capability.ACCOUNTS_REVIEW):
         raise _not_found()
     corporate_id = (
         BankAccount.objects.filter(corporate__site=site, pk=account_id)
@@ -303,7 +304,7 @@ def bank_account_bankbook_open(
     """
     account = bank_account_get(corporates=corporates, account_id=account_id)
     file = open_private_upload(account.bankbook)
-    if viewer.is_staff:
+    if member_can(viewer, account.corporate.site, Capability.SITE_READ):
         master = (
             account.corporate.managers.filter(role=CorporateManager.Role.MASTER)
             .select_related("member")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.audit.models import AuditEvent
 from domain.audit.services import RequestContext, audit_record
+from domain.capabilities import Capability, manager_can, member_can
 from domain.common.errors import Conflict, DomainError, ValidationFailed
 from domain.common.uploads import open_private_upload
 from domain.members.account import member_notify
@@ -27,7 +28,6 @@ from domain.messaging.sms import encode_check
 
 from .events import corporate_event
 from .models import BankAccount, Corporate, CorporateManager
-from .roles import ROLE_PERMS
 from .selectors import (
     CorporateDocument,
     corporate_document,
@@ -45,7 +45,7 @@ Status = Corporate.Status
 
 def _is_site_staff(member: Member, site) -> bool:
     """An operator of `site`, or a platform superuser (the Django admin)."""
-    return bool(member and member.is_staff and (member.site_id == site.id or member.is_superuser))
+    return member_can(member, site, Capability.CORPORATES_REVIEW)
 
 
 def _review_start(*, site, staff: Member, corporate_id: int, status: str | None) -> Corporate:
@@ -289,7 +289,7 @@ def corporate_personal_data_viewed(
 ) -> None:
     """Access log (SPEC §14): a staff read of a corporate's personal data — who, whose (the
     master), what, when, from where. Reads by the corporate's own managers are not logged."""
-    if not viewer.is_staff:
+    if not member_can(viewer, corporate.site, Capability.SITE_READ):
         return
     master = corporate_master(corporate=corporate)
     audit_record(
@@ -315,13 +315,13 @@ def corporate_document_open(
     with `corporate.documents`; anyone else gets a 404 (SPEC §14 uploads). Staff downloads are
     written to the access log.
     """
-    allowed = _is_site_staff(viewer, corporate.site)
+    allowed = member_can(viewer, corporate.site, Capability.SITE_READ)
     if not allowed:
         manager = CorporateManager.objects.filter(member=viewer, corporate=corporate).first()
         allowed = bool(
             manager
             and corporate.status == Status.APPROVED
-            and "corporate.documents" in ROLE_PERMS[manager.role]
+            and manager_can(manager.role, Capability.CORPORATE_DOCUMENTS)
         )
     if not allowed:
         raise corporate_not_found()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.audit.models import AuditEvent
 from domain.audit.services import RequestContext, audit_record
+from domain.capabilities import Capability, member_can
 from domain.common.errors import Conflict, DomainError, NotFound, PermissionDenied
 from domain.common.uploads import (
     DOCUMENT_TYPES,
@@ -48,7 +49,7 @@ def _not_found() -> NotFound:
 def name_change_requests_visible(*, site, viewer: Member) -> QuerySet[NameChangeRequest]:
     """The requests `viewer` may see: all of the site's for its staff, else their own (SPEC §8)."""
     requests = NameChangeRequest.objects.filter(site=site).select_related("member")
-    if viewer.is_staff and viewer.site_id == site.id:
+    if member_can(viewer, site, Capability.SITE_READ):
         return requests
     return requests.filter(member=viewer)
 
@@ -152,7 +153,7 @@ def _review_start(*, site, staff: Member, request_id: int, status: str) -> NameC
         .filter(site=site, pk=request_id)
         .first()
     )
-    if request is None or not (staff.is_staff and staff.site_id == site.id):
+    if request is None or not member_can(staff, site, Capability.NAME_CHANGES_REVIEW):
         raise _not_found()
     if request.member_id == staff.pk:
         raise PermissionDenied(

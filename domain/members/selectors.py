@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.audit.models import AuditEvent
 from domain.audit.services import RequestContext, audit_record
+from domain.capabilities import Capability, member_can
 from domain.common.errors import NotFound
 
 from .models import Guardianship, Member
@@ -25,19 +26,20 @@ def member_wards(*, guardian: Member) -> QuerySet[Member]:
 
 
 def member_get_for(
-    *, viewer: Member, member_id: int, context: RequestContext | None = None
+    *, viewer: Member, member_id: int, site=None, context: RequestContext | None = None
 ) -> Member:
     """A member `viewer` may act for: a ward (guardian) or, for staff, any member of the site.
 
     Anything else is NotFound, never a 403 (SPEC §8: no one sees another member's data). A staff
     read is written to the access log (SPEC §14).
     """
-    if viewer.is_staff:
-        member = Member.objects.filter(site_id=viewer.site_id, pk=member_id).first()
+    site = site or viewer.site
+    if member_can(viewer, site, Capability.SITE_READ):
+        member = Member.objects.filter(site=site, pk=member_id).first()
         if member is not None and member.pk != viewer.pk:
             audit_record(
                 type=AuditEvent.Type.PERSONAL_DATA_VIEWED,
-                site=viewer.site,
+                site=site,
                 actor=viewer,
                 member=member,
                 context=context,
@@ -46,5 +48,9 @@ def member_get_for(
     else:
         member = member_wards(guardian=viewer).filter(pk=member_id).first()
     if member is None:
-        raise NotFound("member_not_found", _("No such member."))
+        raise member_not_found()
     return member
+
+
+def member_not_found() -> NotFound:
+    return NotFound("member_not_found", _("No such member."))
