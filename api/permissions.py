@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
-from rest_framework import permissions
+from rest_framework import exceptions, permissions
 
 from domain.capabilities import HIDDEN, Capability, member_can
 from domain.common.errors import NotFound
@@ -59,7 +59,7 @@ class Access(permissions.BasePermission):
         site = getattr(view, "site", None)
         feature = getattr(view, "feature", None)
         if feature and site is not None and feature not in site.rules.features:
-            raise feature_not_available()
+            raise _as_api(feature_not_available())
         if request.method == "OPTIONS":
             requirements = list(getattr(view, "access", {}).values())
         else:
@@ -74,8 +74,13 @@ class Access(permissions.BasePermission):
         user = request.user
         if hidden and requirements and user and user.is_authenticated:
             denied = getattr(view, "denied_error", None)
-            raise denied() if denied else NotFound()
+            raise _as_api(denied() if denied else NotFound())
         return False
+
+
+def _as_api(error: NotFound) -> exceptions.NotFound:
+    # REST framework's own form and OPTIONS rendering catch only its exception family.
+    return exceptions.NotFound(error.message, code=error.code)
 
 
 def _wanted(required) -> tuple:
