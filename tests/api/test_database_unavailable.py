@@ -88,3 +88,18 @@ def test_health_still_answers_its_own_503(client, monkeypatch):
         response = client.get("/api/v1/health/")
     assert response.status_code == 503
     assert response.json()["database"] is False
+
+
+def test_other_errors_outside_drf_views_are_the_json_500_on_api_paths(client, monkeypatch):
+    from api import middleware
+
+    def boom(content_type):
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(middleware, "body_limit", boom)  # fails in a middleware, not a view
+    response = client.post("/api/v1/sites/", {"a": 1}, format="json")
+    assert response.status_code == 500
+    assert response.json()["type"] == "server_error"
+    assert error_codes(response) == ["error"]
+    assert "secret" not in response.content.decode()
+    assert "Retry-After" not in response

@@ -5,7 +5,6 @@ claims enormous dimensions is refused before anything decodes it, and nothing is
 """
 
 import asyncio
-import io
 import json
 import struct
 import zlib
@@ -70,6 +69,17 @@ def test_a_json_body_over_the_form_limit_is_refused_unread(api, settings):
     assert error_codes(response) == ["request_too_large"]
     assert "too large" in response.json()["errors"][0]["detail"]
     assert stream.reads == 0
+
+
+def test_django_s_own_parsing_limits_are_coded_413s_too(api):
+    url = SITE.format("onnuri-biz") + "corporates/"
+    files = {f"document{i}": SimpleUploadedFile(f"{i}.pdf", b"%PDF-1.4") for i in range(11)}
+    too_many = api.post(url, files, format="multipart")
+    assert too_many.status_code == 413
+    assert error_codes(too_many) == ["request_too_large"]
+    big_field = api.post(url, {"company_name": "x" * 3_000_000}, format="multipart")
+    assert big_field.status_code == 413
+    assert error_codes(big_field) == ["request_too_large"]
 
 
 def test_the_default_cap_admits_a_company_sign_up_with_every_document_at_its_limit(settings):
@@ -204,14 +214,18 @@ def test_an_image_claiming_enormous_dimensions_is_refused_and_not_stored(
     assert not root.exists() or not any(p.is_file() for p in root.rglob("*"))
 
 
-def test_an_ordinary_scan_is_still_accepted():
-    from PIL import Image
+@pytest.mark.parametrize(
+    "width,height,refused", [(5000, 10000, False), (5001, 10000, True)], ids=["50M", "50M+"]
+)
+def test_the_pixel_limit_is_50_megapixels(width, height, refused):
+    from domain.common.errors import DomainError
+    from domain.common.uploads import MAX_IMAGE_PIXELS, store_private_upload
 
-    from domain.common.uploads import store_private_upload
-
-    buffer = io.BytesIO()
-    Image.new("L", (4960, 7016)).save(buffer, "PNG")  # A4 at 600 dpi
-    stored = store_private_upload(
-        file=SimpleUploadedFile("scan.png", buffer.getvalue()), folder="tests"
-    )
-    assert stored.content_type == "image/png"
+    assert MAX_IMAGE_PIXELS == 50_000_000  # an A4 page at 600 dpi is 4960 × 7016
+    upload = SimpleUploadedFile("scan.png", png_claiming(width, height))
+    if refused:
+        with pytest.raises(DomainError) as caught:
+            store_private_upload(file=upload, folder="tests")
+        assert caught.value.code == "image_too_large"
+    else:
+        assert store_private_upload(file=upload, folder="tests").content_type == "image/png"

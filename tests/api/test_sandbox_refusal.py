@@ -13,7 +13,7 @@ from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from domain.audit.models import AuditEvent
 from domain.members.models import SocialAccount
 from domain.verifications.models import Verification
-from tests.conftest import error_codes, identity
+from tests.conftest import bearer_for, error_codes, identity
 
 pytestmark = pytest.mark.django_db
 SITE = "/api/v1/sites/{}/"
@@ -116,8 +116,6 @@ def test_social_login_with_ok_id_logs_nobody_in(api, member_factory, site_of, no
 
 
 def test_social_link_with_ok_id_links_nothing(api, member_factory, site_of, no_sandboxes):
-    from tests.conftest import bearer_for
-
     member = member_factory(site=site_of("yongin-library"))
     no_sandboxes()
     response = api.post(
