@@ -3,7 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-MANAGE := $(BIN)/python manage.py
+# Development settings, said explicitly: servers (backend.wsgi/asgi) default to production.
+SETTINGS ?= backend.settings.local
+MANAGE := DJANGO_SETTINGS_MODULE=$(SETTINGS) $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -19,9 +21,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
+# migrate also applies the periodic job schedules (workers/schedules.py, a post_migrate handler).
 migrate: install
 	$(MANAGE) migrate --noinput
-	$(MANAGE) apply_schedules
 
 demo: migrate
 	$(MANAGE) seed_demo

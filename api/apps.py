@@ -6,4 +6,6 @@ class ApiConfig(AppConfig):
     label = "api"
 
     def ready(self) -> None:
+        from backend import checks  # noqa: F401  (registers the deployment check)
+
         from . import openapi  # noqa: F401  (registers schema extensions)

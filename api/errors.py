@@ -1,14 +1,21 @@
 """The one exception handler: every error body is `{type, errors: [{code, detail, attr}]}`.
 
 SPEC §11. DRF's own exceptions, Django's Http404/PermissionDenied and the DomainError family all
-end here; anything else is a 500 whose body says nothing about the internals.
+end here; anything else is a 500 whose body says nothing about the internals. Outside DRF views
+(middleware, the URL layer, Django's handler500) `json_error` writes the same body.
 """
 
 import logging
+import sys
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, JsonResponse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -18,6 +25,53 @@ from domain.common.errors import DomainError, ValidationFailed
 logger = logging.getLogger(__name__)
 
 SERVER_ERROR_MESSAGE = _("A server error occurred. Please try again later.")
+DATABASE_UNAVAILABLE_MESSAGE = _("The service is temporarily unavailable. Try again shortly.")
+REQUEST_TOO_LARGE_MESSAGE = _("The request is too large.")
+# A lost or refusing database (also SQLite's "database is locked"): retry, it is not the request.
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+DATABASE_RETRY_AFTER_SECONDS = 30
+TOO_LARGE_ERRORS = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
+
+
+def _body(kind: str, code: str, detail) -> dict:
+    return {"type": kind, "errors": [{"code": code, "detail": str(detail), "attr": None}]}
+
+
+def json_error(request, status: int, kind: str, code: str, message, headers=None) -> JsonResponse:
+    """The error body for answers made outside DRF views, in the request's language."""
+    with translation.override(translation.get_language_from_request(request)):
+        body = _body(kind, code, message)
+    return JsonResponse(body, status=status, headers=headers)
+
+
+def database_unavailable(request) -> JsonResponse:
+    return json_error(
+        request,
+        503,
+        "server_error",
+        "database_unavailable",
+        DATABASE_UNAVAILABLE_MESSAGE,
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+    )
+
+
+def request_too_large(request) -> JsonResponse:
+    return json_error(request, 413, "client_error", "request_too_large", REQUEST_TOO_LARGE_MESSAGE)
+
+
+@csrf_exempt
+def not_found(request, *args, **kwargs) -> JsonResponse:
+    """Any /api/ path no pattern matches (backend.urls), whatever the method and DEBUG."""
+    return json_error(request, 404, "client_error", "not_found", exceptions.NotFound.default_detail)
+
+
+def server_error(request):
+    """handler500: where exceptions outside DRF views end (middleware included)."""
+    if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+        return database_unavailable(request)
+    if request.path.startswith("/api/"):
+        return json_error(request, 500, "server_error", "error", SERVER_ERROR_MESSAGE)
+    return defaults.server_error(request)
 
 
 def _flatten(detail, attr: str | None = None) -> list[dict]:
@@ -73,6 +127,20 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+
+    if isinstance(exc, DATABASE_ERRORS):
+        logger.error("Database unavailable in %s: %s", context["view"].__class__.__name__, exc)
+        set_rollback()
+        return Response(
+            _body("server_error", "database_unavailable", DATABASE_UNAVAILABLE_MESSAGE),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+        )
+    if isinstance(exc, TOO_LARGE_ERRORS):  # Django's own limits, met while parsing the body
+        return Response(
+            _body("client_error", "request_too_large", REQUEST_TOO_LARGE_MESSAGE),
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
 
     if isinstance(exc, DomainError):
         set_rollback()

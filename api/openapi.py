@@ -3,7 +3,8 @@
 Views declare the domain codes they can answer with in `error_codes`, either as
 `{status: [codes]}` or per action / HTTP method as `{"create": {status: [codes]}}`. The common
 answers (400 on bodies, 401/403 on protected views, 404 on paths with ids, 429 on throttled
-views) are added to every operation, all with the one error body.
+views, 413 on bodies, 503 `database_unavailable` everywhere) are added to every operation, all
+with the one error body.
 """
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -33,7 +34,9 @@ COMMON_CODES = {
     403: ["permission_denied", "consent_required", "password_change_required"],
     404: ["not_found", "site_not_found"],
     405: ["method_not_allowed"],
+    413: ["request_too_large"],
     429: ["throttled"],
+    503: ["database_unavailable"],
 }
 DESCRIPTIONS = {
     400: "Validation error",
@@ -41,6 +44,7 @@ DESCRIPTIONS = {
     403: "Forbidden",
     404: "Not found",
     409: "Conflict",
+    413: "Request too large",
     429: "Too many requests",
     503: "Service unavailable",
 }
@@ -73,6 +77,7 @@ class AutoSchema(BaseAutoSchema):
         declared = _declared_codes(self.view, getattr(self.view, "action", None), self.method)
         if self.method in ("POST", "PUT", "PATCH"):
             statuses[400] = []
+            statuses[413] = []
         if self._is_protected():
             statuses[401] = []
             statuses[403] = []
@@ -80,6 +85,7 @@ class AutoSchema(BaseAutoSchema):
             statuses[404] = []
         if self.view.get_throttles():
             statuses[429] = []
+        statuses[503] = []
         for status, codes in declared.items():
             statuses.setdefault(status, []).extend(codes)
         return {

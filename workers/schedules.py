@@ -1,12 +1,14 @@
 """Every periodic job, declared once (SPEC §9; STYLE "Jobs are enqueued after commit").
 
 `apply_schedules()` makes django-q2's Schedule table match this list and can run any number of
-times (django-q2's own `schedule()` raises on a duplicate name, so it is not used here).
+times (django-q2's own `schedule()` raises on a duplicate name, so it is not used here). It runs
+after every `migrate` (`apply_schedules_after_migrate`, a post_migrate handler), so `migrate` and
+`qcluster` are all a deployment needs; `manage.py apply_schedules` still does it by hand.
 """
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django_q.models import Schedule
 
 PREFIX = "membership:"
@@ -54,15 +56,18 @@ PERIODIC: list[PeriodicJob] = [
 ]
 
 
-def apply_schedules(jobs: list[PeriodicJob] | None = None) -> list[str]:
+def apply_schedules(
+    jobs: list[PeriodicJob] | None = None, *, using: str = DEFAULT_DB_ALIAS
+) -> list[str]:
     """Create or update each job's Schedule and delete ours that are no longer declared."""
     jobs = PERIODIC if jobs is None else jobs
     names = []
-    with transaction.atomic():
+    schedules = Schedule.objects.using(using)
+    with transaction.atomic(using=using):
         for job in jobs:
             name = PREFIX + job.name
             names.append(name)
-            Schedule.objects.update_or_create(
+            schedules.update_or_create(
                 name=name,
                 defaults={
                     "func": job.func,
@@ -71,5 +76,11 @@ def apply_schedules(jobs: list[PeriodicJob] | None = None) -> list[str]:
                     "repeats": -1,
                 },
             )
-        Schedule.objects.filter(name__startswith=PREFIX).exclude(name__in=names).delete()
+        schedules.filter(name__startswith=PREFIX).exclude(name__in=names).delete()
     return names
+
+
+def apply_schedules_after_migrate(sender, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """post_migrate of the workers app: apply the list, unless django-q2's table is not there."""
+    if Schedule._meta.db_table in connections[using].introspection.table_names():
+        apply_schedules(using=using)

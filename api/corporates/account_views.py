@@ -31,7 +31,7 @@ from .account_serializers import (
 from .base import CorporateAPIView
 
 NOT_FOUND_CODES = {404: ["bank_account_not_found"]}
-FILE_CODES = ["file_empty", "file_too_large", "unsupported_file_type"]
+FILE_CODES = ["file_empty", "file_too_large", "image_too_large", "unsupported_file_type"]
 
 
 class BankAccountScopedMixin:

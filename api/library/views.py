@@ -63,7 +63,7 @@ class LibraryUpgradeView(LibraryUpgradeBase):
             400: REFUSALS,
             404: ["member_not_found", "feature_not_available"],
             429: ["eligibility_check_limit"],
-            503: ["eligibility_unavailable"],
+            503: ["eligibility_unavailable", "provider_not_configured"],
         },
     }
 

@@ -30,7 +30,7 @@ from .serializers import MemberProfileSerializer
 
 REQUIRED_ACTION_CODES = {403: ["password_change_required", "consent_required"]}
 FEATURE_CODES = {404: ["feature_not_available"]}
-FILE_CODES = ["file_empty", "file_too_large", "unsupported_file_type"]
+FILE_CODES = ["file_empty", "file_too_large", "image_too_large", "unsupported_file_type"]
 EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 

@@ -25,7 +25,7 @@ REQUIRED_ACTION_CODES = {403: ["password_change_required", "consent_required"]}
 EXCHANGE_CODES = {
     400: ["social_login_failed"],
     404: ["unknown_social_provider"],
-    503: ["social_provider_unavailable"],
+    503: ["provider_not_configured", "social_provider_unavailable"],
 }
 PROVIDER_PARAMETER = OpenApiParameter(
     "provider", str, OpenApiParameter.PATH, enum=list(PROVIDERS), description="SNS provider."

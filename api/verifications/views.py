@@ -39,7 +39,7 @@ class VerificationStartView(SiteAPIView):
             "invalid_business_number",
         ],
         429: ["sms_code_too_soon", "sms_code_hourly_limit"],
-        503: ["verification_provider_unavailable"],
+        503: ["provider_not_configured", "verification_provider_unavailable"],
     }
 
     @extend_schema(summary="Start a verification", responses={201: VerificationStartedSerializer})
@@ -92,7 +92,7 @@ class VerificationConfirmView(SiteAPIView):
             "verification_consumed",
         ],
         404: ["verification_not_found"],
-        503: ["verification_provider_unavailable"],
+        503: ["provider_not_configured", "verification_provider_unavailable"],
     }
 
     @extend_schema(

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "api.middleware.RequestSizeLimitMiddleware",  # before anything reads the body
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -90,24 +91,37 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
-# DATABASE_URL chooses PostgreSQL (postgres://...); the embedded default is SQLite in WAL mode
-# with a busy timeout, so the API and the worker can share one file (SPEC §9).
+# DATABASE_URL chooses PostgreSQL (postgres://...) or SQLite (sqlite:///path); the embedded
+# default is SQLite at var/db.sqlite3. Every SQLite database gets WAL mode, a busy timeout and
+# IMMEDIATE transactions, so the API and the worker can share one file (SPEC §9).
+SQLITE_OPTIONS = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+
+
+def database_settings(url: str, default_sqlite_path: Path) -> dict:
+    """The `default` database from DATABASE_URL (or the SQLite file) and DB_CONN_* variables.
+
+    Persistent connections are off by default: a threaded server keeps one per thread, and
+    PostgreSQL refuses new ones once they pile up. Health checks follow when they are on.
+    """
+    conn_max_age = int(os.environ.get("DB_CONN_MAX_AGE", "0"))
+    if url:
+        database = dj_database_url.parse(url)
+    else:
+        default_sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        database = {"ENGINE": "django.db.backends.sqlite3", "NAME": default_sqlite_path}
+    database["CONN_MAX_AGE"] = conn_max_age
+    database["CONN_HEALTH_CHECKS"] = env_bool("DB_CONN_HEALTH_CHECKS", conn_max_age > 0)
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database["OPTIONS"] = {**SQLITE_OPTIONS, **database.get("OPTIONS", {})}
+    return database
+
+
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
-if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-else:
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "db.sqlite3",
-            "OPTIONS": {
-                "timeout": 20,
-                "transaction_mode": "IMMEDIATE",
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            },
-        }
-    }
+DATABASES = {"default": database_settings(DATABASE_URL, VAR_DIR / "db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (throttles, lockout counters) ----------------------------------------------------
@@ -231,6 +245,12 @@ else:
     Q_CLUSTER["poll"] = 1
 
 # --- Outside providers (SPEC §4, §12): the sandbox unless configured --------------------------
+# Sandboxes are for development, tests and staging. Unless this one variable holds exactly this
+# value, backend.checks refuses them at start-up and every provider factory refuses to hand one
+# out (503 provider_not_configured); local.py and test.py allow them.
+SANDBOX_OPT_IN_VALUE = "yes-this-is-staging"
+UNSAFE_ALLOW_SANDBOX_PROVIDERS = os.environ.get("UNSAFE_ALLOW_SANDBOX_PROVIDERS", "")
+SANDBOX_PROVIDERS_ALLOWED = UNSAFE_ALLOW_SANDBOX_PROVIDERS == SANDBOX_OPT_IN_VALUE
 # Identity verification: "sandbox", "portone" or a dotted path; IDENTITY_PROVIDER_<METHOD>
 # (e.g. IDENTITY_PROVIDER_MOBILE) overrides it for one method.
 IDENTITY_PROVIDER = os.environ.get("IDENTITY_PROVIDER", "sandbox")
@@ -273,6 +293,18 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "5"))
 OUTBOX_RETRY_BASE_SECONDS = int(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "30"))
 
+# --- Limits on input (SPEC §14) -------------------------------------------------------------
+# api.middleware refuses a body over the cap (413 request_too_large) before anything reads it:
+# multipart bodies up to MAX_REQUEST_BYTES (a company sign-up sends three documents of ≤ 10 MB),
+# any other body up to DATA_UPLOAD_MAX_MEMORY_SIZE.
+MAX_REQUEST_BYTES = int(os.environ.get("MAX_REQUEST_BYTES", str(32 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files spill to a temporary file
+DATA_UPLOAD_MAX_NUMBER_FILES = 10  # a company sign-up sends three
+
+# backend.wsgi and backend.asgi run backend.checks before serving (servers run no system check).
+DEPLOYMENT_CHECKS_ON_START = True
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -283,8 +315,11 @@ LOGGING = {
 }
 
 
-def finalise(settings: dict) -> None:
-    """Derive values that depend on SECRET_KEY once an environment module has set it."""
-    if not settings["IDENTITY_HASH_KEY"]:
+def finalise(settings: dict, *, identity_key_fallback: bool = True) -> None:
+    """Derive values that depend on SECRET_KEY once an environment module has set it.
+
+    Production passes `identity_key_fallback=False`: its IDENTITY_HASH_KEY must be its own.
+    """
+    if not settings["IDENTITY_HASH_KEY"] and identity_key_fallback:
         settings["IDENTITY_HASH_KEY"] = settings["SECRET_KEY"]
     settings["SIMPLE_JWT"]["SIGNING_KEY"] = settings["SECRET_KEY"]

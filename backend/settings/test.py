@@ -24,4 +24,6 @@ SMS_BACKEND = "locmem"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 VAR_DIR = BASE_DIR / "var" / "test"  # noqa: F405
 PRIVATE_MEDIA_ROOT = VAR_DIR / "private"
+SANDBOX_PROVIDERS_ALLOWED = True  # SPEC §12; tests/api/test_sandbox_refusal.py turns it off
+DEPLOYMENT_CHECKS_ON_START = False
 finalise(globals())

@@ -1,9 +1,10 @@
 """Private uploads: type checked by content, stored under random names (SPEC §14 "uploads").
 
 Documents are PDF, JPG or PNG up to 10 MB; the type is read from the file's first bytes (and
-images are parsed with Pillow), never from its name or the client's content type. Files live
-under `settings.PRIVATE_MEDIA_ROOT`, outside any public media URL; the API serves them only to
-those allowed (name change evidence, corporate sign-up documents).
+images are parsed with Pillow), never from its name or the client's content type. An image may
+hold at most MAX_IMAGE_PIXELS: a small file can claim a size whose decoding would take gigabytes.
+Files live under `settings.PRIVATE_MEDIA_ROOT`, outside any public media URL; the API serves
+them only to those allowed (name change evidence, corporate sign-up documents).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import re
 import uuid
+import warnings
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import IO
@@ -36,6 +38,13 @@ MAGIC = (
 PILLOW_FORMATS = {"jpg": "JPEG", "png": "PNG"}
 FOLDER_RE = re.compile(r"[a-z0-9_-]+(?:/[a-z0-9_-]+)*")
 ORIGINAL_NAME_MAX = 255
+# 50 megapixels: an A4 page scanned at 600 dpi is 35, a 48-megapixel phone photo fits.
+MAX_IMAGE_PIXELS = 50_000_000
+
+
+class ImageTooLarge(DomainError):
+    default_code = "image_too_large"
+    default_message = _("The image has too many pixels (at most 50 megapixels).")
 
 
 @dataclass(frozen=True)
@@ -73,13 +82,27 @@ def detect_file_type(head: bytes) -> str | None:
     return None
 
 
-def _image_is_valid(file: IO[bytes], kind: str) -> bool:
+def _image_is_valid(file: IO[bytes], kind: str, attr: str) -> bool:
+    """Whether Pillow reads the header as `kind` and verifies it; ImageTooLarge by its size.
+
+    Only the header is read (never the pixels); Pillow's own decompression-bomb guard, a
+    warning and then an error at a higher size, counts as too large as well.
+    """
     file.seek(0)
     try:
-        with Image.open(file) as image:
-            if image.format != PILLOW_FORMATS[kind]:
-                return False
-            image.verify()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(file) as image:
+                if image.format != PILLOW_FORMATS[kind]:
+                    return False
+                width, height = image.size
+                if width * height > MAX_IMAGE_PIXELS:
+                    raise ImageTooLarge(attr=attr)
+                image.verify()
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise ImageTooLarge(attr=attr)
+    except ImageTooLarge:
+        raise
     except Exception:  # Pillow raises many types for broken or hostile files
         return False
     finally:
@@ -98,7 +121,8 @@ def store_private_upload(
     """Check an uploaded file by its content and store it under a random name (SPEC §14).
 
     Refusals (all 400, on `attr`): `file_empty`, `file_too_large` (over `max_bytes`),
-    `unsupported_file_type` (content not one of `allowed`, or an image Pillow cannot verify).
+    `unsupported_file_type` (content not one of `allowed`, or an image Pillow cannot verify),
+    `image_too_large` (over MAX_IMAGE_PIXELS).
     The stored path is `<folder>/<uuid4 hex>.<ext>`; the client's file name is kept only as
     data (`original_name`), never as a path.
     """
@@ -116,7 +140,7 @@ def store_private_upload(
     file.seek(0)
     kind = detect_file_type(file.read(16))
     file.seek(0)
-    if kind not in allowed or (kind in PILLOW_FORMATS and not _image_is_valid(file, kind)):
+    if kind not in allowed or (kind in PILLOW_FORMATS and not _image_is_valid(file, kind, attr)):
         raise DomainError(
             "unsupported_file_type",
             _("This file type is not accepted. Upload one of: %(types)s.")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.audit.services import RequestContext
 from domain.common.errors import DomainError, NotFound, ValidationFailed
+from domain.common.sandbox import ProviderNotConfigured
 from domain.consents.models import ConsentDocument
 from domain.consents.selectors import consent_documents_current
 from domain.consents.services import consents_record
@@ -165,6 +166,8 @@ def _run_check(
         result = get_eligibility_provider().check(
             name=member.name, birth_date=member.birth_date, rrn_back=rrn_back
         )
+    except ProviderNotConfigured:
+        raise  # not a check: nothing to record
     except ForeignRegistration as exc:
         check.outcome, check.refusal_code, failure = "refused", exc.code, exc
         exc.extra = {"guidance": str(VISIT_GUIDANCE)}

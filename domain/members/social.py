@@ -32,6 +32,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from domain.common.errors import DomainError, NotFound
+from domain.common.sandbox import sandbox_require_allowed
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +73,9 @@ class SocialProvider:
     """Base class: trades an authorization code for the provider's user."""
 
     name = "base"
+    sandbox = False  # True: for development, tests and staging only (SPEC §12)
+    # Settings a deployment must fill for this provider (backend.checks reports empty ones).
+    required_settings: tuple[str, ...] = ()
 
     def exchange(self, *, code: str, redirect_uri: str, state: str = "") -> SocialProfile:
         raise NotImplementedError
@@ -79,6 +83,8 @@ class SocialProvider:
 
 class SandboxSocialProvider(SocialProvider):
     """SPEC §12: code `ok-<any id>` logs in as that provider user id; anything else fails."""
+
+    sandbox = True
 
     def __init__(self, provider: str) -> None:
         self.name = provider
@@ -153,6 +159,7 @@ class KakaoProvider(OAuthProvider):
     name = "kakao"
     token_url = "https://kauth.kakao.com/oauth/token"
     user_url = "https://kapi.kakao.com/v2/user/me"
+    required_settings = ("KAKAO_CLIENT_ID",)
 
     def __init__(self, *, client_id: str, client_secret: str = "") -> None:
         if not client_id:
@@ -183,6 +190,7 @@ class NaverProvider(OAuthProvider):
     name = "naver"
     token_url = "https://nid.naver.com/oauth2.0/token"
     user_url = "https://openapi.naver.com/v1/nid/me"
+    required_settings = ("NAVER_CLIENT_ID", "NAVER_CLIENT_SECRET")
 
     def __init__(self, *, client_id: str, client_secret: str) -> None:
         if not (client_id and client_secret):
@@ -209,15 +217,26 @@ class NaverProvider(OAuthProvider):
         return self._profile(user.get("id"), user.get("email", ""), user.get("name", ""))
 
 
-def get_social_provider(provider: str) -> SocialProvider:
-    """The provider for `kakao` or `naver` per SOCIAL_PROVIDER_BACKEND (`sandbox` | `live`)."""
-    if provider not in PROVIDERS:
-        raise UnknownSocialProvider()
+LIVE_PROVIDERS = {"kakao": KakaoProvider, "naver": NaverProvider}
+
+
+def social_provider_class(provider: str) -> type[SocialProvider]:
+    """The class SOCIAL_PROVIDER_BACKEND (`sandbox` | `live`) selects for `kakao` or `naver`."""
     backend = getattr(settings, "SOCIAL_PROVIDER_BACKEND", "") or "sandbox"
     if backend == "sandbox":
-        return SandboxSocialProvider(provider)
+        return SandboxSocialProvider
     if backend != "live":
         raise ImproperlyConfigured("SOCIAL_PROVIDER_BACKEND must be 'sandbox' or 'live'.")
+    return LIVE_PROVIDERS[provider]
+
+
+def get_social_provider(provider: str) -> SocialProvider:
+    """The provider for `kakao` or `naver`; a sandbox only where sandboxes are allowed."""
+    if provider not in PROVIDERS:
+        raise UnknownSocialProvider()
+    if social_provider_class(provider).sandbox:
+        sandbox_require_allowed(f"social provider ({provider})")
+        return SandboxSocialProvider(provider)
     if provider == "kakao":
         return KakaoProvider(
             client_id=getattr(settings, "KAKAO_CLIENT_ID", ""),

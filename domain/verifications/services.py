@@ -17,6 +17,7 @@ from domain.common.errors import DomainError, NotFound
 from domain.common.hashing import constant_time_equals, keyed_hash
 from domain.common.numbers import normalise_business_number
 from domain.common.phones import normalise_mobile
+from domain.common.sandbox import sandbox_require_allowed
 
 from .models import Verification, VerificationEvent
 from .providers import get_identity_provider
@@ -30,6 +31,8 @@ IDENTITY_METHODS = {Method.MOBILE, Method.IPIN, Method.CARD, Method.GOOGLE}
 # Purposes a client may not start anonymously; login_otp is started by the login service.
 MEMBER_PURPOSES = {Purpose.PROFILE_UPDATE, Purpose.DISPATCH_SEND}
 INTERNAL_PURPOSES = {Purpose.LOGIN_OTP}
+# Methods with no real verifier yet: only the sandbox, where sandboxes are allowed (SPEC §12).
+SANDBOX_ONLY_METHODS = {Method.BUSINESS_CERTIFICATE}
 SESSION_LIFETIME = timedelta(minutes=10)
 SMS_CODE_LIFETIME = timedelta(minutes=3)
 TOKEN_LIFETIME = timedelta(minutes=10)
@@ -102,6 +105,7 @@ def verification_start(
         if method == Method.SMS_CODE:
             parameters = _start_sms_code(verification, phone or (member.mobile if member else ""))
         elif method == Method.BUSINESS_CERTIFICATE:
+            sandbox_require_allowed("business certificate verifier")
             normalised = normalise_business_number(business_number)
             if normalised is None:
                 raise DomainError(
@@ -240,6 +244,7 @@ def _check(verification: Verification, payload: dict[str, Any]) -> None:
         verification.mobile = verification.phone
         return
     if verification.method == Method.BUSINESS_CERTIFICATE:
+        sandbox_require_allowed("business certificate verifier")
         expected = hmac.new(
             verification.business_number.encode(), verification.challenge.encode(), hashlib.sha256
         ).hexdigest()

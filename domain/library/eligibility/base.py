@@ -40,6 +40,7 @@ class EligibilityUnavailable(ServiceUnavailable):
 
 class EligibilityProvider:
     name = "base"
+    sandbox = False  # True: for development, tests and staging only (SPEC §12)
 
     def check(self, *, name: str, birth_date: date, rrn_back: str) -> EligibilityResult:
         raise NotImplementedError

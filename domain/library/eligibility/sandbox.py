@@ -24,6 +24,7 @@ def _years_ago(years: int, today: date) -> date:
 
 class SandboxEligibilityProvider(EligibilityProvider):
     name = "sandbox"
+    sandbox = True
 
     def check(self, *, name: str, birth_date: date, rrn_back: str) -> EligibilityResult:
         today = timezone.localdate()

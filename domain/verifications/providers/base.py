@@ -44,6 +44,9 @@ class IdentityProvider:
     """Base class. `verification` is a domain.verifications.models.Verification row."""
 
     name = "base"
+    sandbox = False  # True: for development, tests and staging only (SPEC §12)
+    # Settings a deployment must fill for this provider (backend.checks reports empty ones).
+    required_settings: tuple[str, ...] = ()
 
     def start(self, verification) -> dict[str, Any]:
         """Parameters the client needs to open the provider's window (may be empty)."""

@@ -46,6 +46,7 @@ def _setting(name: str) -> str:
 
 class PortOneIdentityProvider(IdentityProvider):
     name = "portone"
+    required_settings = ("PORTONE_API_SECRET", "PORTONE_STORE_ID", "PORTONE_CHANNEL_KEY")
 
     def start(self, verification) -> dict[str, Any]:
         return {

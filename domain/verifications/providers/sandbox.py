@@ -23,6 +23,7 @@ def sandbox_ci(name: str, birth_date: date, phone: str) -> tuple[str, str]:
 
 class SandboxIdentityProvider(IdentityProvider):
     name = "sandbox"
+    sandbox = True
 
     def start(self, verification) -> dict:
         return {"sandbox": True, "code_hint": "Confirm with code 000000 and an identity."}

@@ -1,0 +1,261 @@
+"""Production refuses unsafe configuration (SPEC §12, §14; issue 8 findings 1 and 2).
+
+One deployment check, run by `manage.py check --deploy` and, because gunicorn and uvicorn run no
+system checks, by backend.wsgi / backend.asgi before they serve (`refuse_unsafe_start`). Errors:
+DEBUG on; a public or weak SECRET_KEY; a missing IDENTITY_HASH_KEY; a sandbox (or unconfigured)
+identity, social, eligibility or business-certificate provider behind a method or feature some
+active site's policy offers — unless UNSAFE_ALLOW_SANDBOX_PROVIDERS opts in (staging), which is
+then a warning. Methods without a real provider yet (the business certificate) are switched off
+in the site policy instead. `migrate` and `qcluster` do not run it: a policy can be fixed first.
+
+Site policies live in the database. When it cannot be read (before the first `migrate`, or the
+database is down) the check assumes the policies `migrate` loads (domain/sites/catalogue.py):
+they offer every method, so the check fails closed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+
+from django.conf import settings
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError
+
+from backend.keys import key_weakness
+
+logger = logging.getLogger(__name__)
+
+TAG = "deployment"
+OPT_IN = "UNSAFE_ALLOW_SANDBOX_PROVIDERS"
+IDENTITY_METHODS = ("mobile", "ipin", "card", "google")
+SOCIAL_PROVIDERS = ("kakao", "naver")
+SWITCH_OFF = "manage.py site_policies_switch_off"  # the site policies without a method/feature
+
+
+@checks.register(TAG, checks.Tags.security, deploy=True)
+def deployment_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    messages = _settings_errors()
+    offered, source = _offered()
+    if source:
+        messages.append(
+            checks.Warning(
+                f"Site policies could not be read from the database ({source}); checked the "
+                "policies `migrate` loads instead.",
+                id="membership.W002",
+            )
+        )
+    sandboxes, broken = _provider_problems(offered)
+    messages += broken
+    if sandboxes and settings.SANDBOX_PROVIDERS_ALLOWED:
+        messages.append(
+            checks.Warning(
+                "SANDBOX PROVIDERS ARE ON: " + "; ".join(s.msg for s in sandboxes),
+                hint=f"{OPT_IN} allows them: a staging deployment only, never production.",
+                id="membership.W001",
+            )
+        )
+    elif sandboxes:
+        messages += sandboxes
+    return messages
+
+
+def refuse_unsafe_start() -> None:
+    """Run the deployment check; raise ImproperlyConfigured (no start) on any error."""
+    if not getattr(settings, "DEPLOYMENT_CHECKS_ON_START", True):
+        return
+    found = checks.run_checks(tags=[TAG], include_deployment_checks=True)
+    errors = [m for m in found if m.is_serious() and not m.is_silenced()]
+    for message in found:
+        if message not in errors:
+            logger.warning("%s", message)
+    if errors:
+        raise ImproperlyConfigured(
+            "Refusing to start with an unsafe configuration (README, production):\n"
+            + "\n".join(str(error) for error in errors)
+        )
+
+
+def _settings_errors() -> list[checks.CheckMessage]:
+    errors: list[checks.CheckMessage] = []
+    if settings.DEBUG:
+        errors.append(
+            checks.Error(
+                "DEBUG is on: error pages would show settings and code.",
+                hint="Unset DEBUG (backend.settings.production forces it off).",
+                id="membership.E001",
+            )
+        )
+    if weakness := key_weakness(settings.SECRET_KEY):
+        errors.append(
+            checks.Error(
+                f"SECRET_KEY {weakness}: anyone could sign sessions and JWTs.",
+                hint="Set SECRET_KEY to a long random value of this deployment's own.",
+                id="membership.E002",
+            )
+        )
+    if weakness := key_weakness(settings.IDENTITY_HASH_KEY):
+        errors.append(
+            checks.Error(
+                f"IDENTITY_HASH_KEY {weakness}: it keys the hashes of CI/DI and one-time codes.",
+                hint="Set IDENTITY_HASH_KEY to a long random value, separate from SECRET_KEY, "
+                "and keep it stable (changing it orphans every stored CI/DI hash).",
+                id="membership.E003",
+            )
+        )
+    opt_in = getattr(settings, OPT_IN, "")
+    if opt_in and opt_in != settings.SANDBOX_OPT_IN_VALUE:
+        errors.append(
+            checks.Error(
+                f"{OPT_IN} is set but not to {settings.SANDBOX_OPT_IN_VALUE!r}.",
+                hint="Unset it in production; a staging deployment sets exactly that value.",
+                id="membership.E004",
+            )
+        )
+    return errors
+
+
+class Offered:
+    """What the active sites' policies offer, each with the sites that offer it."""
+
+    def __init__(self, policies) -> None:
+        self.methods: dict[str, list[str]] = defaultdict(list)
+        self.sns: dict[str, list[str]] = defaultdict(list)
+        self.features: dict[str, list[str]] = defaultdict(list)
+        for slug, policy in policies:
+            methods = {
+                method
+                for purposes in policy.verification.values()
+                for sequences in purposes.values()
+                for sequence in sequences
+                for method in sequence
+            }
+            for method in sorted(methods):
+                self.methods[method].append(slug)
+            for provider in policy.sns_providers:
+                self.sns[provider].append(slug)
+            for feature in policy.features:
+                self.features[feature].append(slug)
+
+
+def _offered() -> tuple[Offered, str]:
+    """The active sites' policies, or the seed policies when the database cannot be read."""
+    from domain.sites.catalogue import SITES
+    from domain.sites.policy import SitePolicy
+    from domain.sites.selectors import site_list
+
+    try:
+        return Offered([(site.slug, site.rules) for site in site_list()]), ""
+    except DatabaseError as exc:
+        seeds = [(seed["slug"], SitePolicy.parse(seed["policy"])) for seed in SITES]
+        return Offered(seeds), type(exc).__name__
+
+
+def _provider_problems(offered: Offered) -> tuple[list[checks.Error], list[checks.Error]]:
+    """(sandboxes in use, providers that cannot work) for what the sites offer."""
+    from domain.library.eligibility import eligibility_provider_class
+    from domain.members.social import social_provider_class
+    from domain.verifications.providers import identity_provider_class
+    from domain.verifications.services import SANDBOX_ONLY_METHODS
+
+    sandboxes: list[checks.Error] = []
+    broken: list[checks.Error] = []
+
+    by_class: dict[type, list[str]] = defaultdict(list)
+    for method in IDENTITY_METHODS:
+        if method not in offered.methods:
+            continue
+        try:
+            by_class[identity_provider_class(method)].append(method)
+        except ImportError as exc:
+            broken.append(_unloadable(f"IDENTITY_PROVIDER for {method}", exc, "E011"))
+    for provider_class, methods in by_class.items():
+        sites = _sites(offered.methods, methods)
+        if getattr(provider_class, "sandbox", False):
+            sandboxes.append(
+                checks.Error(
+                    f"The sandbox identity provider serves {', '.join(methods)} (offered by "
+                    f"{sites}): confirm with code 000000 verifies anyone.",
+                    hint="Set IDENTITY_PROVIDER=portone (or IDENTITY_PROVIDER_<METHOD>) with "
+                    f"PORTONE_*, or switch the method off: {SWITCH_OFF} <method>.",
+                    id="membership.E010",
+                )
+            )
+        else:
+            broken += _missing_settings(provider_class, f"identity provider ({sites})", "E011")
+
+    social = [p for p in SOCIAL_PROVIDERS if p in offered.sns]
+    try:
+        social_classes = {p: social_provider_class(p) for p in social}
+    except ImproperlyConfigured as exc:
+        broken.append(checks.Error(str(exc), id="membership.E013"))
+        social_classes = {}
+    if any(getattr(c, "sandbox", False) for c in social_classes.values()):
+        sandboxes.append(
+            checks.Error(
+                f"The sandbox social provider serves {', '.join(social)} (offered by "
+                f"{_sites(offered.sns, social)}): code ok-<id> logs in as whoever linked <id>.",
+                hint="Set SOCIAL_PROVIDER_BACKEND=live with KAKAO_* / NAVER_*, or remove them "
+                "from the site policy's sns_providers (Django admin → Sites).",
+                id="membership.E012",
+            )
+        )
+    else:
+        for provider, provider_class in social_classes.items():
+            broken += _missing_settings(provider_class, f"{provider} login", "E013")
+
+    if "library_upgrades" in offered.features:
+        sites = ", ".join(offered.features["library_upgrades"])
+        try:
+            provider_class = eligibility_provider_class()
+        except ImportError as exc:
+            broken.append(_unloadable("ELIGIBILITY_PROVIDER", exc, "E015"))
+        else:
+            if getattr(provider_class, "sandbox", False):
+                sandboxes.append(
+                    checks.Error(
+                        f"The sandbox eligibility provider serves library upgrades (offered "
+                        f"by {sites}): made-up RRN digits pass the MOIS check.",
+                        hint="Set ELIGIBILITY_PROVIDER to a real provider, "
+                        f"or switch the feature off: {SWITCH_OFF} library_upgrades.",
+                        id="membership.E014",
+                    )
+                )
+
+    for method in sorted(SANDBOX_ONLY_METHODS):
+        if method in offered.methods:
+            sandboxes.append(
+                checks.Error(
+                    f"Verification method {method} has only a sandbox verifier (offered by "
+                    f"{', '.join(offered.methods[method])}): anyone can compute its signature.",
+                    hint=f"No real verifier exists yet: switch it off: {SWITCH_OFF} {method}.",
+                    id="membership.E016",
+                )
+            )
+    return sandboxes, broken
+
+
+def _sites(offered: dict[str, list[str]], keys) -> str:
+    return ", ".join(sorted({site for key in keys for site in offered[key]}))
+
+
+def _unloadable(what: str, exc: Exception, code: str) -> checks.Error:
+    return checks.Error(f"{what} cannot be loaded: {exc}", id=f"membership.{code}")
+
+
+def _missing_settings(provider_class, what: str, code: str) -> list[checks.Error]:
+    missing = [
+        name
+        for name in getattr(provider_class, "required_settings", ())
+        if not getattr(settings, name, "")
+    ]
+    if not missing:
+        return []
+    return [
+        checks.Error(
+            f"The {what} needs {', '.join(missing)}, which {'is' if len(missing) == 1 else 'are'} "
+            "not set.",
+            id=f"membership.{code}",
+        )
+    ]

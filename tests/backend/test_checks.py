@@ -1,0 +1,113 @@
+"""The deployment check itself (backend.checks), in process: which settings and policies fail.
+
+The fresh-process proof (check --deploy and the server start) is tests/backend/test_start_refusal.
+"""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import OperationalError
+
+from backend.checks import deployment_check, refuse_unsafe_start
+from backend.keys import DEV_SECRET_KEY
+from domain.sites.models import Site
+
+pytestmark = pytest.mark.django_db
+SANDBOX_ERRORS = {"membership.E010", "membership.E012", "membership.E014", "membership.E016"}
+
+
+def ids(messages=None) -> set[str]:
+    return {m.id for m in (deployment_check() if messages is None else messages)}
+
+
+@pytest.fixture
+def production(settings):
+    settings.SANDBOX_PROVIDERS_ALLOWED = False
+    return settings
+
+
+def edit_policy(slug: str, change) -> None:
+    site = Site.objects.get(slug=slug)
+    change(site.policy)
+    site.save()
+
+
+def test_the_sandboxes_behind_offered_methods_are_errors(production):
+    messages = deployment_check()
+    assert ids(messages) == SANDBOX_ERRORS
+    assert all(m.is_serious() for m in messages)
+    text = {m.id: m.msg for m in messages}
+    assert "incheon-water" in text["membership.E016"]
+    assert "yongin-library" in text["membership.E014"]
+
+
+def test_switching_a_method_or_feature_off_in_the_policy_silences_its_error(production):
+    edit_policy("yongin-library", lambda p: p.update(sns_providers=[], features=["sns_link"]))
+    assert ids() == SANDBOX_ERRORS - {"membership.E012", "membership.E014"}
+    Site.objects.filter(slug="incheon-water").update(is_active=False)
+    assert ids() == {"membership.E010"}
+
+
+def test_real_providers_need_their_credentials(production):
+    production.IDENTITY_PROVIDER = "portone"
+    production.SOCIAL_PROVIDER_BACKEND = "live"
+    production.ELIGIBILITY_PROVIDER = "domain.library.eligibility.base.EligibilityProvider"
+    assert ids() == {"membership.E011", "membership.E013", "membership.E016"}
+    production.PORTONE_API_SECRET = "secret"
+    production.PORTONE_STORE_ID = "store"
+    production.PORTONE_CHANNEL_KEY = "channel"
+    production.KAKAO_CLIENT_ID = "kakao"
+    production.NAVER_CLIENT_ID = "naver"
+    production.NAVER_CLIENT_SECRET = "naver-secret"
+    assert ids() == {"membership.E016"}
+
+
+def test_a_provider_path_that_cannot_be_loaded_is_an_error(production):
+    production.IDENTITY_PROVIDER_IPIN = "nowhere.NoProvider"
+    production.ELIGIBILITY_PROVIDER = "nowhere.NoProvider"
+    assert {"membership.E011", "membership.E015"} <= ids()
+
+
+def test_the_staging_opt_in_turns_the_errors_into_one_loud_warning(settings):
+    settings.SANDBOX_PROVIDERS_ALLOWED = True
+    messages = deployment_check()
+    assert ids(messages) == {"membership.W001"}
+    assert not messages[0].is_serious()
+    assert "SANDBOX PROVIDERS ARE ON" in messages[0].msg
+
+
+@pytest.mark.parametrize(
+    "name,value,error",
+    [
+        ("DEBUG", True, "membership.E001"),
+        ("SECRET_KEY", DEV_SECRET_KEY, "membership.E002"),
+        ("SECRET_KEY", "short-key", "membership.E002"),
+        ("SECRET_KEY", "a" * 60, "membership.E002"),
+        ("IDENTITY_HASH_KEY", "", "membership.E003"),
+        ("UNSAFE_ALLOW_SANDBOX_PROVIDERS", "yes", "membership.E004"),
+    ],
+)
+def test_unsafe_settings_are_errors(settings, name, value, error):
+    setattr(settings, name, value)
+    assert error in ids()
+
+
+def test_an_unreadable_database_means_the_seed_policies(production, monkeypatch):
+    from domain.sites import selectors
+
+    def lost():
+        raise OperationalError("no such table: sites_site")
+
+    Site.objects.update(is_active=False)  # would pass, were the database readable
+    assert ids() == set()
+    monkeypatch.setattr(selectors, "site_list", lost)
+    assert ids() == SANDBOX_ERRORS | {"membership.W002"}
+
+
+def test_refuse_unsafe_start_raises_on_errors_only_where_asked(production):
+    production.DEPLOYMENT_CHECKS_ON_START = False
+    refuse_unsafe_start()  # local and test settings: runserver loads backend.wsgi too
+    production.DEPLOYMENT_CHECKS_ON_START = True
+    with pytest.raises(ImproperlyConfigured, match="membership.E010"):
+        refuse_unsafe_start()
+    production.SANDBOX_PROVIDERS_ALLOWED = True
+    refuse_unsafe_start()  # warnings are logged, not fatal

@@ -1,0 +1,197 @@
+"""Production refuses unsafe configuration at start-up (issue 8 findings 1 and 2; SPEC §12).
+
+Each test runs a fresh process, as a deployment would: settings are read once, at start.
+"""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+# The SECRET_KEY backend.settings.local falls back to: public, in this repository.
+DEV_SECRET_KEY = "local-dev-only-not-secret-" + "x" * 32
+OPT_IN = {"UNSAFE_ALLOW_SANDBOX_PROVIDERS": "yes-this-is-staging"}
+REAL_PROVIDERS = {
+    "IDENTITY_PROVIDER": "portone",
+    "PORTONE_API_SECRET": "portone-secret",
+    "PORTONE_STORE_ID": "store-id",
+    "PORTONE_CHANNEL_KEY": "channel-key",
+    "SOCIAL_PROVIDER_BACKEND": "live",
+    "KAKAO_CLIENT_ID": "kakao-rest-key",
+    "NAVER_CLIENT_ID": "naver-id",
+    "NAVER_CLIENT_SECRET": "naver-secret",
+}
+FORGE = """
+import json, sys, jwt
+from wsgiref.util import setup_testing_defaults
+from backend.wsgi import application
+from api.authentication import SiteRefreshToken
+from tests.factories.members import MemberFactory
+
+member = MemberFactory(username="victim01")
+real = SiteRefreshToken.for_member(member).access_token
+forged = jwt.encode(dict(real.payload), sys.argv[1], algorithm="HS256")
+
+def status_of(token):
+    environ = {}
+    setup_testing_defaults(environ)
+    environ.update(
+        PATH_INFO="/api/v1/sites/yongin-library/members/me/",
+        HTTP_HOST="localhost",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    answer = {}
+    body = b"".join(application(environ, lambda s, h, e=None: answer.update(status=s)))
+    return int(answer["status"].split()[0]), json.loads(body)
+
+print(json.dumps({"forged": status_of(forged), "real": status_of(str(real))}))
+"""
+STRIPPED = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "IDENTITY_HASH_KEY", "DEBUG")
+
+
+def environment(tmp_path: Path, settings_module: str | None, **extra: str) -> dict[str, str]:
+    """A clean environment: no provider variables, fresh keys, a SQLite file in tmp_path."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in STRIPPED
+        and key not in REAL_PROVIDERS
+        and key not in OPT_IN
+        and not key.startswith(("IDENTITY_PROVIDER", "ELIGIBILITY_PROVIDER"))
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    if settings_module:
+        env["DJANGO_SETTINGS_MODULE"] = settings_module
+    env.update(
+        SECRET_KEY=secrets.token_urlsafe(48),
+        IDENTITY_HASH_KEY=secrets.token_urlsafe(48),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        VAR_DIR=str(tmp_path / "var"),
+    )
+    env.update(extra)
+    return {key: value for key, value in env.items() if value is not None}
+
+
+def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory) -> Path:
+    """A directory holding a migrated SQLite database (the seed site policies loaded)."""
+    directory = tmp_path_factory.mktemp("deploy")
+    env = environment(directory, "backend.settings.production")
+    result = run(env, "manage.py", "migrate", "--noinput")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return directory
+
+
+def copy_of(migrated: Path, tmp_path: Path) -> Path:
+    (tmp_path / "db.sqlite3").write_bytes((migrated / "db.sqlite3").read_bytes())
+    return tmp_path
+
+
+def test_check_deploy_fails_in_production_with_the_sandbox_providers(migrated, tmp_path):
+    env = environment(copy_of(migrated, tmp_path), "backend.settings.production")
+    result = run(env, "manage.py", "check", "--deploy")
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "sandbox identity provider" in output
+    assert "IDENTITY_PROVIDER" in output
+    assert "sandbox social provider" in output
+    assert "business_certificate" in output
+
+
+def test_the_wsgi_application_refuses_to_start_with_the_sandbox_providers(migrated, tmp_path):
+    env = environment(copy_of(migrated, tmp_path), "backend.settings.production")
+    result = run(env, "-c", "import backend.wsgi")
+    assert result.returncode != 0
+    assert "sandbox identity provider" in result.stderr
+    asgi = run(env, "-c", "import backend.asgi")
+    assert asgi.returncode != 0
+    assert "sandbox identity provider" in asgi.stderr
+
+
+def test_before_migrate_the_check_assumes_the_seed_policies(tmp_path):
+    env = environment(tmp_path, "backend.settings.production")  # an empty database file
+    result = run(env, "manage.py", "check", "--deploy")
+    assert result.returncode != 0
+    assert "business_certificate" in result.stdout + result.stderr
+
+
+def test_a_staging_deployment_opts_in_to_the_sandboxes_with_one_variable(migrated, tmp_path):
+    env = environment(copy_of(migrated, tmp_path), "backend.settings.production", **OPT_IN)
+    result = run(env, "manage.py", "check", "--deploy")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "UNSAFE_ALLOW_SANDBOX_PROVIDERS" in result.stdout + result.stderr  # said loudly
+    assert run(env, "-c", "import backend.wsgi").returncode == 0
+
+
+def test_real_providers_and_the_certificate_switched_off_pass(migrated, tmp_path):
+    env = environment(copy_of(migrated, tmp_path), "backend.settings.production", **REAL_PROVIDERS)
+    before = run(env, "manage.py", "check", "--deploy")
+    assert before.returncode != 0  # the business certificate has no real verifier yet
+    assert "business_certificate" in before.stdout + before.stderr
+    assert "sandbox identity provider" not in before.stdout + before.stderr
+
+    # What a deployment without a real certificate verifier or MOIS provider does (README).
+    switched = run(
+        env, "manage.py", "site_policies_switch_off", "business_certificate", "library_upgrades"
+    )
+    assert switched.returncode == 0, switched.stderr[-3000:]
+    assert "incheon-water, yongin-library" in switched.stdout
+    after = run(env, "manage.py", "check", "--deploy")
+    assert after.returncode == 0, after.stdout + after.stderr
+    started = run(env, "-c", "import backend.wsgi")
+    assert started.returncode == 0, started.stderr[-3000:]
+
+
+def test_production_without_an_identity_hash_key_does_not_start(migrated, tmp_path):
+    env = environment(
+        copy_of(migrated, tmp_path), "backend.settings.production", IDENTITY_HASH_KEY=None, **OPT_IN
+    )
+    result = run(env, "manage.py", "check", "--deploy")
+    assert result.returncode != 0
+    assert "IDENTITY_HASH_KEY" in result.stdout + result.stderr
+    assert run(env, "-c", "import backend.wsgi").returncode != 0
+
+
+def test_the_dev_secret_key_is_refused_in_production(migrated, tmp_path):
+    env = environment(
+        copy_of(migrated, tmp_path), "backend.settings.production", SECRET_KEY=DEV_SECRET_KEY
+    )
+    result = run(env, "manage.py", "check", "--deploy")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_a_server_started_without_settings_ignores_a_jwt_forged_with_the_dev_key(
+    migrated, tmp_path
+):
+    """The README way (no DJANGO_SETTINGS_MODULE, no SECRET_KEY): today's local fallback."""
+    env = environment(copy_of(migrated, tmp_path), None, SECRET_KEY=None, **OPT_IN)
+    result = run(env, "-c", FORGE, DEV_SECRET_KEY)
+    assert result.returncode != 0, result.stdout  # production settings: no SECRET_KEY, no start
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_the_default_settings_refuse_a_jwt_forged_with_the_dev_key(migrated, tmp_path):
+    env = environment(copy_of(migrated, tmp_path), None, **OPT_IN)
+    result = run(env, "-c", FORGE, DEV_SECRET_KEY)
+    assert result.returncode == 0, result.stderr[-3000:]
+    answers = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answers["forged"][0] == 401
+    assert answers["forged"][1]["errors"][0]["code"] == "token_not_valid"
+    assert answers["real"][0] == 200, answers
