@@ -143,9 +143,7 @@ def password_hashing(monkeypatch):
 
     def recorded(original):
         def wrapper(self, *args, **kwargs):
-            calls.append(
-                any(not block._from_testcase for block in connection.atomic_blocks)
-            )
+            calls.append(any(not block._from_testcase for block in connection.atomic_blocks))
             return original(self, *args, **kwargs)
 
         return wrapper

@@ -172,7 +172,9 @@ REST_FRAMEWORK = {
         "reset_password": "20/min",
         "reset_password_per_id": "5/min",
     },
-    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")) or None,
+    # Trusted reverse proxies in front of the app (SPEC §14 per-IP throttles). 0: the socket
+    # address; never None, which would key throttles on the client-written X-Forwarded-For.
+    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 

@@ -226,6 +226,7 @@ def full_member_apply(
             _event(member, actor, "full_member_refused", code=failure.code, check=check.pk)
     if failure is not None:
         raise failure
+    loan_pin_hash = make_password(loan_pin)  # outside the transaction (SQLite write lock)
     with transaction.atomic():
         LibraryProfile.objects.get_or_create(member=member)
         profile = LibraryProfile.objects.select_for_update().get(member=member)
@@ -233,7 +234,7 @@ def full_member_apply(
             raise DomainError("already_full_member", _("You are already a full member."))
         profile.level = LibraryProfile.Level.FULL
         profile.card_number = _card_number_next(member.site)
-        profile.loan_pin_hash = make_password(loan_pin)
+        profile.loan_pin_hash = loan_pin_hash
         profile.full_since = timezone.now()
         profile.save()
         _consent_record(member, context)

@@ -127,7 +127,12 @@ def test_invitation_acceptance(api, verify, password_hashing, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         api.post(
             ONNURI + "corporate-members/",
-            {"name": "김정호", "department": "재무팀", "position": "과장", "mobile": INVITEE["phone"]},
+            {
+                "name": "김정호",
+                "department": "재무팀",
+                "position": "과장",
+                "mobile": INVITEE["phone"],
+            },
             format="json",
             **bearer_for(master.member),
         )
@@ -149,8 +154,6 @@ def test_full_member_loan_pin(api, member_factory, password_hashing):
         "loan_pin": "1234",
         "loan_pin_confirm": "1234",
     }
-    response = api.post(
-        YONGIN + "library-upgrades/", body, format="json", **bearer_for(member)
-    )
+    response = api.post(YONGIN + "library-upgrades/", body, format="json", **bearer_for(member))
     assert response.status_code == 200, response.json()
     assert hashed_outside_transactions(password_hashing)

@@ -14,8 +14,9 @@ pytestmark = pytest.mark.django_db
 
 def test_rotating_forwarded_for_does_not_escape_the_login_throttle(login):
     codes = [
-        login("yongin-library", "nobody", "Wrong!pass1", HTTP_X_FORWARDED_FOR=f"203.0.113.{i}")
-        .status_code
+        login(
+            "yongin-library", "nobody", "Wrong!pass1", HTTP_X_FORWARDED_FOR=f"203.0.113.{i}"
+        ).status_code
         for i in range(40)
     ]
     assert codes == [401] * 30 + [429] * 10

@@ -8,7 +8,7 @@ from domain.members.models import Member
 from tests.conftest import bearer_for, error_codes
 from tests.factories.corporates import corporate_with_master, manager_create
 
-from . import SITE, bearer, person_member
+from . import SITE, person_member
 
 pytestmark = pytest.mark.django_db
 

@@ -68,7 +68,9 @@ def test_exhausting_dispatch_send_codes_still_lets_the_login_code_out(
     now = timezone.now()
     for minute in range(5):
         with time_machine.travel(now + timedelta(minutes=minute)):
-            assert dispatch_code(api, manager, django_capture_on_commit_callbacks).status_code == 201
+            assert (
+                dispatch_code(api, manager, django_capture_on_commit_callbacks).status_code == 201
+            )
     with time_machine.travel(now + timedelta(minutes=5)):
         limited = dispatch_code(api, manager, django_capture_on_commit_callbacks)
         assert error_codes(limited) == ["sms_code_hourly_limit"]
