@@ -48,6 +48,7 @@ def test_a_dispatch_send_code_to_another_number_is_refused(
     assert response.status_code == 400
     assert error_codes(response) == ["phone_not_registered"]
     assert response.json()["errors"][0]["attr"] == "phone"
+    assert "등록된 본인 휴대폰" in response.json()["errors"][0]["detail"]
     assert locmem.outbox == []
     assert not Verification.objects.exists()
 
