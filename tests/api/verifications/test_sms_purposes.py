@@ -98,3 +98,34 @@ def test_a_login_code_just_sent_does_not_block_a_dispatch_send_code(
         )
     assert login.json()["otp_required"] is True
     assert dispatch_code(api, manager, django_capture_on_commit_callbacks).status_code == 201
+
+
+def test_codes_texted_to_a_typed_number_never_use_up_its_owners_login_codes(
+    api, manager, member_factory, site_of, django_capture_on_commit_callbacks
+):
+    """A site that offers SMS codes for a typed number (here profile_update) lets anyone aim
+    them at any phone; they count in their own group, apart from login_otp."""
+    site = site_of("onnuri-biz")
+    site.policy["verification"]["corporate_manager"]["profile_update"] = [["sms_code"]]
+    site.save()
+    victim = member_factory(site=site, username="victim01", kind="corporate_manager", mobile=VICTIM)
+    now = timezone.now()
+    for minute in range(6):
+        with time_machine.travel(now + timedelta(minutes=minute)):
+            with django_capture_on_commit_callbacks(execute=True):
+                response = api.post(
+                    ONNURI + "verifications/",
+                    {"purpose": "profile_update", "method": "sms_code", "phone": VICTIM},
+                    format="json",
+                    **bearer_for(manager),
+                )
+    assert error_codes(response) == ["sms_code_hourly_limit"]
+    with time_machine.travel(now + timedelta(minutes=6)):
+        with django_capture_on_commit_callbacks(execute=True):
+            login = api.post(
+                ONNURI + "auth/token/",
+                {"username": victim.username, "password": "Sunny!Day42"},
+                format="json",
+            )
+    assert login.status_code == 200, login.json()
+    assert locmem.outbox[-1].to == VICTIM
