@@ -111,21 +111,25 @@ def test_codes_texted_to_a_typed_number_never_use_up_its_owners_login_codes(
     victim = member_factory(site=site, username="victim01", kind="corporate_manager", mobile=VICTIM)
     now = timezone.now()
     for minute in range(6):
-        with time_machine.travel(now + timedelta(minutes=minute)):
-            with django_capture_on_commit_callbacks(execute=True):
-                response = api.post(
-                    ONNURI + "verifications/",
-                    {"purpose": "profile_update", "method": "sms_code", "phone": VICTIM},
-                    format="json",
-                    **bearer_for(manager),
-                )
-    assert error_codes(response) == ["sms_code_hourly_limit"]
-    with time_machine.travel(now + timedelta(minutes=6)):
-        with django_capture_on_commit_callbacks(execute=True):
-            login = api.post(
-                ONNURI + "auth/token/",
-                {"username": victim.username, "password": "Sunny!Day42"},
+        with (
+            time_machine.travel(now + timedelta(minutes=minute)),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            response = api.post(
+                ONNURI + "verifications/",
+                {"purpose": "profile_update", "method": "sms_code", "phone": VICTIM},
                 format="json",
+                **bearer_for(manager),
             )
+    assert error_codes(response) == ["sms_code_hourly_limit"]
+    with (
+        time_machine.travel(now + timedelta(minutes=6)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        login = api.post(
+            ONNURI + "auth/token/",
+            {"username": victim.username, "password": "Sunny!Day42"},
+            format="json",
+        )
     assert login.status_code == 200, login.json()
     assert locmem.outbox[-1].to == VICTIM
