@@ -84,6 +84,8 @@ def _password_login(
     second_factor: str | None,
     context: RequestContext | None,
 ) -> Member:
+    """One hash check outside any transaction, then the outcome recorded under the row lock
+    (`domain.members.lockout`); repeated if the password changed in between."""
     for _round in range(CHECK_ROUNDS):
         member = candidates.first()
         check = password_verify(encoded=member.password if member else None, password=password)
