@@ -1,13 +1,22 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from api import errors
+from api.throttles import login_throttled
 
 admin.site.site_header = "Membership platform — operators"
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/api/v1/docs/", permanent=False)),
+    # The two log-in forms get the API login's per-IP throttle (SPEC §14); these patterns come
+    # before the ones they shadow, which keep their names for reverse().
+    path("admin/login/", login_throttled(admin.site.login)),
+    path(
+        "api-auth/login/",
+        login_throttled(auth_views.LoginView.as_view(template_name="rest_framework/login.html")),
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("api-auth/", include("rest_framework.urls", namespace="rest_framework")),

@@ -124,3 +124,31 @@ def bearer_for(member) -> dict:
     from api.authentication import SiteRefreshToken
 
     return {"HTTP_AUTHORIZATION": f"Bearer {SiteRefreshToken.for_member(member).access_token}"}
+
+
+@pytest.fixture
+def password_hashing(monkeypatch):
+    """Each Argon2 computation (a hash or a verification), as whether a transaction of the code
+    under test was open at the time (the test's own wrapping transaction does not count).
+
+    A verification and a hash cost the same, so equal counts mean equal work (SPEC §14 "the
+    same answer"); none may run inside a transaction (SQLite's IMMEDIATE mode holds the write
+    lock from BEGIN).
+    """
+    from django.db import connection
+
+    from tests.hashers import FastArgon2PasswordHasher
+
+    calls: list[bool] = []
+
+    def recorded(original):
+        def wrapper(self, *args, **kwargs):
+            calls.append(any(not block._from_testcase for block in connection.atomic_blocks))
+            return original(self, *args, **kwargs)
+
+        return wrapper
+
+    for name in ("encode", "verify"):
+        original = getattr(FastArgon2PasswordHasher, name)
+        monkeypatch.setattr(FastArgon2PasswordHasher, name, recorded(original))
+    return calls

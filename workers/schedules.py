@@ -53,6 +53,12 @@ PERIODIC: list[PeriodicJob] = [
         minutes=24 * 60,
         description="Free withdrawn members' IDs once the site's retention period has passed.",
     ),
+    PeriodicJob(
+        name="limit-buckets-prune",
+        func="workers.limits.prune_limit_buckets",
+        minutes=24 * 60,
+        description="Delete per-phone / per-member limit buckets with no use left in a window.",
+    ),
 ]
 
 

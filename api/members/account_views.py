@@ -49,11 +49,14 @@ class FindIdView(SiteAPIView):
     """아이디찾기 (SPEC §5; manual 000 §3): the ID and name of the verified person's account.
 
     The verification token (purpose find_id) is used up even when no member matches.
+    Throttled 20/min per IP.
     """
 
     access = {"POST": PUBLIC}
     authentication_classes = [NoAuthentication]
     serializer_class = FindIdSerializer
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "find_id"
     required_action_exempt = True
     password_change_exempt = True
     error_codes = {400: ["unknown_member_kind", *TOKEN_CODES], 404: ["member_not_found"]}

@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 
 from api.base import SiteAPIView
 from api.permissions import PUBLIC
@@ -23,12 +24,17 @@ class VerificationStartView(SiteAPIView):
     """Start an identity verification (SPEC §4, §12).
 
     Purposes `profile_update` and `dispatch_send` need a logged-in member. `sms_code` texts a
-    6-digit code (1 per 30 s and 5 per hour per phone); `business_certificate` returns a
-    `challenge` to sign (sandbox: HMAC-SHA256 keyed by the business number, hex).
+    6-digit code (1 per 30 s and 5 per hour per phone, counted per purpose group so other
+    purposes never use up the login codes); a `dispatch_send` code goes only to the caller's
+    registered mobile (another `phone` is refused: `phone_not_registered`).
+    `business_certificate` returns a `challenge` to sign (sandbox: HMAC-SHA256 keyed by the
+    business number, hex). Throttled 20/min per IP.
     """
 
     access = {"POST": PUBLIC}
     serializer_class = VerificationStartSerializer
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "verification_start"
     required_action_exempt = True
     error_codes = {
         400: [
@@ -36,6 +42,7 @@ class VerificationStartView(SiteAPIView):
             "method_not_allowed",
             "login_required",
             "invalid_phone",
+            "phone_not_registered",
             "invalid_business_number",
         ],
         429: ["sms_code_too_soon", "sms_code_hourly_limit"],

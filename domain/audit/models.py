@@ -15,6 +15,8 @@ class AuditEvent(models.Model):
         LOGIN_PASSWORD_VERIFIED = "login_password_verified"
         LOGIN_FAILED = "login_failed"
         ACCOUNT_LOCKED = "account_locked"
+        # A wrong (or locked-out) current password before a password change or withdrawal.
+        PASSWORD_CHECK_FAILED = "password_check_failed"
         LOGOUT = "logout"
         TOKEN_REFRESHED = "token_refreshed"
         PASSWORD_CHANGED = "password_changed"

@@ -30,10 +30,7 @@ class CorporateAdminForm(forms.ModelForm):
 
 
 def _context(request) -> RequestContext:
-    return RequestContext(
-        ip_address=request.META.get("REMOTE_ADDR"),
-        user_agent=request.META.get("HTTP_USER_AGENT", ""),
-    )
+    return RequestContext.from_request(request)
 
 
 @admin.register(Corporate)

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -281,6 +282,7 @@ def invitation_accept(
         raise ValidationFailed(errors)
     username = site.rules.username.fold(data.username)
     taken = DomainError("username_taken", USERNAME_MESSAGES["username_taken"], attr="username")
+    password_hash = make_password(data.password)  # outside the transaction (SQLite write lock)
     try:
         with transaction.atomic():
             invitation = _invitation_by_token(site=site, token=token, lock=True)
@@ -306,7 +308,7 @@ def invitation_accept(
                 username=username,
                 kind=MANAGER_KIND,
                 person=person,
-                password=data.password,
+                password_hash=password_hash,
                 email=data.email,
             )
             manager = CorporateManager.objects.create(

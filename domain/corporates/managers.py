@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,8 +26,8 @@ from domain.members.account import (
     member_anonymise,
     member_notify,
     member_profile_update,
-    member_withdraw,
 )
+from domain.members.lockout import member_password_confirm, member_password_unchanged
 from domain.members.models import Member
 from domain.members.recovery import (
     TEMPORARY_PASSWORD_LIFETIME,
@@ -255,6 +256,9 @@ def corporate_admin_password_reset(
     changed at the next login, refresh tokens revoked, any lock lifted, audited. Only an active
     general admin of the caller's corporate (`password_reset_not_allowed`, 409, otherwise).
     """
+    site = manager.corporate.site
+    password = temporary_password_generate(rule=site.rules.password)
+    password_hash = make_password(password)  # outside the transaction (SQLite write lock)
     with transaction.atomic():
         target = _admin_locked(corporate_id=manager.corporate_id, manager_id=admin_id)
         member = target.member
@@ -267,9 +271,7 @@ def corporate_admin_password_reset(
                 "password_reset_not_allowed",
                 _("Only an active general admin's password can be reset here."),
             )
-        site = target.corporate.site
-        password = temporary_password_generate(rule=site.rules.password)
-        member.set_password(password)
+        member.password = password_hash
         member.password_change_required = True
         member.temporary_password_expires_at = timezone.now() + TEMPORARY_PASSWORD_LIFETIME
         member.failed_login_count = 0
@@ -480,19 +482,31 @@ def corporate_manager_withdraw(
     """계정삭제 및 탈퇴 (SPEC §7.1 My info): a general admin leaves.
 
     The master must hand over the role first (`master_must_transfer`); otherwise the account
-    is withdrawn as any member's (`member_withdraw`: password required, data erased) and the
-    role removed. The corporate row is locked so a concurrent transfer to this admin cannot
-    interleave.
+    is withdrawn as any member's (the current password, counted toward the lockout, then the
+    data erased) and the role removed. The corporate row is locked so a concurrent transfer to
+    this admin cannot interleave; the password is checked before, outside the transaction.
     """
+    master_must_transfer = DomainError(
+        "master_must_transfer",
+        _("Transfer the master role to another admin before withdrawing."),
+    )
+    if CorporateManager.objects.filter(pk=manager.pk, role=CorporateManager.Role.MASTER).exists():
+        raise master_must_transfer
+    check = member_password_confirm(
+        member=manager.member,
+        password=password,
+        action="withdrawal",
+        attr="password",
+        context=context,
+    )
     with transaction.atomic():
         Corporate.objects.select_for_update().get(pk=manager.corporate_id)
         locked = _admin_locked(corporate_id=manager.corporate_id, manager_id=manager.pk)
         if locked.role == CorporateManager.Role.MASTER:
-            raise DomainError(
-                "master_must_transfer",
-                _("Transfer the master role to another admin before withdrawing."),
-            )
-        member = member_withdraw(member=locked.member, password=password, context=context)
+            raise master_must_transfer
+        member = Member.objects.select_for_update(of=("self",)).get(pk=locked.member_id)
+        member_password_unchanged(member=member, check=check, attr="password")
+        member = member_anonymise(member=member, context=context)
         _manager_remove(manager=locked)
         corporate_event(
             corporate=locked.corporate, type="admin_withdrew", actor=member, member_id=member.pk

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -215,6 +216,7 @@ def _create(site, data, accepted, stored, context) -> Corporate:
     username = site.rules.username.fold(data.username)
     number = normalise_business_number(data.business_number)
     methods = manager_verification_methods(site=site, purpose=Verification.Purpose.SIGN_UP)
+    password_hash = make_password(data.password)  # outside the transaction (SQLite write lock)
     try:
         with transaction.atomic():
             if Member.objects.filter(site=site, username=username).exists():
@@ -251,7 +253,7 @@ def _create(site, data, accepted, stored, context) -> Corporate:
                 username=username,
                 kind=MANAGER_KIND,
                 person=person,
-                password=data.password,
+                password_hash=password_hash,
                 email=data.email,
                 status=Member.Status.PENDING,  # no login before the approval (SPEC §7.1)
             )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.audit.services import RequestContext
 from domain.common.errors import DomainError, NotFound, ValidationFailed
+from domain.common.limits import Limit, limit_take
 from domain.common.sandbox import ProviderNotConfigured
 from domain.consents.models import ConsentDocument
 from domain.consents.selectors import consent_documents_current
@@ -49,6 +50,9 @@ class TooManyChecks(DomainError):
     status = 429
     default_code = "eligibility_check_limit"
     default_message = _("You can run the eligibility check 3 times a day. Try again tomorrow.")
+
+
+CHECK_LIMITS = (Limit(CHECKS_PER_DAY, timedelta(days=1), TooManyChecks),)
 
 
 def _refusal(code: str, message) -> DomainError:
@@ -129,12 +133,6 @@ def _inputs_check(*, consent: bool, rrn_back: str, pins: tuple[str, str] | None)
         raise ValidationFailed(errors)
 
 
-def _checks_today(member: Member) -> int:
-    return EligibilityCheck.objects.filter(
-        member=member, created_at__gt=timezone.now() - timedelta(days=1)
-    ).count()
-
-
 def _recent_passed_check(member: Member) -> EligibilityCheck | None:
     return EligibilityCheck.objects.filter(
         member=member,
@@ -156,9 +154,13 @@ def _consent_record(member: Member, context: RequestContext) -> None:
 def _run_check(
     *, member: Member, actor: Member, purpose: str, rrn_back: str
 ) -> tuple[EligibilityCheck, EligibilityResult | None, DomainError | None]:
-    """Call the provider once and record the outcome (never the RRN)."""
-    if _checks_today(member) >= CHECKS_PER_DAY:
-        raise TooManyChecks()
+    """Call the provider once and record the outcome (never the RRN).
+
+    The check is counted (and committed) before the call, under the member's limit bucket:
+    concurrent applications cannot all pass the count (SPEC §14, `limit_take`).
+    """
+    with transaction.atomic():
+        limit_take(scope="eligibility_check", key=str(member.pk), limits=CHECK_LIMITS)
     check = EligibilityCheck(member=member, requested_by=actor, purpose=purpose)
     result: EligibilityResult | None = None
     failure: DomainError | None = None
@@ -229,6 +231,7 @@ def full_member_apply(
             _event(member, actor, "full_member_refused", code=failure.code, check=check.pk)
     if failure is not None:
         raise failure
+    loan_pin_hash = make_password(loan_pin)  # outside the transaction (SQLite write lock)
     with transaction.atomic():
         LibraryProfile.objects.get_or_create(member=member)
         profile = LibraryProfile.objects.select_for_update().get(member=member)
@@ -236,7 +239,7 @@ def full_member_apply(
             raise DomainError("already_full_member", _("You are already a full member."))
         profile.level = LibraryProfile.Level.FULL
         profile.card_number = _card_number_next(member.site)
-        profile.loan_pin_hash = make_password(loan_pin)
+        profile.loan_pin_hash = loan_pin_hash
         profile.full_since = timezone.now()
         profile.save()
         _consent_record(member, context)

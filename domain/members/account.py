@@ -6,6 +6,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
@@ -21,6 +22,7 @@ from domain.messaging.services import outbox_email, outbox_sms
 from domain.verifications.models import Verification
 from domain.verifications.services import verification_consume
 
+from .lockout import member_password_confirm, member_password_unchanged
 from .models import CorporateProfile, Member, SocialAccount
 from .passwords import password_check
 from .tokens import member_refresh_tokens_revoke
@@ -29,7 +31,6 @@ from .tokens import member_refresh_tokens_revoke
 NOT_EDITABLE = ("name", "birth_date", "gender", "nationality")
 EDITABLE = ("email", "address", "landline", "home_library", "mobile")
 RELEASED_USERNAME_PREFIX = "~withdrawn-"  # "~" is outside every site's ID pattern
-INVALID_PASSWORD = _("The password is incorrect.")
 
 
 def member_temporary_password_valid(member: Member, now: datetime | None = None) -> bool:
@@ -99,47 +100,55 @@ def member_password_change(
 ) -> Member:
     """Change the password with the current one (SPEC §5 profile edit, §14 step-up and notices).
 
-    Refusals: `invalid_password` (current), then together `password_mismatch`, the site's rule
+    Refusals: `invalid_password` (current; counts toward the lockout like a failed login, see
+    `member_password_confirm`), then together `password_mismatch`, the site's rule
     (`password_check`) and `password_unchanged`. On success the forced change after a reset is
     done, every refresh token is revoked, the member is told by SMS (email if no mobile) and the
-    change is audited.
+    change is audited. Both hashes are computed outside the transaction.
     """
-    with transaction.atomic():
-        member = _locked(member)
-        site = member.site
-        if not member.check_password(current_password):
-            raise DomainError("invalid_password", INVALID_PASSWORD, attr="current_password")
-        errors: list[DomainError] = []
-        if new_password != new_password_confirm:
-            errors.append(
-                DomainError(
-                    "password_mismatch",
-                    _("The passwords do not match."),
-                    attr="new_password_confirm",
-                )
+    check = member_password_confirm(
+        member=member,
+        password=current_password,
+        action="password_change",
+        attr="current_password",
+        context=context,
+    )
+    site = member.site
+    errors: list[DomainError] = []
+    if new_password != new_password_confirm:
+        errors.append(
+            DomainError(
+                "password_mismatch",
+                _("The passwords do not match."),
+                attr="new_password_confirm",
             )
-        try:
-            password_check(
-                site=site,
-                password=new_password,
-                username=member.username,
-                member=member,
+        )
+    try:
+        password_check(
+            site=site,
+            password=new_password,
+            username=member.username,
+            member=member,
+            attr="new_password",
+        )
+    except ValidationFailed as exc:
+        errors.extend(exc.errors)
+    if new_password == current_password:
+        errors.append(
+            DomainError(
+                "password_unchanged",
+                _("The new password must differ from the current one."),
                 attr="new_password",
             )
-        except ValidationFailed as exc:
-            errors.extend(exc.errors)
-        if new_password == current_password:
-            errors.append(
-                DomainError(
-                    "password_unchanged",
-                    _("The new password must differ from the current one."),
-                    attr="new_password",
-                )
-            )
-        if errors:
-            raise ValidationFailed(errors)
+        )
+    if errors:
+        raise ValidationFailed(errors)
+    new_hash = make_password(new_password)
+    with transaction.atomic():
+        member = _locked(member)
+        member_password_unchanged(member=member, check=check, attr="current_password")
         was_temporary = member.password_change_required
-        member.set_password(new_password)
+        member.password = new_hash
         member.password_change_required = False
         member.temporary_password_expires_at = None
         member.save(
@@ -294,11 +303,16 @@ def member_profile_update(
 def member_withdraw(
     *, member: Member, password: str, context: RequestContext | None = None
 ) -> Member:
-    """탈퇴: the member leaves with the current password (`invalid_password`; SPEC §5, §14)."""
+    """탈퇴: the member leaves with the current password (SPEC §5, §14).
+
+    `invalid_password` counts toward the lockout (`member_password_confirm`).
+    """
+    check = member_password_confirm(
+        member=member, password=password, action="withdrawal", attr="password", context=context
+    )
     with transaction.atomic():
         locked = _locked(member)
-        if not locked.check_password(password):
-            raise DomainError("invalid_password", INVALID_PASSWORD, attr="password")
+        member_password_unchanged(member=locked, check=check, attr="password")
         return member_anonymise(member=locked, context=context)
 
 

@@ -1,11 +1,15 @@
 """Authentication backend for Django admin / browsable API session logins.
 
 The ID is unique per site only, so operators sign in as `<site-slug>/<id>` (e.g.
-`yongin-library/staff`); a platform superuser signs in with the bare ID. JWT logins go through
-`domain.members.services.member_authenticate` instead, which also applies lockout.
+`yongin-library/staff`); a platform superuser signs in with the bare ID. Both go through the
+services of the JWT login (`member_authenticate`, `platform_authenticate`): the same lockout,
+the same work for every answer, and audit events. The per-IP throttle of these forms is
+`api.throttles.login_throttled`.
 """
 
 from django.contrib.auth.backends import ModelBackend
+
+from domain.audit.services import RequestContext
 
 from .models import Member
 
@@ -15,17 +19,19 @@ class SiteMemberBackend(ModelBackend):
         if not username or not password:
             return None
         from domain.common.errors import DomainError
-        from domain.members.services import member_authenticate  # avoid an import cycle
+        from domain.members.services import (  # avoid an import cycle
+            member_authenticate,
+            platform_authenticate,
+        )
 
+        context = RequestContext.from_request(request) if request is not None else None
         slug, sep, login_id = username.partition("/")
-        if not sep:
-            member = Member.objects.filter(site__isnull=True, username=username).first()
-            if member and member.check_password(password) and member.is_active:
-                return member
-            Member().set_password(password)  # same work whether or not the ID exists
-            return None
         try:
-            return member_authenticate(site_slug=slug, username=login_id, password=password)
+            if not sep:
+                return platform_authenticate(username=username, password=password, context=context)
+            return member_authenticate(
+                site_slug=slug, username=login_id, password=password, context=context
+            )
         except DomainError:
             return None
 

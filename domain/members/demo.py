@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from domain.audit.services import RequestContext
@@ -18,6 +19,8 @@ DEMO_OPERATOR = {"username": "operator1", "password": "Night#Owl8031"}
 def demo_accounts_ensure() -> list[tuple[str, str, str, str]]:
     """Create (or reset) one member and one operator per site; returns (site, role, id, pw)."""
     created = []
+    # Hashed once each, before the transaction (SQLite write lock).
+    hashes = {c["username"]: make_password(c["password"]) for c in (DEMO_MEMBER, DEMO_OPERATOR)}
     with transaction.atomic():
         for site in Site.objects.filter(is_active=True):
             kind = site.rules.member_kinds[0].code
@@ -41,7 +44,7 @@ def demo_accounts_ensure() -> list[tuple[str, str, str, str]]:
                         "locked_until": None,
                     },
                 )
-                member.set_password(creds["password"])
+                member.password = hashes[creds["username"]]
                 member.save(update_fields=["password"])
                 if not member.consent_records.exists():
                     consents_agree_all_required(

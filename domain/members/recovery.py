@@ -11,6 +11,7 @@ import secrets
 import string
 from datetime import timedelta
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -136,6 +137,10 @@ def member_password_reset(
     if channel not in Channel.CHOICES:
         raise DomainError("invalid_channel", _("Choose email or SMS."), attr="channel")
     folded = site.rules.username.fold(username)
+    # Hashed before the transaction (SQLite's write lock), whether or not it is used: the same
+    # work for every answer (SPEC §14 enumeration).
+    password = temporary_password_generate(rule=site.rules.password)
+    password_hash = make_password(password)
     with transaction.atomic():
         person = verification_consume(
             site=site,
@@ -149,9 +154,7 @@ def member_password_reset(
             .exclude(status=Member.Status.WITHDRAWN)
             .first()
         )
-        password = temporary_password_generate(rule=site.rules.password)
         if member is None or not _same_person(member, person):
-            Member().set_password(password)  # spend the same hashing time as a real reset
             return False
         sent_by = member_notify(
             member=member,
@@ -162,10 +165,9 @@ def member_password_reset(
             sensitive=True,
         )
         if sent_by is None:  # no address on either channel: nothing can reach the member
-            Member().set_password(password)
             return False
         now = timezone.now()
-        member.set_password(password)
+        member.password = password_hash
         member.password_change_required = True
         member.temporary_password_expires_at = now + TEMPORARY_PASSWORD_LIFETIME
         member.failed_login_count = 0

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -108,6 +109,7 @@ def member_sign_up(*, site, data: SignUpData, context: RequestContext) -> Member
         raise ValidationFailed(errors)
     username = policy.username.fold(data.username)
     methods = {seq[-1] for seq in policy.verification.get(kind.code, {}).get("sign_up", [])}
+    password_hash = make_password(data.password)  # outside the transaction (SQLite write lock)
     try:
         with transaction.atomic():
             if Member.objects.filter(site=site, username=username).exists():
@@ -130,7 +132,7 @@ def member_sign_up(*, site, data: SignUpData, context: RequestContext) -> Member
                 username=username,
                 kind=kind.code,
                 person=person,
-                password=data.password,
+                password_hash=password_hash,
                 email=data.email,
                 landline=data.landline,
                 postal_code=data.address.get("postal_code", ""),
@@ -166,10 +168,14 @@ def member_sign_up(*, site, data: SignUpData, context: RequestContext) -> Member
 
 
 def member_create_verified(
-    *, site, username: str, kind: str, person: Verification, password: str, **fields
+    *, site, username: str, kind: str, person: Verification, password_hash: str, **fields
 ) -> Member:
     """Save a member whose name, birth date, gender, nationality, mobile and CI/DI hashes come
-    from a consumed verification, never from the form (SPEC §5)."""
+    from a consumed verification, never from the form (SPEC §5).
+
+    `password_hash` is `make_password(password)`, computed by the caller before its
+    transaction: Argon2 inside one would hold SQLite's write lock (SPEC §9).
+    """
     member = Member(
         site=site,
         username=username,
@@ -183,7 +189,7 @@ def member_create_verified(
         di_hash=person.di_hash,
         **fields,
     )
-    member.set_password(password)
+    member.password = password_hash
     member.save()
     return member
 

@@ -1,7 +1,6 @@
 """Member services (SPEC §5): authentication with lockout; more actions arrive with sign-up."""
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +12,13 @@ from domain.common.errors import AuthenticationFailed, DomainError
 from domain.sites.selectors import site_get
 
 from .account import member_temporary_password_valid
+from .lockout import (
+    CHECK_ROUNDS,
+    member_failure_record,
+    member_locked_for_check,
+    member_password_rehash,
+    password_verify,
+)
 from .models import Member
 
 INVALID_CREDENTIALS = _("The ID or password is incorrect.")
@@ -32,101 +38,118 @@ def member_authenticate(
 ) -> Member:
     """Check an ID and password on a site, applying the site's lockout policy (SPEC §5, §14).
 
-    Each failure is counted under a row lock so concurrent attempts cannot skip the limit; the
-    attempt that reaches `lockout.max_failures` locks the account for `lockout.lock_minutes`.
-    While locked, even the right password gets the wrong-password answer. Every success,
-    failure and lock is an audit event. The failure is committed before the error is raised.
+    The attempt that reaches `lockout.max_failures` locks the account for
+    `lockout.lock_minutes`. While locked, even the right password gets the wrong-password
+    answer; an unknown ID, a locked account and a wrong password get the same answer after
+    the same work (one hash). Every success, failure and lock is an audit event; the failure
+    is committed before the error is raised. The hash is checked outside the transaction
+    (`domain.members.lockout`).
     """
     site = site_get(slug=site_slug)
-    policy = site.rules
-    folded = policy.username.fold(username)
-    now = timezone.now()
-    outcome: DomainError | None = None
-    with transaction.atomic():
-        member = (
-            Member.objects.select_for_update()
-            .filter(site=site, username=folded)
-            .exclude(status=Member.Status.WITHDRAWN)
-            .first()
-        )
-        if member is None:
-            Member().set_password(password)  # spend the same hashing time as a real check
-            audit_record(
-                type=AuditEvent.Type.LOGIN_FAILED,
-                site=site,
-                subject_username=folded,
-                context=context,
-                reason="unknown_username",
-            )
-            outcome = _invalid_credentials()
-        elif member.is_locked(now):
-            audit_record(
-                type=AuditEvent.Type.LOGIN_FAILED,
-                site=site,
-                member=member,
-                context=context,
-                reason="locked",
-            )
-            outcome = _invalid_credentials()
-        elif not member.check_password(password):
-            member.failed_login_count += 1
-            fields = ["failed_login_count"]
-            audit_record(
-                type=AuditEvent.Type.LOGIN_FAILED,
-                site=site,
-                member=member,
-                context=context,
-                reason="wrong_password",
-                failures=member.failed_login_count,
-            )
-            if member.failed_login_count >= policy.lockout.max_failures:
-                member.locked_until = now + timedelta(minutes=policy.lockout.lock_minutes)
-                member.failed_login_count = 0
-                fields.append("locked_until")
+    folded = site.rules.username.fold(username)
+    return _password_login(
+        candidates=Member.objects.filter(site=site, username=folded).exclude(
+            status=Member.Status.WITHDRAWN
+        ),
+        site=site,
+        username=folded,
+        password=password,
+        second_factor=site.rules.login_second_factor,
+        context=context,
+    )
+
+
+def platform_authenticate(
+    *, username: str, password: str, context: RequestContext | None = None
+) -> Member:
+    """The platform superuser (no site, bare ID) logging in to the Django admin: the same
+    checks, audit events and lockout as a member, with the default policy (5 failures → 30
+    minutes; SPEC §14)."""
+    return _password_login(
+        candidates=Member.objects.filter(site__isnull=True, username=username),
+        site=None,
+        username=username,
+        password=password,
+        second_factor=None,
+        context=context,
+    )
+
+
+def _password_login(
+    *,
+    candidates,
+    site,
+    username: str,
+    password: str,
+    second_factor: str | None,
+    context: RequestContext | None,
+) -> Member:
+    """One hash check outside any transaction, then the outcome recorded under the row lock
+    (`domain.members.lockout`); repeated if the password changed in between."""
+    for _round in range(CHECK_ROUNDS):
+        member = candidates.first()
+        check = password_verify(encoded=member.password if member else None, password=password)
+        now = timezone.now()
+        with transaction.atomic():
+            if member is None:
                 audit_record(
-                    type=AuditEvent.Type.ACCOUNT_LOCKED,
+                    type=AuditEvent.Type.LOGIN_FAILED,
                     site=site,
-                    member=member,
+                    subject_username=username,
                     context=context,
-                    until=member.locked_until.isoformat(),
+                    reason="unknown_username",
                 )
-            member.save(update_fields=fields)
-            outcome = _invalid_credentials()
-        elif member.password_change_required and not member_temporary_password_valid(member, now):
-            audit_record(
-                type=AuditEvent.Type.LOGIN_FAILED,
-                site=site,
-                member=member,
-                context=context,
-                reason="temporary_password_expired",
-            )
-            outcome = _invalid_credentials()
-        elif member.status != Member.Status.ACTIVE or not member.is_active:
-            audit_record(
-                type=AuditEvent.Type.LOGIN_FAILED,
-                site=site,
-                member=member,
-                context=context,
-                reason=f"status_{member.status}",
-            )
-            outcome = _inactive_error(member)
-        else:
-            member.failed_login_count = 0
-            member.locked_until = None
-            member.last_login = now
-            member.save(update_fields=["failed_login_count", "locked_until", "last_login"])
-            # With a second factor the login succeeds only when the code is confirmed.
-            audit_record(
-                type=AuditEvent.Type.LOGIN_PASSWORD_VERIFIED
-                if policy.login_second_factor
-                else AuditEvent.Type.LOGIN_SUCCEEDED,
-                site=site,
-                member=member,
-                context=context,
-            )
-    if outcome is not None:
-        raise outcome
-    return member
+                refusal = _invalid_credentials()
+            else:
+                member = member_locked_for_check(member_id=member.pk, check=check)
+                if member is None:
+                    continue  # the password changed since it was read: check again
+                refusal = _login_outcome(
+                    member=member,
+                    ok=check.ok,
+                    now=now,
+                    second_factor=second_factor,
+                    context=context,
+                )
+        if refusal is not None:
+            raise refusal
+        member_password_rehash(member=member, password=password, check=check)
+        return member
+    raise _invalid_credentials()
+
+
+def _login_outcome(
+    *, member: Member, ok: bool, now, second_factor: str | None, context
+) -> DomainError | None:
+    """Under the row lock: record the attempt; the error to answer with, or None."""
+    if member.is_locked(now):
+        member_failure_record(member=member, reason="locked", context=context, now=now)
+        return _invalid_credentials()
+    if not ok:
+        member_failure_record(member=member, reason="wrong_password", context=context, now=now)
+        return _invalid_credentials()
+    if member.password_change_required and not member_temporary_password_valid(member, now):
+        member_failure_record(
+            member=member, reason="temporary_password_expired", context=context, now=now
+        )
+        return _invalid_credentials()
+    if member.status != Member.Status.ACTIVE or not member.is_active:
+        member_failure_record(member=member, reason=f"status_{member.status}", context=context)
+        return _inactive_error(member)
+    member.failed_login_count = 0
+    member.locked_until = None
+    member.last_login = now
+    member.save(update_fields=["failed_login_count", "locked_until", "last_login"])
+    # With a second factor the login succeeds only when the code is confirmed.
+    audit_record(
+        type=AuditEvent.Type.LOGIN_PASSWORD_VERIFIED
+        if second_factor
+        else AuditEvent.Type.LOGIN_SUCCEEDED,
+        site=member.site,
+        member=member,
+        context=context,
+    )
+    return None
 
 
 def _inactive_error(member: Member) -> DomainError:

@@ -28,7 +28,5 @@ class SiteAdmin(SiteScopedAdmin):
                 type=AuditEvent.Type.SITE_POLICY_CHANGED,
                 site=obj,
                 actor=request.user,
-                context=RequestContext(
-                    request.META.get("REMOTE_ADDR"), request.META.get("HTTP_USER_AGENT", "")
-                ),
+                context=RequestContext.from_request(request),
             )

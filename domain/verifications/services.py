@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.common.errors import DomainError, NotFound
 from domain.common.hashing import constant_time_equals, keyed_hash
+from domain.common.limits import Limit, limit_take
 from domain.common.numbers import normalise_business_number
 from domain.common.phones import normalise_mobile
 from domain.common.sandbox import sandbox_require_allowed
@@ -33,6 +34,10 @@ MEMBER_PURPOSES = {Purpose.PROFILE_UPDATE, Purpose.DISPATCH_SEND}
 INTERNAL_PURPOSES = {Purpose.LOGIN_OTP}
 # Methods with no real verifier yet: only the sandbox, where sandboxes are allowed (SPEC §12).
 SANDBOX_ONLY_METHODS = {Method.BUSINESS_CERTIFICATE}
+# An SMS code for these proves the caller holds the phone on file (SPEC §5 login second step,
+# §7.4 the manager's own phone before a dispatch), so it goes to the caller's registered
+# mobile only. profile_update texts the number given: proving a *new* mobile is its point.
+OWN_MOBILE_PURPOSES = {Purpose.LOGIN_OTP, Purpose.DISPATCH_SEND}
 SESSION_LIFETIME = timedelta(minutes=10)
 SMS_CODE_LIFETIME = timedelta(minutes=3)
 TOKEN_LIFETIME = timedelta(minutes=10)
@@ -44,6 +49,32 @@ SMS_PER_HOUR = 5
 class TooManyRequests(DomainError):
     status = 429
     default_code = "throttled"
+
+
+SMS_LIMITS = (
+    Limit(
+        1,
+        SMS_MIN_INTERVAL,
+        lambda: TooManyRequests(
+            "sms_code_too_soon", _("Wait 30 seconds before asking for another code.")
+        ),
+    ),
+    Limit(
+        SMS_PER_HOUR,
+        timedelta(hours=1),
+        lambda: TooManyRequests(
+            "sms_code_hourly_limit",
+            _("Too many codes were sent to this number. Try again later."),
+        ),
+    ),
+)
+
+
+def _sms_limit_scope(purpose: str) -> str:
+    """Per-phone SMS limits count per purpose group (SPEC §14): codes anyone can aim at a
+    typed number (sign-up, find-ID, profile update, ...) share one budget, and each
+    own-mobile purpose has its own, so they never use up the owner's login codes."""
+    return f"sms_code:{purpose if purpose in OWN_MOBILE_PURPOSES else 'typed'}"
 
 
 @dataclass(frozen=True)
@@ -77,7 +108,9 @@ def verification_start(
 
     The method must be one the site's policy lists for that purpose. `sms_code` texts a real
     6-digit code through the outbox (hashed at rest, 3 minutes, 5 tries; 1 per 30 s and 5 per
-    hour per phone); `business_certificate` answers a challenge to sign.
+    hour per phone and purpose group, taken atomically by `limit_take`); for login_otp and
+    dispatch_send only to the caller's registered mobile (`phone_not_registered`).
+    `business_certificate` answers a challenge to sign.
     """
     if purpose not in Purpose.values or purpose in INTERNAL_PURPOSES and member is None:
         raise DomainError(
@@ -103,7 +136,7 @@ def verification_start(
     parameters: dict[str, Any] = {}
     with transaction.atomic():
         if method == Method.SMS_CODE:
-            parameters = _start_sms_code(verification, phone or (member.mobile if member else ""))
+            parameters = _start_sms_code(verification, _sms_recipient(purpose, member, phone))
         elif method == Method.BUSINESS_CERTIFICATE:
             sandbox_require_allowed("business certificate verifier")
             normalised = normalise_business_number(business_number)
@@ -127,6 +160,22 @@ def verification_start(
     return Started(verification=verification, parameters=parameters)
 
 
+def _sms_recipient(purpose: str, member, phone: str) -> str:
+    """The number to text: the caller's registered mobile for an own-mobile purpose (another
+    number in the request is refused, `phone_not_registered`), else the number given, by
+    default the caller's own."""
+    registered = member.mobile if member else ""
+    if purpose in OWN_MOBILE_PURPOSES:
+        if phone and normalise_mobile(phone) != registered:
+            raise DomainError(
+                "phone_not_registered",
+                _("Codes for this purpose are sent only to your registered mobile number."),
+                attr="phone",
+            )
+        return registered
+    return phone or registered
+
+
 def _start_sms_code(verification: Verification, raw_phone: str) -> dict[str, Any]:
     from domain.messaging.services import outbox_sms
 
@@ -134,17 +183,7 @@ def _start_sms_code(verification: Verification, raw_phone: str) -> dict[str, Any
     if phone is None:
         raise DomainError("invalid_phone", _("Enter a valid mobile number."), attr="phone")
     now = verification.created_at
-    recent = Verification.objects.filter(
-        method=Method.SMS_CODE, phone=phone, created_at__gt=now - timedelta(hours=1)
-    )
-    if recent.filter(created_at__gt=now - SMS_MIN_INTERVAL).exists():
-        raise TooManyRequests(
-            "sms_code_too_soon", _("Wait 30 seconds before asking for another code.")
-        )
-    if recent.count() >= SMS_PER_HOUR:
-        raise TooManyRequests(
-            "sms_code_hourly_limit", _("Too many codes were sent to this number. Try again later.")
-        )
+    limit_take(scope=_sms_limit_scope(verification.purpose), key=phone, limits=SMS_LIMITS, now=now)
     code = f"{secrets.randbelow(10**6):06d}"
     verification.phone = phone
     verification.provider = "sms"

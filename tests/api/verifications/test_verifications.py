@@ -109,8 +109,10 @@ def _access_without_otp(member) -> str:
 def test_sms_codes_are_limited_per_phone(
     api, member_factory, site_of, django_capture_on_commit_callbacks
 ):
-    member = member_factory(site=site_of("onnuri-biz"), username="manager02")
+    member = member_factory(site=site_of("onnuri-biz"), username="manager02", mobile="01077778888")
     headers = {"HTTP_AUTHORIZATION": f"Bearer {_access_without_otp(member)}"}
+    # dispatch_send codes go to the registered mobile only (tests/api/verifications/
+    # test_sms_purposes.py)
     body = {"purpose": "dispatch_send", "method": "sms_code", "phone": "01077778888"}
     now = timezone.now()
     with django_capture_on_commit_callbacks(execute=True):
