@@ -1,15 +1,23 @@
 """Schema generation: every operation documents its error answers (SPEC §11, §10).
 
 Views declare the domain codes they can answer with in `error_codes`, either as
-`{status: [codes]}` or per action / HTTP method as `{"create": {status: [codes]}}`. The common
+`{status: [codes]}` or per action / HTTP method as `{"create": {status: [codes]}}`, always as
+members of the per-area `ErrorCode` enums the services raise (domain.<area>.errors). The common
 answers (400 on bodies, 401/403 on protected views, 404 on paths with ids, 429 on throttled
 views) are added to every operation, all with the one error body.
+tests/api/test_documented_codes.py proves every code a view's services can raise is documented.
 """
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
 from drf_spectacular.utils import inline_serializer
 from rest_framework import permissions, serializers
+
+from domain.common.errors import CommonErrorCode as Common
+from domain.common.errors import ErrorCode
+from domain.consents.errors import ConsentErrorCode
+from domain.members.errors import MemberErrorCode
+from domain.sites.errors import SiteErrorCode
 
 
 class ErrorItemSerializer(serializers.Serializer):
@@ -25,13 +33,22 @@ class ErrorResponseSerializer(serializers.Serializer):
     errors = ErrorItemSerializer(many=True)
 
 
-COMMON_CODES = {
-    400: ["invalid", "required", "null", "blank", "parse_error"],
-    401: ["not_authenticated", "authentication_failed", "token_not_valid", "token_site_mismatch"],
-    403: ["permission_denied", "consent_required", "password_change_required"],
-    404: ["not_found", "site_not_found"],
-    405: ["method_not_allowed"],
-    429: ["throttled"],
+COMMON_CODES: dict[int, list[ErrorCode]] = {
+    400: [Common.INVALID, Common.REQUIRED, Common.NULL, Common.BLANK, Common.PARSE_ERROR],
+    401: [
+        Common.NOT_AUTHENTICATED,
+        Common.AUTHENTICATION_FAILED,
+        Common.TOKEN_NOT_VALID,
+        Common.TOKEN_SITE_MISMATCH,
+    ],
+    403: [
+        Common.PERMISSION_DENIED,
+        ConsentErrorCode.CONSENT_REQUIRED,
+        MemberErrorCode.PASSWORD_CHANGE_REQUIRED,
+    ],
+    404: [Common.NOT_FOUND, SiteErrorCode.SITE_NOT_FOUND],
+    405: [Common.METHOD_NOT_ALLOWED],
+    429: [Common.THROTTLED],
 }
 DESCRIPTIONS = {
     400: "Validation error",
@@ -44,7 +61,7 @@ DESCRIPTIONS = {
 }
 
 
-def _declared_codes(view, action: str | None, method: str) -> dict[int, list[str]]:
+def _declared_codes(view, action: str | None, method: str) -> dict[int, list[ErrorCode]]:
     declared = getattr(view, "error_codes", {}) or {}
     if declared and all(isinstance(key, str) for key in declared):
         declared = declared.get(action or "", declared.get(method.lower(), {}))
@@ -58,8 +75,9 @@ class AutoSchema(BaseAutoSchema):
             not isinstance(permission, open_classes) for permission in self.view.get_permissions()
         )
 
-    def _error_statuses(self) -> dict[int, list[str]]:
-        statuses: dict[int, list[str]] = {}
+    def error_statuses(self) -> dict[int, list[ErrorCode]]:
+        """Each error status this operation documents, with its codes (declared + common)."""
+        statuses: dict[int, list[ErrorCode]] = {}
         declared = _declared_codes(self.view, getattr(self.view, "action", None), self.method)
         if self.method in ("POST", "PUT", "PATCH"):
             statuses[400] = []
@@ -79,7 +97,7 @@ class AutoSchema(BaseAutoSchema):
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
-        for status, codes in self._error_statuses().items():
+        for status, codes in self.error_statuses().items():
             key = str(status)
             if key in responses:
                 continue

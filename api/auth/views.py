@@ -7,8 +7,11 @@ from api.authentication import NoAuthentication, SiteRefreshToken
 from api.base import SiteAPIView
 from domain.audit.models import AuditEvent
 from domain.audit.services import audit_record
+from domain.common.errors import CommonErrorCode
+from domain.members.errors import MemberErrorCode
 from domain.members.models import Member
 from domain.members.services import member_login, member_login_otp_complete
+from domain.verifications.errors import VerificationErrorCode
 
 from .serializers import (
     LoginAnswerSerializer,
@@ -43,8 +46,12 @@ class LoginView(SiteAPIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
     error_codes = {
-        401: ["invalid_credentials", "account_pending_review", "account_inactive"],
-        429: ["sms_code_too_soon", "sms_code_hourly_limit"],
+        401: [
+            MemberErrorCode.INVALID_CREDENTIALS,
+            MemberErrorCode.ACCOUNT_PENDING_REVIEW,
+            MemberErrorCode.ACCOUNT_INACTIVE,
+        ],
+        429: [VerificationErrorCode.SMS_CODE_TOO_SOON, VerificationErrorCode.SMS_CODE_HOURLY_LIMIT],
     }
 
     @extend_schema(
@@ -80,14 +87,14 @@ class LoginOtpView(SiteAPIView):
     throttle_scope = "login"
     error_codes = {
         400: [
-            "invalid_code",
-            "verification_expired",
-            "verification_failed",
-            "verification_consumed",
-            "verification_verified",
+            VerificationErrorCode.INVALID_CODE,
+            VerificationErrorCode.EXPIRED,
+            VerificationErrorCode.FAILED,
+            VerificationErrorCode.CONSUMED,
+            VerificationErrorCode.VERIFIED,
         ],
-        401: ["account_inactive"],
-        404: ["verification_not_found"],
+        401: [MemberErrorCode.ACCOUNT_INACTIVE],
+        404: [VerificationErrorCode.NOT_FOUND],
     }
 
     @extend_schema(
@@ -113,7 +120,7 @@ class TokenRefreshView(SiteAPIView):
     serializer_class = SiteTokenRefreshSerializer
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
-    error_codes = {401: ["token_not_valid"]}
+    error_codes = {401: [CommonErrorCode.TOKEN_NOT_VALID]}
 
     @extend_schema(summary="Refresh tokens (rotation)", responses={200: TokenPairSerializer})
     def post(self, request, site):
@@ -128,7 +135,7 @@ class LogoutView(SiteAPIView):
 
     authentication_classes = [NoAuthentication]
     serializer_class = LogoutSerializer
-    error_codes = {401: ["token_not_valid"]}
+    error_codes = {401: [CommonErrorCode.TOKEN_NOT_VALID]}
 
     @extend_schema(summary="Log out", responses={204: None})
     def post(self, request, site):

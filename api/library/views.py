@@ -1,11 +1,12 @@
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
 from api.base import SiteAPIView
 from api.permissions import IsSiteMember
-from domain.common.errors import NotFound
+from domain.common.errors import CommonErrorCode
+from domain.consents.errors import ConsentErrorCode
+from domain.library.errors import LibraryErrorCode
 from domain.library.selectors import library_state
 from domain.library.upgrades import (
     ChildClaim,
@@ -15,6 +16,8 @@ from domain.library.upgrades import (
     multi_child_children_apply,
     multi_child_self_apply,
 )
+from domain.members.errors import MemberErrorCode
+from domain.members.reverification import site_feature_require
 
 from .serializers import (
     ChildBirthDateSerializer,
@@ -24,22 +27,23 @@ from .serializers import (
 )
 
 REFUSALS = [
-    "consent_required",
-    "invalid_rrn_back",
-    "invalid_loan_pin",
-    "pin_mismatch",
-    "already_full_member",
-    "full_member_required",
-    "not_gyeonggi_resident",
-    "foreign_registration_unsupported",
-    "not_yongin_resident",
-    "too_few_children",
-    "youngest_over_18",
-    "child_not_full_member",
-    "child_mismatch",
-    "eligibility_check_required",
-    "required",
+    ConsentErrorCode.CONSENT_REQUIRED,
+    LibraryErrorCode.INVALID_RRN_BACK,
+    LibraryErrorCode.INVALID_LOAN_PIN,
+    LibraryErrorCode.PIN_MISMATCH,
+    LibraryErrorCode.ALREADY_FULL_MEMBER,
+    LibraryErrorCode.FULL_MEMBER_REQUIRED,
+    LibraryErrorCode.NOT_GYEONGGI_RESIDENT,
+    LibraryErrorCode.FOREIGN_REGISTRATION_UNSUPPORTED,
+    LibraryErrorCode.NOT_YONGIN_RESIDENT,
+    LibraryErrorCode.TOO_FEW_CHILDREN,
+    LibraryErrorCode.YOUNGEST_OVER_18,
+    LibraryErrorCode.CHILD_NOT_FULL_MEMBER,
+    LibraryErrorCode.CHILD_MISMATCH,
+    LibraryErrorCode.ELIGIBILITY_CHECK_REQUIRED,
+    CommonErrorCode.REQUIRED,
 ]
+NOT_FOUND_CODES = [MemberErrorCode.MEMBER_NOT_FOUND, CommonErrorCode.FEATURE_NOT_AVAILABLE]
 
 
 class LibraryUpgradeBase(SiteAPIView):
@@ -47,8 +51,7 @@ class LibraryUpgradeBase(SiteAPIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        if "library_upgrades" not in self.site.rules.features:
-            raise NotFound("feature_not_available", _("This site does not offer this service."))
+        site_feature_require(site=self.site, feature="library_upgrades")
 
 
 @extend_schema(tags=["library"])
@@ -64,12 +67,12 @@ class LibraryUpgradeView(LibraryUpgradeBase):
 
     serializer_class = UpgradeRequestSerializer
     error_codes = {
-        "get": {404: ["member_not_found", "feature_not_available"]},
+        "get": {404: NOT_FOUND_CODES},
         "post": {
             400: REFUSALS,
-            404: ["member_not_found", "feature_not_available"],
-            429: ["eligibility_check_limit"],
-            503: ["eligibility_unavailable"],
+            404: NOT_FOUND_CODES,
+            429: [LibraryErrorCode.ELIGIBILITY_CHECK_LIMIT],
+            503: [LibraryErrorCode.ELIGIBILITY_UNAVAILABLE],
         },
     }
 
@@ -139,7 +142,10 @@ class LibraryChildrenView(LibraryUpgradeBase):
     serializer_class = ChildBirthDateSerializer
     pagination_class = None
     filter_backends: list = []
-    error_codes = {400: ["eligibility_check_required"], 404: ["feature_not_available"]}
+    error_codes = {
+        400: [LibraryErrorCode.ELIGIBILITY_CHECK_REQUIRED],
+        404: [CommonErrorCode.FEATURE_NOT_AVAILABLE],
+    }
 
     @extend_schema(
         summary="Children found by the last multi-child check",

@@ -9,7 +9,9 @@ from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 from api.authentication import NoAuthentication
 from api.base import SiteAPIView
 from api.permissions import IsSiteMember
+from domain.common.errors import CommonErrorCode
 from domain.members.account import member_password_change
+from domain.members.errors import MemberErrorCode
 from domain.members.passwords import PASSWORD_ERROR_CODES
 from domain.members.recovery import member_find_id, member_password_reset
 from domain.verifications.services import TOKEN_ERROR_CODES
@@ -54,7 +56,10 @@ class FindIdView(SiteAPIView):
     serializer_class = FindIdSerializer
     required_action_exempt = True
     password_change_exempt = True
-    error_codes = {400: ["unknown_member_kind", *TOKEN_CODES], 404: ["member_not_found"]}
+    error_codes = {
+        400: [MemberErrorCode.UNKNOWN_MEMBER_KIND, *TOKEN_CODES],
+        404: [MemberErrorCode.MEMBER_NOT_FOUND],
+    }
 
     @extend_schema(summary="Find my ID", responses={200: FoundIdSerializer})
     def post(self, request, site):
@@ -80,7 +85,9 @@ class ResetPasswordView(SiteAPIView):
     throttle_scope = "reset_password"
     required_action_exempt = True
     password_change_exempt = True
-    error_codes = {400: ["unknown_member_kind", "invalid_choice", *TOKEN_CODES]}
+    error_codes = {
+        400: [MemberErrorCode.UNKNOWN_MEMBER_KIND, CommonErrorCode.INVALID_CHOICE, *TOKEN_CODES]
+    }
 
     @extend_schema(summary="Reset my password", responses={202: DetailSerializer})
     def post(self, request, site):
@@ -106,9 +113,9 @@ class PasswordChangeView(SiteAPIView):
     password_change_exempt = True
     error_codes = {
         400: [
-            "invalid_password",
-            "password_mismatch",
-            "password_unchanged",
+            MemberErrorCode.INVALID_PASSWORD,
+            MemberErrorCode.PASSWORD_MISMATCH,
+            MemberErrorCode.PASSWORD_UNCHANGED,
             *PASSWORD_ERROR_CODES,
         ]
     }

@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 
+from domain.sites.errors import SiteErrorCode
 from domain.sites.selectors import site_get, site_list
 
 from .serializers import SiteSerializer
@@ -20,7 +21,7 @@ class SiteListView(generics.ListAPIView):
 class SiteDetailView(generics.RetrieveAPIView):
     serializer_class = SiteSerializer
     authentication_classes: list = []
-    error_codes = {404: ["site_not_found"]}
+    error_codes = {404: [SiteErrorCode.SITE_NOT_FOUND]}
 
     def get_object(self):
         return site_get(slug=self.kwargs["site"])

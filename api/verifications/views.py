@@ -3,6 +3,8 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from api.base import SiteAPIView
+from domain.common.errors import CommonErrorCode
+from domain.verifications.errors import VerificationErrorCode
 from domain.verifications.services import verification_confirm, verification_start
 
 from .serializers import (
@@ -30,14 +32,14 @@ class VerificationStartView(SiteAPIView):
     required_action_exempt = True
     error_codes = {
         400: [
-            "invalid_purpose",
-            "method_not_allowed",
-            "login_required",
-            "invalid_phone",
-            "invalid_business_number",
+            VerificationErrorCode.INVALID_PURPOSE,
+            VerificationErrorCode.METHOD_NOT_ALLOWED,
+            VerificationErrorCode.LOGIN_REQUIRED,
+            CommonErrorCode.INVALID_PHONE,
+            CommonErrorCode.INVALID_BUSINESS_NUMBER,
         ],
-        429: ["sms_code_too_soon", "sms_code_hourly_limit"],
-        503: ["verification_provider_unavailable"],
+        429: [VerificationErrorCode.SMS_CODE_TOO_SOON, VerificationErrorCode.SMS_CODE_HOURLY_LIMIT],
+        503: [VerificationErrorCode.PROVIDER_UNAVAILABLE],
     }
 
     @extend_schema(summary="Start a verification", responses={201: VerificationStartedSerializer})
@@ -79,17 +81,16 @@ class VerificationConfirmView(SiteAPIView):
     required_action_exempt = True
     error_codes = {
         400: [
-            "verification_failed",
-            "invalid_code",
-            "invalid_signature",
-            "invalid_identity",
-            "verification_expired",
-            "verification_failed",
-            "verification_verified",
-            "verification_consumed",
+            VerificationErrorCode.FAILED,
+            VerificationErrorCode.INVALID_CODE,
+            VerificationErrorCode.INVALID_SIGNATURE,
+            VerificationErrorCode.INVALID_IDENTITY,
+            VerificationErrorCode.EXPIRED,
+            VerificationErrorCode.VERIFIED,
+            VerificationErrorCode.CONSUMED,
         ],
-        404: ["verification_not_found"],
-        503: ["verification_provider_unavailable"],
+        404: [VerificationErrorCode.NOT_FOUND],
+        503: [VerificationErrorCode.PROVIDER_UNAVAILABLE],
     }
 
     @extend_schema(

@@ -22,7 +22,7 @@ from django.core.files.storage import FileSystemStorage
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
-from domain.common.errors import DomainError, NotFound
+from domain.common.errors import CommonErrorCode, DomainError, NotFound
 
 DOCUMENT_TYPES = frozenset({"pdf", "jpg", "png"})
 IMAGE_JPG = frozenset({"jpg"})
@@ -106,10 +106,10 @@ def store_private_upload(
         raise ValueError(f"Invalid upload folder: {folder!r}")
     size = _size(file)
     if size <= 0:
-        raise DomainError("file_empty", _("The file is empty."), attr=attr)
+        raise DomainError(CommonErrorCode.FILE_EMPTY, _("The file is empty."), attr=attr)
     if size > max_bytes:
         raise DomainError(
-            "file_too_large",
+            CommonErrorCode.FILE_TOO_LARGE,
             _("The file is too large (at most %(size)s).") % {"size": _human_size(max_bytes)},
             attr=attr,
         )
@@ -118,7 +118,7 @@ def store_private_upload(
     file.seek(0)
     if kind not in allowed or (kind in PILLOW_FORMATS and not _image_is_valid(file, kind)):
         raise DomainError(
-            "unsupported_file_type",
+            CommonErrorCode.UNSUPPORTED_FILE_TYPE,
             _("This file type is not accepted. Upload one of: %(types)s.")
             % {"types": ", ".join(sorted(t.upper() for t in allowed))},
             attr=attr,
@@ -142,7 +142,7 @@ def open_private_upload(path: str) -> File:
             return storage.open(path, "rb")
     except SuspiciousFileOperation:
         pass
-    raise NotFound("file_not_found", _("The file was not found."))
+    raise NotFound(CommonErrorCode.FILE_NOT_FOUND, _("The file was not found."))
 
 
 def delete_private_upload(path: str) -> None:

@@ -21,7 +21,13 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.audit.models import AuditEvent
 from domain.audit.services import RequestContext, audit_record
-from domain.common.errors import Conflict, DomainError, NotFound, ValidationFailed
+from domain.common.errors import (
+    CommonErrorCode,
+    Conflict,
+    DomainError,
+    NotFound,
+    ValidationFailed,
+)
 from domain.common.masking import mask_account
 from domain.common.uploads import (
     DOCUMENT_TYPES,
@@ -32,6 +38,7 @@ from domain.common.uploads import (
 from domain.members.account import member_notify
 
 from .banks import ACCOUNT_NUMBER_PATTERN, BANKS
+from .errors import CorporateErrorCode
 from .events import corporate_event
 from .models import BankAccount, Corporate, CorporateManager
 
@@ -42,12 +49,12 @@ Status = BankAccount.Status
 
 
 def _not_found() -> NotFound:
-    return NotFound("bank_account_not_found", _("No such bank account."))
+    return NotFound(CorporateErrorCode.BANK_ACCOUNT_NOT_FOUND, _("No such bank account."))
 
 
 def _invalid_transition(account: BankAccount, status: str) -> Conflict:
     return Conflict(
-        "invalid_transition",
+        CommonErrorCode.INVALID_TRANSITION,
         _("The account cannot move from %(from)s to %(to)s.")
         % {"from": account.status, "to": status},
     )
@@ -95,12 +102,14 @@ def _request_errors(
     errors = []
     if bank_code not in BANKS:
         errors.append(
-            DomainError("invalid_bank", _("Choose a bank from the list."), attr="bank_code")
+            DomainError(
+                CorporateErrorCode.INVALID_BANK, _("Choose a bank from the list."), attr="bank_code"
+            )
         )
     if not re.fullmatch(ACCOUNT_NUMBER_PATTERN, number, flags=re.ASCII):  # no other digits
         errors.append(
             DomainError(
-                "invalid_account_number",
+                CorporateErrorCode.INVALID_ACCOUNT_NUMBER,
                 _("Enter the account number: 10 to 14 digits."),
                 attr="account_number",
             )
@@ -108,7 +117,7 @@ def _request_errors(
     if holder != corporate.name:
         errors.append(
             DomainError(
-                "account_holder_mismatch",
+                CorporateErrorCode.ACCOUNT_HOLDER_MISMATCH,
                 _("The account holder must be the company name on the business registration."),
                 attr="holder",
             )
@@ -148,12 +157,12 @@ def bank_account_request(
             accounts = BankAccount.objects.filter(corporate=corporate)
             if accounts.filter(status=Status.PENDING).exists():
                 raise Conflict(
-                    "account_request_pending",
+                    CorporateErrorCode.ACCOUNT_REQUEST_PENDING,
                     _("An account request is already waiting for approval."),
                 )
             if accounts.filter(status=Status.IN_USE, bank_code=bank_code, number=number).exists():
                 raise Conflict(
-                    "account_already_registered",
+                    CorporateErrorCode.ACCOUNT_ALREADY_REGISTERED,
                     _("This account is already the account in use."),
                     attr="account_number",
                 )
@@ -201,7 +210,7 @@ def bank_account_delete(*, manager: CorporateManager, account_id: int) -> BankAc
             raise _not_found()
         if account.status == Status.IN_USE:
             raise Conflict(
-                "account_in_use",
+                CorporateErrorCode.ACCOUNT_IN_USE,
                 _(
                     "The account in use cannot be deleted. Add a new account; it replaces this "
                     "one once approved."
@@ -244,7 +253,10 @@ def bank_account_approve(*, site, staff, account_id: int) -> BankAccount:
         corporate = _corporate_lock(corporate_id=corporate_id)
         account = BankAccount.objects.select_for_update().get(pk=account_id)
         if corporate.status != Corporate.Status.APPROVED:
-            raise Conflict("corporate_not_approved", _("The corporate has not been approved yet."))
+            raise Conflict(
+                CorporateErrorCode.CORPORATE_NOT_APPROVED,
+                _("The corporate has not been approved yet."),
+            )
         if not account.can_transition_to(Status.IN_USE):
             raise _invalid_transition(account, Status.IN_USE)
         now = timezone.now()

@@ -19,17 +19,24 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.audit.models import AuditEvent
 from domain.audit.services import RequestContext, audit_record
-from domain.common.errors import Conflict, DomainError, NotFound, ValidationFailed
+from domain.common.errors import (
+    CommonErrorCode,
+    Conflict,
+    DomainError,
+    NotFound,
+    ValidationFailed,
+)
 from domain.common.hashing import keyed_hash
 from domain.common.numbers import normalise_business_number
 from domain.common.phones import normalise_mobile
 from domain.consents.services import consents_record
 from domain.members.models import Member
-from domain.members.registration import USERNAME_MESSAGES, member_create_verified
+from domain.members.registration import member_create_verified, username_taken_error
 from domain.messaging.services import outbox_sms
 from domain.verifications.models import Verification
 from domain.verifications.services import verification_consume
 
+from .errors import CorporateErrorCode
 from .events import corporate_event
 from .managers import (
     MANAGER_KIND,
@@ -81,13 +88,14 @@ def _invitation_locked(*, corporate_id: int, invitation_id: int) -> Invitation:
         .first()
     )
     if invitation is None:
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound()
     return invitation
 
 
 def _invalid_transition() -> DomainError:
     return Conflict(
-        "invalid_transition", _("The invitation is no longer pending (joined or cancelled).")
+        CommonErrorCode.INVALID_TRANSITION,
+        _("The invitation is no longer pending (joined or cancelled)."),
     )
 
 
@@ -108,7 +116,9 @@ def invitation_create(
     """
     phone = normalise_mobile(mobile)
     if phone is None:
-        raise DomainError("invalid_phone", _("Enter a valid mobile number."), attr="mobile")
+        raise DomainError(
+            CommonErrorCode.INVALID_PHONE, _("Enter a valid mobile number."), attr="mobile"
+        )
     with transaction.atomic():
         corporate = (
             Corporate.objects.select_for_update()
@@ -122,7 +132,7 @@ def invitation_create(
             ).exists()
         ):
             raise Conflict(
-                "already_invited",
+                CorporateErrorCode.ALREADY_INVITED,
                 _("This mobile number is already an admin or invited."),
                 attr="mobile",
             )
@@ -207,12 +217,12 @@ def _invitation_by_token(*, site, token: str, lock: bool = False) -> Invitation:
     invitation = invitations.first()
     if invitation is None or invitation.status != Invitation.Status.PENDING:
         raise NotFound(
-            "invitation_not_found",
+            CorporateErrorCode.INVITATION_NOT_FOUND,
             _("This invitation link is not valid. Ask your company's master for a new one."),
         )
     if invitation.expires_at <= timezone.now():
         raise DomainError(
-            "invitation_expired",
+            CorporateErrorCode.INVITATION_EXPIRED,
             _("This invitation link has expired. Ask your company's master to send it again."),
         )
     return invitation
@@ -243,11 +253,12 @@ def _company_errors(corporate: Corporate, data: InvitationAcceptData) -> list[Do
     message = _(
         "The company name and business registration number must match the company that invited you."
     )
+    mismatch = CorporateErrorCode.INVITATION_COMPANY_MISMATCH
     errors = []
     if data.company_name.strip() != corporate.name:
-        errors.append(DomainError("invitation_company_mismatch", message, attr="company_name"))
+        errors.append(DomainError(mismatch, message, attr="company_name"))
     if normalise_business_number(data.business_number) != corporate.business_number:
-        errors.append(DomainError("invitation_company_mismatch", message, attr="business_number"))
+        errors.append(DomainError(mismatch, message, attr="business_number"))
     return errors
 
 
@@ -280,7 +291,7 @@ def invitation_accept(
     if errors:
         raise ValidationFailed(errors)
     username = site.rules.username.fold(data.username)
-    taken = DomainError("username_taken", USERNAME_MESSAGES["username_taken"], attr="username")
+    taken = username_taken_error()
     try:
         with transaction.atomic():
             invitation = _invitation_by_token(site=site, token=token, lock=True)
@@ -296,7 +307,7 @@ def invitation_accept(
             )
             if person.mobile != invitation.mobile:
                 raise DomainError(
-                    "invitation_phone_mismatch",
+                    CorporateErrorCode.INVITATION_PHONE_MISMATCH,
                     _("Verify with the mobile number the invitation was sent to."),
                     attr="verification_token",
                 )

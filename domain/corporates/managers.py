@@ -27,6 +27,7 @@ from domain.members.account import (
     member_profile_update,
     member_withdraw,
 )
+from domain.members.errors import MemberErrorCode
 from domain.members.models import Member
 from domain.members.recovery import (
     TEMPORARY_PASSWORD_LIFETIME,
@@ -37,6 +38,7 @@ from domain.members.registration import SignUpData, _check_person, _form_errors
 from domain.members.tokens import member_refresh_tokens_revoke
 from domain.verifications.models import Verification
 
+from .errors import CorporateErrorCode
 from .events import corporate_event
 from .models import Corporate, CorporateManager, Invitation
 
@@ -204,7 +206,7 @@ def _admin_locked(*, corporate_id: int, manager_id: int) -> CorporateManager:
         .first()
     )
     if manager is None:
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound()
     return manager
 
 
@@ -231,7 +233,7 @@ def corporate_admin_delete(
         target = _admin_locked(corporate_id=manager.corporate_id, manager_id=admin_id)
         if target.role == CorporateManager.Role.MASTER or target.pk == manager.pk:
             raise Conflict(
-                "cannot_delete_master",
+                CorporateErrorCode.CANNOT_DELETE_MASTER,
                 _("The master cannot be deleted. Transfer the master role first."),
             )
         member = target.member
@@ -264,7 +266,7 @@ def corporate_admin_password_reset(
             or target.pk == manager.pk
         ):
             raise Conflict(
-                "password_reset_not_allowed",
+                CorporateErrorCode.PASSWORD_RESET_NOT_ALLOWED,
                 _("Only an active general admin's password can be reset here."),
             )
         site = target.corporate.site
@@ -294,7 +296,7 @@ def corporate_admin_password_reset(
         )
         if sent_by is None:
             raise Conflict(
-                "member_unreachable",
+                CorporateErrorCode.MEMBER_UNREACHABLE,
                 _("The admin has no mobile number or email address to send the password to."),
             )
         audit_record(
@@ -320,7 +322,7 @@ def corporate_admin_password_reset(
 
 def _transfer_target_invalid() -> DomainError:
     return DomainError(
-        "transfer_target_invalid",
+        CorporateErrorCode.TRANSFER_TARGET_INVALID,
         _("Choose a registered general admin of your company."),
         attr="admin_id",
     )
@@ -377,7 +379,7 @@ def corporate_master_transfer(
 
 def _transfer_conflict() -> DomainError:
     return Conflict(
-        "transfer_conflict",
+        CorporateErrorCode.TRANSFER_CONFLICT,
         _("The master role has just changed. Reload the page and try again."),
     )
 
@@ -440,7 +442,7 @@ def corporate_manager_profile_update(
         raise ValidationFailed(
             [
                 DomainError(
-                    "field_not_editable",
+                    MemberErrorCode.FIELD_NOT_EDITABLE,
                     _("The department is set when the admin is invited."),
                     attr="department",
                 )
@@ -489,7 +491,7 @@ def corporate_manager_withdraw(
         locked = _admin_locked(corporate_id=manager.corporate_id, manager_id=manager.pk)
         if locked.role == CorporateManager.Role.MASTER:
             raise DomainError(
-                "master_must_transfer",
+                CorporateErrorCode.MASTER_MUST_TRANSFER,
                 _("Transfer the master role to another admin before withdrawing."),
             )
         member = member_withdraw(member=locked.member, password=password, context=context)

@@ -18,13 +18,14 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.audit.models import AuditEvent
 from domain.audit.services import RequestContext, audit_record
-from domain.common.errors import Conflict, DomainError, ValidationFailed
+from domain.common.errors import CommonErrorCode, Conflict, DomainError, ValidationFailed
 from domain.common.uploads import open_private_upload
 from domain.members.account import member_notify
 from domain.members.models import Member
 from domain.members.reverification import site_feature_require
 from domain.messaging.sms import encode_check
 
+from .errors import CorporateErrorCode
 from .events import corporate_event
 from .models import BankAccount, Corporate, CorporateManager
 from .roles import ROLE_PERMS
@@ -59,7 +60,7 @@ def _review_start(*, site, staff: Member, corporate_id: int, status: str | None)
         raise corporate_not_found()
     if status is not None and not corporate.can_transition_to(status):
         raise Conflict(
-            "invalid_transition",
+            CommonErrorCode.INVALID_TRANSITION,
             _("The corporate cannot move from %(from)s to %(to)s.")
             % {"from": corporate.status, "to": status},
         )
@@ -157,7 +158,7 @@ def corporate_reject(
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(
-            "reason_required", _("Enter the reason for the rejection."), attr="reason"
+            CommonErrorCode.REASON_REQUIRED, _("Enter the reason for the rejection."), attr="reason"
         )
     reason = reason[:REASON_MAX_LENGTH]
     encode_check(reason, attr="reason")
@@ -219,7 +220,7 @@ def corporate_terms_errors(
     ):
         errors.append(
             DomainError(
-                "invalid_discount_rate",
+                CorporateErrorCode.INVALID_DISCOUNT_RATE,
                 _("The discount rate is a percentage from 0 to 99.99 with two decimals."),
                 attr="discount_rate",
             )
@@ -231,7 +232,9 @@ def corporate_terms_errors(
         if value is not None and (not isinstance(value, int) or value < 0):
             errors.append(
                 DomainError(
-                    "invalid_amount", _("Enter a whole number of won (0 or more)."), attr=name
+                    CorporateErrorCode.INVALID_AMOUNT,
+                    _("Enter a whole number of won (0 or more)."),
+                    attr=name,
                 )
             )
     return errors

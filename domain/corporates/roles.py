@@ -1,7 +1,5 @@
 """Roles and capabilities of onnuri-biz managers, in one table (SPEC §8; STYLE ROLE_PERMS)."""
 
-from django.utils.translation import gettext_lazy as _
-
 from domain.common.errors import NotFound
 
 from .models import Corporate, CorporateManager
@@ -54,5 +52,5 @@ def capability_require(*, member, capability: str) -> CorporateManager:
     """
     manager = manager_of(member)
     if manager is None or capability not in ROLE_PERMS[manager.role]:
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound()
     return manager

@@ -14,13 +14,14 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.audit.models import AuditEvent
 from domain.audit.services import RequestContext, audit_record
-from domain.common.errors import DomainError, ValidationFailed
+from domain.common.errors import CommonErrorCode, DomainError, ValidationFailed
 from domain.common.phones import normalise_mobile
 from domain.library.models import LibraryBranch
 from domain.messaging.services import outbox_email, outbox_sms
 from domain.verifications.models import Verification
 from domain.verifications.services import verification_consume
 
+from .errors import MemberErrorCode
 from .models import CorporateProfile, Member, SocialAccount
 from .passwords import password_check
 from .tokens import member_refresh_tokens_revoke
@@ -108,12 +109,14 @@ def member_password_change(
         member = _locked(member)
         site = member.site
         if not member.check_password(current_password):
-            raise DomainError("invalid_password", INVALID_PASSWORD, attr="current_password")
+            raise DomainError(
+                MemberErrorCode.INVALID_PASSWORD, INVALID_PASSWORD, attr="current_password"
+            )
         errors: list[DomainError] = []
         if new_password != new_password_confirm:
             errors.append(
                 DomainError(
-                    "password_mismatch",
+                    MemberErrorCode.PASSWORD_MISMATCH,
                     _("The passwords do not match."),
                     attr="new_password_confirm",
                 )
@@ -131,7 +134,7 @@ def member_password_change(
         if new_password == current_password:
             errors.append(
                 DomainError(
-                    "password_unchanged",
+                    MemberErrorCode.PASSWORD_UNCHANGED,
                     _("The new password must differ from the current one."),
                     attr="new_password",
                 )
@@ -171,7 +174,7 @@ def member_password_change(
 def _profile_errors(member: Member, changes: dict[str, Any], has_token: bool) -> list[DomainError]:
     errors = [
         DomainError(
-            "field_not_editable",
+            MemberErrorCode.FIELD_NOT_EDITABLE,
             _("This field comes from identity verification and cannot be changed here."),
             attr=field,
         )
@@ -182,14 +185,16 @@ def _profile_errors(member: Member, changes: dict[str, Any], has_token: bool) ->
         if not has_token:
             errors.append(
                 DomainError(
-                    "verification_required",
+                    MemberErrorCode.VERIFICATION_REQUIRED,
                     _("Verify your identity to change the mobile number."),
                     attr="verification_token",
                 )
             )
         elif normalise_mobile(changes["mobile"]) is None:
             errors.append(
-                DomainError("invalid_phone", _("Enter a valid mobile number."), attr="mobile")
+                DomainError(
+                    CommonErrorCode.INVALID_PHONE, _("Enter a valid mobile number."), attr="mobile"
+                )
             )
     kind = member.site.rules.kind(member.kind)
     required = set(kind.required_fields) if kind else set()
@@ -199,12 +204,18 @@ def _profile_errors(member: Member, changes: dict[str, Any], has_token: bool) ->
         and "address" in required
         and not (address.get("road") and address.get("postal_code"))
     ):
-        errors.append(DomainError("required", _("Enter the address."), attr="address"))
+        errors.append(
+            DomainError(CommonErrorCode.REQUIRED, _("Enter the address."), attr="address")
+        )
     if "email" in changes and not changes["email"] and "email" in required:
-        errors.append(DomainError("required", _("Enter the email address."), attr="email"))
+        errors.append(
+            DomainError(CommonErrorCode.REQUIRED, _("Enter the email address."), attr="email")
+        )
     if "landline" in changes and len(re.sub(r"\D", "", changes["landline"] or "")) > 12:
         errors.append(
-            DomainError("invalid_landline", _("Enter a valid phone number."), attr="landline")
+            DomainError(
+                MemberErrorCode.INVALID_LANDLINE, _("Enter a valid phone number."), attr="landline"
+            )
         )
     if "home_library" in changes:
         branch = changes["home_library"]
@@ -216,7 +227,7 @@ def _profile_errors(member: Member, changes: dict[str, Any], has_token: bool) ->
         if not valid:
             errors.append(
                 DomainError(
-                    "invalid_home_library",
+                    MemberErrorCode.INVALID_HOME_LIBRARY,
                     _("Choose one of the site's libraries."),
                     attr="home_library",
                 )
@@ -269,7 +280,7 @@ def member_profile_update(
             )
             if member.ci_hash and person.ci_hash != member.ci_hash:
                 raise DomainError(
-                    "identity_mismatch",
+                    MemberErrorCode.IDENTITY_MISMATCH,
                     _("The verified person is not the owner of this account."),
                     attr="verification_token",
                 )
@@ -298,7 +309,7 @@ def member_withdraw(
     with transaction.atomic():
         locked = _locked(member)
         if not locked.check_password(password):
-            raise DomainError("invalid_password", INVALID_PASSWORD, attr="password")
+            raise DomainError(MemberErrorCode.INVALID_PASSWORD, INVALID_PASSWORD, attr="password")
         return member_anonymise(member=locked, context=context)
 
 

@@ -19,7 +19,13 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.audit.models import AuditEvent
 from domain.audit.services import RequestContext, audit_record
-from domain.common.errors import Conflict, DomainError, NotFound, PermissionDenied
+from domain.common.errors import (
+    CommonErrorCode,
+    Conflict,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+)
 from domain.common.uploads import (
     DOCUMENT_TYPES,
     delete_private_upload,
@@ -30,6 +36,7 @@ from domain.verifications.models import Verification
 from domain.verifications.services import verification_consume
 
 from .account import member_notify
+from .errors import MemberErrorCode
 from .models import Member, NameChangeRequest
 from .reverification import identity_mismatch_error, name_mismatch_error, site_feature_require
 
@@ -42,7 +49,9 @@ Status = NameChangeRequest.Status
 
 
 def _not_found() -> NotFound:
-    return NotFound("name_change_request_not_found", _("No such name change request."))
+    return NotFound(
+        MemberErrorCode.NAME_CHANGE_REQUEST_NOT_FOUND, _("No such name change request.")
+    )
 
 
 def name_change_requests_visible(*, site, viewer: Member) -> QuerySet[NameChangeRequest]:
@@ -83,7 +92,7 @@ def name_change_request_create(
     requested_name = requested_name.strip()
     if requested_name == member.name.strip():
         raise DomainError(
-            "name_unchanged",
+            MemberErrorCode.NAME_UNCHANGED,
             _("The requested name is the name already registered."),
             attr="requested_name",
         )
@@ -97,7 +106,7 @@ def name_change_request_create(
             )
             if NameChangeRequest.objects.filter(member=member, status=Status.PENDING).exists():
                 raise Conflict(
-                    "name_change_pending",
+                    MemberErrorCode.NAME_CHANGE_PENDING,
                     _("A name change request is already waiting for review."),
                 )
             person = verification_consume(
@@ -156,11 +165,11 @@ def _review_start(*, site, staff: Member, request_id: int, status: str) -> NameC
         raise _not_found()
     if request.member_id == staff.pk:
         raise PermissionDenied(
-            "own_request_review", _("Another operator must review your own request.")
+            MemberErrorCode.OWN_REQUEST_REVIEW, _("Another operator must review your own request.")
         )
     if not request.can_transition_to(status):
         raise Conflict(
-            "invalid_transition",
+            CommonErrorCode.INVALID_TRANSITION,
             _("The request cannot move from %(from)s to %(to)s.")
             % {"from": request.status, "to": status},
         )
@@ -223,7 +232,7 @@ def name_change_request_reject(
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(
-            "reason_required", _("Enter the reason for the rejection."), attr="reason"
+            CommonErrorCode.REASON_REQUIRED, _("Enter the reason for the rejection."), attr="reason"
         )
     with transaction.atomic():
         request = _review_start(

@@ -7,6 +7,7 @@ from domain.audit.models import AuditEvent
 from domain.audit.services import RequestContext, audit_record
 from domain.common.errors import NotFound
 
+from .errors import MemberErrorCode
 from .models import Guardianship, Member
 
 
@@ -46,5 +47,5 @@ def member_get_for(
     else:
         member = member_wards(guardian=viewer).filter(pk=member_id).first()
     if member is None:
-        raise NotFound("member_not_found", _("No such member."))
+        raise NotFound(MemberErrorCode.MEMBER_NOT_FOUND, _("No such member."))
     return member

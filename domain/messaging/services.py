@@ -21,12 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_q.tasks import async_task
 
-from domain.common.errors import DomainError, NotFound
+from domain.common.errors import CommonErrorCode, DomainError, NotFound
 from domain.common.phones import normalise_mobile
 from domain.sites.models import Site
 
 from . import sms
 from .backends import SmsMessage, get_sms_backend
+from .errors import MessagingErrorCode
 from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -56,7 +57,9 @@ def outbox_sms(
     """
     phone = normalise_mobile(to)
     if phone is None:
-        raise DomainError("invalid_phone", _("Enter a valid mobile number."), attr="to")
+        raise DomainError(
+            CommonErrorCode.INVALID_PHONE, _("Enter a valid mobile number."), attr="to"
+        )
     kind = sms.message_kind(body, subject)
     return _outbox_add(
         channel=OutboxMessage.Channel.SMS,
@@ -83,10 +86,14 @@ def outbox_email(
     try:
         validate_email(to)
     except ValidationError:
-        raise DomainError("invalid_email", _("Enter a valid email address."), attr="to")
+        raise DomainError(
+            MessagingErrorCode.INVALID_EMAIL, _("Enter a valid email address."), attr="to"
+        )
     if "\n" in subject or "\r" in subject:  # Django would refuse it at send time, every time
         raise DomainError(
-            "invalid_subject", _("The subject must be a single line."), attr="subject"
+            MessagingErrorCode.INVALID_SUBJECT,
+            _("The subject must be a single line."),
+            attr="subject",
         )
     return _outbox_add(
         channel=OutboxMessage.Channel.EMAIL,
@@ -162,14 +169,14 @@ def _lock(message_id: int, *, skip_locked: bool = False) -> OutboxMessage | None
         OutboxMessage.objects.select_for_update(skip_locked=skip).filter(pk=message_id).first()
     )
     if message is None and not OutboxMessage.objects.filter(pk=message_id).exists():
-        raise NotFound("message_not_found", _("Message not found."))
+        raise NotFound(MessagingErrorCode.MESSAGE_NOT_FOUND, _("Message not found."))
     return message
 
 
 def _set_status(message: OutboxMessage, status: str) -> None:
     if not message.can_transition_to(status):
         raise DomainError(
-            "invalid_transition",
+            CommonErrorCode.INVALID_TRANSITION,
             _("The message cannot move from %(from)s to %(to)s.")
             % {"from": message.status, "to": status},
         )

@@ -13,11 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from domain.common.errors import DomainError, NotFound
+from domain.common.errors import CommonErrorCode, DomainError, NotFound
 from domain.common.hashing import constant_time_equals, keyed_hash
 from domain.common.numbers import normalise_business_number
 from domain.common.phones import normalise_mobile
 
+from .errors import VerificationErrorCode
 from .models import Verification, VerificationEvent
 from .providers import get_identity_provider
 from .providers.base import VerificationFailed
@@ -36,11 +37,18 @@ TOKEN_LIFETIME = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
 SMS_MIN_INTERVAL = timedelta(seconds=30)
 SMS_PER_HOUR = 5
+# Why a verification that is no longer pending cannot be confirmed.
+REFUSED_STATUS = {
+    Status.VERIFIED: VerificationErrorCode.VERIFIED,
+    Status.FAILED: VerificationErrorCode.FAILED,
+    Status.EXPIRED: VerificationErrorCode.EXPIRED,
+    Status.CONSUMED: VerificationErrorCode.CONSUMED,
+}
 
 
 class TooManyRequests(DomainError):
     status = 429
-    default_code = "throttled"
+    default_code = CommonErrorCode.THROTTLED
 
 
 @dataclass(frozen=True)
@@ -78,16 +86,22 @@ def verification_start(
     """
     if purpose not in Purpose.values or purpose in INTERNAL_PURPOSES and member is None:
         raise DomainError(
-            "invalid_purpose", _("This verification purpose is not available."), attr="purpose"
+            VerificationErrorCode.INVALID_PURPOSE,
+            _("This verification purpose is not available."),
+            attr="purpose",
         )
     if method not in _allowed_methods(site, purpose):
         raise DomainError(
-            "method_not_allowed",
+            VerificationErrorCode.METHOD_NOT_ALLOWED,
             _("This site does not offer that verification method for this purpose."),
             attr="method",
         )
     if purpose in MEMBER_PURPOSES and member is None:
-        raise DomainError("login_required", _("Log in to verify for this purpose."), attr="purpose")
+        raise DomainError(
+            VerificationErrorCode.LOGIN_REQUIRED,
+            _("Log in to verify for this purpose."),
+            attr="purpose",
+        )
     now = timezone.now()
     verification = Verification(
         site=site,
@@ -105,7 +119,7 @@ def verification_start(
             normalised = normalise_business_number(business_number)
             if normalised is None:
                 raise DomainError(
-                    "invalid_business_number",
+                    CommonErrorCode.INVALID_BUSINESS_NUMBER,
                     _("The business registration number is not valid (check digit)."),
                     attr="business_number",
                 )
@@ -128,18 +142,22 @@ def _start_sms_code(verification: Verification, raw_phone: str) -> dict[str, Any
 
     phone = normalise_mobile(raw_phone)
     if phone is None:
-        raise DomainError("invalid_phone", _("Enter a valid mobile number."), attr="phone")
+        raise DomainError(
+            CommonErrorCode.INVALID_PHONE, _("Enter a valid mobile number."), attr="phone"
+        )
     now = verification.created_at
     recent = Verification.objects.filter(
         method=Method.SMS_CODE, phone=phone, created_at__gt=now - timedelta(hours=1)
     )
     if recent.filter(created_at__gt=now - SMS_MIN_INTERVAL).exists():
         raise TooManyRequests(
-            "sms_code_too_soon", _("Wait 30 seconds before asking for another code.")
+            VerificationErrorCode.SMS_CODE_TOO_SOON,
+            _("Wait 30 seconds before asking for another code."),
         )
     if recent.count() >= SMS_PER_HOUR:
         raise TooManyRequests(
-            "sms_code_hourly_limit", _("Too many codes were sent to this number. Try again later.")
+            VerificationErrorCode.SMS_CODE_HOURLY_LIMIT,
+            _("Too many codes were sent to this number. Try again later."),
         )
     code = f"{secrets.randbelow(10**6):06d}"
     verification.phone = phone
@@ -190,18 +208,18 @@ def verification_confirm(
             and verification.member != member
             and verification.purpose != Purpose.LOGIN_OTP
         ):
-            raise NotFound("verification_not_found", _("No such verification."))
+            raise NotFound(VerificationErrorCode.NOT_FOUND, _("No such verification."))
         now = timezone.now()
         if verification.status == Status.PENDING and verification.is_expired(now):
             verification.status = Status.EXPIRED
             verification.save(update_fields=["status"])
             _event(verification, "expired")
             failure = DomainError(
-                "verification_expired", _("The verification has expired. Start again.")
+                VerificationErrorCode.EXPIRED, _("The verification has expired. Start again.")
             )
         elif verification.status != Status.PENDING:
             failure = DomainError(
-                f"verification_{verification.status}",
+                REFUSED_STATUS[verification.status],
                 _("This verification can no longer be confirmed."),
             )
         else:
@@ -236,7 +254,9 @@ def _check(verification: Verification, payload: dict[str, Any]) -> None:
     if verification.method == Method.SMS_CODE:
         code = str(payload.get("code") or "")
         if not constant_time_equals(_code_hash(verification, code), verification.code_hash):
-            raise VerificationFailed("invalid_code", _("The code is not correct."), attr="code")
+            raise VerificationFailed(
+                VerificationErrorCode.INVALID_CODE, _("The code is not correct."), attr="code"
+            )
         verification.mobile = verification.phone
         return
     if verification.method == Method.BUSINESS_CERTIFICATE:
@@ -245,7 +265,7 @@ def _check(verification: Verification, payload: dict[str, Any]) -> None:
         ).hexdigest()
         if not constant_time_equals(str(payload.get("signature") or ""), expected):
             raise VerificationFailed(
-                "invalid_signature",
+                VerificationErrorCode.INVALID_SIGNATURE,
                 _("The certificate signature does not match this business number."),
                 attr="signature",
             )
@@ -258,7 +278,7 @@ def _check(verification: Verification, payload: dict[str, Any]) -> None:
         ).exists()
     ):
         raise VerificationFailed(
-            "verification_reused", _("This verification result has already been used.")
+            VerificationErrorCode.REUSED, _("This verification result has already been used.")
         )
     identity = get_identity_provider(verification.method).confirm(verification, payload)
     verification.provider_tx_id = tx_id
@@ -273,19 +293,25 @@ def _check(verification: Verification, payload: dict[str, Any]) -> None:
 
 
 TOKEN_MESSAGES = {
-    "verification_token_invalid": _("The verification token is not valid."),
-    "verification_token_expired": _("The verification token has expired. Verify again."),
-    "verification_token_used": _("The verification token has already been used."),
-    "verification_token_wrong_site": _("The verification token belongs to another site."),
-    "verification_token_wrong_purpose": _("The verification token was made for another purpose."),
-    "verification_token_wrong_method": _("This step needs a verification by another method."),
-    "verification_token_wrong_phone": _("The verification token is for another phone number."),
+    VerificationErrorCode.TOKEN_INVALID: _("The verification token is not valid."),
+    VerificationErrorCode.TOKEN_EXPIRED: _("The verification token has expired. Verify again."),
+    VerificationErrorCode.TOKEN_USED: _("The verification token has already been used."),
+    VerificationErrorCode.TOKEN_WRONG_SITE: _("The verification token belongs to another site."),
+    VerificationErrorCode.TOKEN_WRONG_PURPOSE: _(
+        "The verification token was made for another purpose."
+    ),
+    VerificationErrorCode.TOKEN_WRONG_METHOD: _(
+        "This step needs a verification by another method."
+    ),
+    VerificationErrorCode.TOKEN_WRONG_PHONE: _(
+        "The verification token is for another phone number."
+    ),
 }
 
 TOKEN_ERROR_CODES = list(TOKEN_MESSAGES)
 
 
-def _token_error(code: str, attr: str) -> DomainError:
+def _token_error(code: VerificationErrorCode, attr: str) -> DomainError:
     return DomainError(code, TOKEN_MESSAGES[code], attr=attr)
 
 
@@ -306,28 +332,28 @@ def verification_consume(
     returned object carries the verified identity; the row's copy is blanked.
     """
     if not token:
-        raise _token_error("verification_token_invalid", attr)
+        raise _token_error(VerificationErrorCode.TOKEN_INVALID, attr)
     verification = (
         Verification.objects.select_for_update()
         .filter(token_hash=keyed_hash(token, purpose="verification_token"))
         .first()
     )
     if verification is None:
-        raise _token_error("verification_token_invalid", attr)
+        raise _token_error(VerificationErrorCode.TOKEN_INVALID, attr)
     if verification.site_id != site.id:
-        raise _token_error("verification_token_wrong_site", attr)
+        raise _token_error(VerificationErrorCode.TOKEN_WRONG_SITE, attr)
     if verification.status == Status.CONSUMED:
-        raise _token_error("verification_token_used", attr)
+        raise _token_error(VerificationErrorCode.TOKEN_USED, attr)
     if verification.status != Status.VERIFIED or verification.token_expires_at <= timezone.now():
-        raise _token_error("verification_token_expired", attr)
+        raise _token_error(VerificationErrorCode.TOKEN_EXPIRED, attr)
     if verification.purpose != purpose:
-        raise _token_error("verification_token_wrong_purpose", attr)
+        raise _token_error(VerificationErrorCode.TOKEN_WRONG_PURPOSE, attr)
     if methods is not None and verification.method not in methods:
-        raise _token_error("verification_token_wrong_method", attr)
+        raise _token_error(VerificationErrorCode.TOKEN_WRONG_METHOD, attr)
     if phone and verification.mobile != phone:
-        raise _token_error("verification_token_wrong_phone", attr)
+        raise _token_error(VerificationErrorCode.TOKEN_WRONG_PHONE, attr)
     if member is not None and verification.member_id not in (None, member.id):
-        raise _token_error("verification_token_invalid", attr)
+        raise _token_error(VerificationErrorCode.TOKEN_INVALID, attr)
     identity = {f: getattr(verification, f) for f in IDENTITY_FIELDS}
     Verification.objects.filter(pk=verification.pk).update(
         status=Status.CONSUMED,
