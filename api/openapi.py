@@ -13,6 +13,7 @@ from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
 from drf_spectacular.utils import inline_serializer
 from rest_framework import permissions, serializers
 
+from api.authentication import NoAuthentication
 from domain.common.errors import CommonErrorCode as Common
 from domain.common.errors import ErrorCode
 from domain.consents.errors import ConsentErrorCode
@@ -68,12 +69,22 @@ def _declared_codes(view, action: str | None, method: str) -> dict[int, list[Err
     return {int(status): list(codes) for status, codes in declared.items()}
 
 
+def authenticates(view) -> bool:
+    """Whether a request to `view` can carry a logged-in member."""
+    return any(not isinstance(a, NoAuthentication) for a in view.get_authenticators())
+
+
 class AutoSchema(BaseAutoSchema):
     def _is_protected(self) -> bool:
         open_classes = (permissions.AllowAny,)
         return any(
             not isinstance(permission, open_classes) for permission in self.view.get_permissions()
         )
+
+    def _checks_required_actions(self) -> bool:
+        """A logged-in caller of a site's view can be stopped by a pending required action
+        (api.base: `consent_required`, `password_change_required`), even on a public view."""
+        return hasattr(self.view, "required_action_exempt") and authenticates(self.view)
 
     def error_statuses(self) -> dict[int, list[ErrorCode]]:
         """Each error status this operation documents, with its codes (declared + common)."""
@@ -83,6 +94,8 @@ class AutoSchema(BaseAutoSchema):
             statuses[400] = []
         if self._is_protected():
             statuses[401] = []
+            statuses[403] = []
+        elif self._checks_required_actions():
             statuses[403] = []
         if "{" in self.path:
             statuses[404] = []

@@ -23,6 +23,13 @@ from .serializers import (
     refresh_token_for_site,
 )
 
+# A member who cannot log in (yet): SPEC §5, §7.1 (pending review, rejected corporates).
+INACTIVE_CODES = [
+    MemberErrorCode.ACCOUNT_PENDING_REVIEW,
+    MemberErrorCode.ACCOUNT_REJECTED,
+    MemberErrorCode.ACCOUNT_INACTIVE,
+]
+
 
 def token_pair(member) -> dict:
     refresh = SiteRefreshToken.for_member(member)
@@ -46,11 +53,9 @@ class LoginView(SiteAPIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
     error_codes = {
-        401: [
-            MemberErrorCode.INVALID_CREDENTIALS,
-            MemberErrorCode.ACCOUNT_PENDING_REVIEW,
-            MemberErrorCode.ACCOUNT_INACTIVE,
-        ],
+        # onnuri-biz: the SMS second step needs the member's mobile and the site's sms_code.
+        400: [CommonErrorCode.INVALID_PHONE, VerificationErrorCode.METHOD_NOT_ALLOWED],
+        401: [MemberErrorCode.INVALID_CREDENTIALS, *INACTIVE_CODES],
         429: [VerificationErrorCode.SMS_CODE_TOO_SOON, VerificationErrorCode.SMS_CODE_HOURLY_LIMIT],
     }
 
@@ -93,7 +98,7 @@ class LoginOtpView(SiteAPIView):
             VerificationErrorCode.CONSUMED,
             VerificationErrorCode.VERIFIED,
         ],
-        401: [MemberErrorCode.ACCOUNT_INACTIVE],
+        401: INACTIVE_CODES,
         404: [VerificationErrorCode.NOT_FOUND],
     }
 

@@ -26,6 +26,8 @@ AGREEMENT_CODES = [
     ConsentErrorCode.CONSENT_NOT_WITHDRAWABLE,
 ]
 PASSWORD_CHANGE_CODES = {403: [MemberErrorCode.PASSWORD_CHANGE_REQUIRED]}
+# The member's kind is no longer in the site's policy (staff edited it; SPEC §2).
+KIND_CODES = [MemberErrorCode.UNKNOWN_MEMBER_KIND]
 
 
 class ConsentDocumentListView(SiteAPIView):
@@ -63,8 +65,8 @@ class MemberConsentsView(SiteAPIView):
     filter_backends: list = []
     required_action_exempt = True
     error_codes = {
-        "get": PASSWORD_CHANGE_CODES,
-        "post": {400: AGREEMENT_CODES, **PASSWORD_CHANGE_CODES},
+        "get": {400: KIND_CODES, **PASSWORD_CHANGE_CODES},
+        "post": {400: [*AGREEMENT_CODES, *KIND_CODES], **PASSWORD_CHANGE_CODES},
     }
 
     @extend_schema(

@@ -27,6 +27,7 @@ from api.members.name_change_views import (
     FileDownloadMixin,
     private_file_response,
 )
+from api.members.signup_views import MANAGER_POLICY_CODES
 from domain.common.errors import CommonErrorCode
 from domain.consents.errors import ConsentErrorCode
 from domain.corporates.errors import CorporateErrorCode
@@ -84,7 +85,7 @@ SIGN_UP_CODES = [
     ConsentErrorCode.UNKNOWN_CONSENT_DOCUMENT,
     ConsentErrorCode.DUPLICATE_CONSENT_DOCUMENT,
     ConsentErrorCode.CONSENT_VERSION_OUTDATED,
-    MemberErrorCode.UNDER_MINIMUM_AGE,
+    *MANAGER_POLICY_CODES,
     MemberErrorCode.ALREADY_REGISTERED,
     *TOKEN_CODES,
 ]

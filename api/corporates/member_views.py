@@ -17,6 +17,7 @@ from api.authentication import NoAuthentication
 from api.base import SiteAPIView
 from api.members.account_serializers import DetailSerializer, WithdrawSerializer
 from api.members.serializers import MemberProfileSerializer
+from api.members.signup_views import MANAGER_POLICY_CODES
 from domain.common.errors import CommonErrorCode, NotFound
 from domain.consents.errors import ConsentErrorCode
 from domain.corporates.errors import CorporateErrorCode
@@ -314,12 +315,14 @@ class InvitationAcceptView(InvitationLinkView):
             MemberErrorCode.PASSWORD_MISMATCH,
             ConsentErrorCode.CONSENT_REQUIRED,
             ConsentErrorCode.UNKNOWN_CONSENT_DOCUMENT,
+            ConsentErrorCode.DUPLICATE_CONSENT_DOCUMENT,
             ConsentErrorCode.CONSENT_VERSION_OUTDATED,
-            MemberErrorCode.UNDER_MINIMUM_AGE,
+            *MANAGER_POLICY_CODES,
             MemberErrorCode.ALREADY_REGISTERED,
             *TOKEN_ERROR_CODES,
         ],
         404: [CorporateErrorCode.INVITATION_NOT_FOUND],
+        409: [CommonErrorCode.INVALID_TRANSITION],
     }
 
     @extend_schema(summary="Accept an invitation", responses={201: MemberProfileSerializer})

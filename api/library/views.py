@@ -42,6 +42,7 @@ REFUSALS = [
     LibraryErrorCode.CHILD_MISMATCH,
     LibraryErrorCode.ELIGIBILITY_CHECK_REQUIRED,
     CommonErrorCode.REQUIRED,
+    MemberErrorCode.UNKNOWN_MEMBER_KIND,  # the consent documents of a kind the policy dropped
 ]
 NOT_FOUND_CODES = [MemberErrorCode.MEMBER_NOT_FOUND, CommonErrorCode.FEATURE_NOT_AVAILABLE]
 

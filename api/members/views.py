@@ -105,6 +105,8 @@ class MemberDetailView(SiteAPIView):
                 MemberErrorCode.INVALID_HOME_LIBRARY,
                 MemberErrorCode.INVALID_LANDLINE,
                 MemberErrorCode.IDENTITY_MISMATCH,
+                CommonErrorCode.INVALID_PHONE,
+                *TOKEN_ERROR_CODES,
             ],
             404: [MemberErrorCode.MEMBER_NOT_FOUND],
         },

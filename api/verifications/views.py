@@ -85,6 +85,7 @@ class VerificationConfirmView(SiteAPIView):
             VerificationErrorCode.INVALID_CODE,
             VerificationErrorCode.INVALID_SIGNATURE,
             VerificationErrorCode.INVALID_IDENTITY,
+            VerificationErrorCode.REUSED,
             VerificationErrorCode.EXPIRED,
             VerificationErrorCode.VERIFIED,
             VerificationErrorCode.CONSUMED,

@@ -32,7 +32,7 @@ from domain.common.phones import normalise_mobile
 from domain.consents.services import consents_record
 from domain.members.models import Member
 from domain.members.registration import member_create_verified, username_taken_error
-from domain.messaging.services import outbox_sms
+from domain.messaging.services import outbox_server_sms
 from domain.verifications.models import Verification
 from domain.verifications.services import verification_consume
 
@@ -67,7 +67,7 @@ def _token_issue(invitation: Invitation, now: datetime) -> str:
 
 def _invitation_sms(*, invitation: Invitation, site, token: str) -> None:
     # Manual 004 §1.2's wording; sensitive: the link is a secret until it is used.
-    outbox_sms(
+    outbox_server_sms(
         to=invitation.mobile,
         subject="관리자 초대 안내",
         body=(

@@ -104,6 +104,8 @@ def member_sign_up(*, site, data: SignUpData, context: RequestContext) -> Member
             attr="kind",
         )
     errors = _form_errors(site, kind, data)
+    if data.kind == "corporate":
+        errors.extend(_corporate_errors(data.corporate))
     try:
         accepted = consents_validate(site=site, kind=kind.code, agreements=data.consents)
     except DomainError as exc:
@@ -253,8 +255,6 @@ def _form_errors(site, kind, data: SignUpData) -> list[DomainError]:
                     attr="guardian_verification_token",
                 )
             )
-    if data.kind == "corporate":
-        errors.extend(_corporate_errors(data.corporate))
     return errors
 
 

@@ -73,6 +73,28 @@ def outbox_sms(
     )
 
 
+def outbox_server_sms(
+    *,
+    to: str,
+    body: str,
+    subject: str = "",
+    site: Site | None = None,
+    purpose: str = "",
+    sensitive: bool = False,
+) -> OutboxMessage:
+    """Queue a text the server composed itself (a code, a link) to a number already checked.
+
+    If the outbox rules refuse it, the template or the site's data is at fault, not the caller:
+    that is a server error, never one of the outbox's 400 codes.
+    """
+    try:
+        return outbox_sms(
+            to=to, body=body, subject=subject, site=site, purpose=purpose, sensitive=sensitive
+        )
+    except DomainError as exc:
+        raise RuntimeError(f"A server-composed text message was refused: {exc.code}") from exc
+
+
 def outbox_email(
     *,
     to: str,

@@ -138,7 +138,7 @@ def verification_start(
 
 
 def _start_sms_code(verification: Verification, raw_phone: str) -> dict[str, Any]:
-    from domain.messaging.services import outbox_sms
+    from domain.messaging.services import outbox_server_sms
 
     phone = normalise_mobile(raw_phone)
     if phone is None:
@@ -166,7 +166,7 @@ def _start_sms_code(verification: Verification, raw_phone: str) -> dict[str, Any
     verification.save()
     verification.code_hash = _code_hash(verification, code)
     verification.save(update_fields=["code_hash"])
-    outbox_sms(
+    outbox_server_sms(
         to=phone,
         body=f"[{verification.site.name}] 인증번호 [{code}]를 3분 안에 입력해 주세요.",
         site=verification.site,
