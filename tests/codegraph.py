@@ -295,9 +295,14 @@ class _FunctionVisitor(ast.NodeVisitor):
 class CodeGraph:
     """Nodes are ("function", function, owner class or None) and ("class", class)."""
 
-    def __init__(self, *, opaque: Iterable[Any] = ()) -> None:
+    def __init__(
+        self, *, opaque: Iterable[Any] = (), guarded: dict[Any, set[ErrorCode]] | None = None
+    ) -> None:
         # Functions whose codes the caller works out itself (they depend on data, not code).
         self.opaque = {_function_of(function) for function in opaque}
+        # Functions that rule out some codes of what they call (e.g. a status checked under the
+        # lock before the transition that would refuse it): those codes stop there.
+        self.guarded = {_function_of(f): codes for f, codes in (guarded or {}).items()}
         self._direct: dict[tuple, tuple[set[ErrorCode], list[tuple]]] = {}
 
     def direct(self, node: tuple) -> tuple[set[ErrorCode], list[tuple]]:
@@ -331,7 +336,7 @@ class CodeGraph:
         visitor.run(tree)
         return visitor.codes, visitor.deps
 
-    def reachable(self, roots: Iterable[tuple]) -> set[ErrorCode]:
+    def reachable(self, roots: Iterable[tuple], _inside: frozenset = frozenset()) -> set[ErrorCode]:
         """Every code the roots can raise, following references transitively."""
         seen: set[tuple] = set()
         codes: set[ErrorCode] = set()
@@ -341,6 +346,11 @@ class CodeGraph:
             if node in seen:
                 continue
             seen.add(node)
+            function = node[1] if node[0] == "function" else None
+            if function in self.guarded and function not in _inside:
+                inner = self.reachable([node], _inside | {function})
+                codes |= inner - self.guarded[function]
+                continue
             node_codes, deps = self.direct(node)
             codes |= node_codes
             stack.extend(deps)

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from domain.audit.models import AuditEvent
 from domain.audit.services import RequestContext, audit_record
 from domain.common.errors import DomainError
 from domain.messaging.services import outbox_email, outbox_sms
@@ -22,8 +23,8 @@ logger = logging.getLogger(__name__)
 Source = ConsentRecord.Source
 Channel = ConsentDocument.Channel
 
-AUDIT_AGREED = "consent_agreed"
-AUDIT_WITHDRAWN = "consent_withdrawn"
+AUDIT_AGREED = AuditEvent.Type.CONSENT_AGREED
+AUDIT_WITHDRAWN = AuditEvent.Type.CONSENT_WITHDRAWN
 # 정보통신망법 art. 50(8): advertising opt-ins are reconfirmed every 2 years (SPEC §13).
 REMINDER_YEARS = 2
 REMINDER_PURPOSE = "marketing_consent_reminder"
@@ -127,7 +128,7 @@ def _records_create(
     ]
 
 
-def _audit_answers(*, type: str, member, records: list[ConsentRecord], context) -> None:
+def _audit_answers(*, type: AuditEvent.Type, member, records: list[ConsentRecord], context) -> None:
     if records:
         audit_record(
             type=type,

@@ -22,13 +22,13 @@ from django.utils.translation import gettext_lazy as _
 from domain.audit.models import AuditEvent
 from domain.audit.services import RequestContext, audit_record
 from domain.common.errors import (
-    CommonErrorCode,
     Conflict,
     DomainError,
     NotFound,
     ValidationFailed,
 )
 from domain.common.masking import mask_account
+from domain.common.transitions import transition, transition_refused
 from domain.common.uploads import (
     DOCUMENT_TYPES,
     delete_private_upload,
@@ -39,7 +39,12 @@ from domain.members.account import member_notify
 
 from .banks import ACCOUNT_NUMBER_PATTERN, BANKS
 from .errors import CorporateErrorCode
-from .events import corporate_event
+from .events import (
+    bank_account_approved_event,
+    bank_account_request_deleted_event,
+    bank_account_requested_event,
+    bank_account_retired_event,
+)
 from .models import BankAccount, Corporate, CorporateManager
 
 BANKBOOK_FOLDER = "corporate-bankbooks"
@@ -50,14 +55,6 @@ Status = BankAccount.Status
 
 def _not_found() -> NotFound:
     return NotFound(CorporateErrorCode.BANK_ACCOUNT_NOT_FOUND, _("No such bank account."))
-
-
-def _invalid_transition(account: BankAccount, status: str) -> Conflict:
-    return Conflict(
-        CommonErrorCode.INVALID_TRANSITION,
-        _("The account cannot move from %(from)s to %(to)s.")
-        % {"from": account.status, "to": status},
-    )
 
 
 def _corporate_lock(*, corporate_id: int) -> Corporate:
@@ -178,12 +175,7 @@ def bank_account_request(
                 bankbook_content_type=stored.content_type,
                 requested_by=manager.member,
             )
-            corporate_event(
-                corporate=corporate,
-                type="account_requested",
-                actor=manager.member,
-                account_id=account.pk,
-            )
+            bank_account_requested_event(account, actor=manager.member)
     except Exception:
         # No row refers to the file once the transaction is rolled back.
         if stored is not None:
@@ -216,16 +208,12 @@ def bank_account_delete(*, manager: CorporateManager, account_id: int) -> BankAc
                     "one once approved."
                 ),
             )
-        if not account.can_transition_to(Status.DELETED):
-            raise _invalid_transition(account, Status.DELETED)
-        account.status = Status.DELETED
-        account.deleted_at = timezone.now()
-        account.save(update_fields=["status", "deleted_at"])
-        corporate_event(
-            corporate=corporate,
-            type="account_request_deleted",
+        transition(
+            account,
+            Status.DELETED,
+            event=bank_account_request_deleted_event,
+            fields={"deleted_at": timezone.now()},
             actor=manager.member,
-            account_id=account.pk,
         )
     return account
 
@@ -257,30 +245,26 @@ def bank_account_approve(*, site, staff, account_id: int) -> BankAccount:
                 CorporateErrorCode.CORPORATE_NOT_APPROVED,
                 _("The corporate has not been approved yet."),
             )
-        if not account.can_transition_to(Status.IN_USE):
-            raise _invalid_transition(account, Status.IN_USE)
+        if not account.can_transition_to(Status.IN_USE):  # before the account in use is retired
+            raise transition_refused(account, Status.IN_USE)
         now = timezone.now()
-        retired = (
-            BankAccount.objects.select_for_update()
-            .filter(corporate=corporate, status=Status.IN_USE)
-            .first()
-        )
+        retired = BankAccount.objects.filter(corporate=corporate, status=Status.IN_USE).first()
         if retired is not None:
-            if not retired.can_transition_to(Status.DELETED):
-                raise _invalid_transition(retired, Status.DELETED)
-            retired.status = Status.DELETED
-            retired.deleted_at = now
-            retired.save(update_fields=["status", "deleted_at"])
-        account.status = Status.IN_USE
-        account.approved_by = staff
-        account.approved_at = now
-        account.save(update_fields=["status", "approved_by", "approved_at"])
-        corporate_event(
-            corporate=corporate,
-            type="account_approved",
+            transition(
+                retired,
+                Status.DELETED,
+                event=bank_account_retired_event,
+                fields={"deleted_at": now},
+                actor=staff,
+                replaced_by=account,
+            )
+        transition(
+            account,
+            Status.IN_USE,
+            event=bank_account_approved_event,
+            fields={"approved_by": staff, "approved_at": now},
             actor=staff,
-            account_id=account.pk,
-            retired_account_id=retired.pk if retired else None,
+            retired=retired,
         )
         master = (
             corporate.managers.filter(role=CorporateManager.Role.MASTER)

@@ -17,8 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from domain.audit.models import AuditEvent
-from domain.audit.services import RequestContext, audit_record
+from domain.audit.services import RequestContext
 from domain.common.errors import (
     CommonErrorCode,
     Conflict,
@@ -29,7 +28,9 @@ from domain.common.errors import (
 from domain.common.hashing import keyed_hash
 from domain.common.numbers import normalise_business_number
 from domain.common.phones import normalise_mobile
+from domain.common.transitions import transition
 from domain.consents.services import consents_record
+from domain.members.events import member_created_event
 from domain.members.models import Member
 from domain.members.registration import member_create_verified, username_taken_error
 from domain.messaging.services import outbox_server_sms
@@ -37,7 +38,12 @@ from domain.verifications.models import Verification
 from domain.verifications.services import verification_consume
 
 from .errors import CorporateErrorCode
-from .events import corporate_event
+from .events import (
+    invitation_accepted_event,
+    invitation_cancelled_event,
+    invitation_created_event,
+    invitation_resent_event,
+)
 from .managers import (
     MANAGER_KIND,
     manager_answers_check,
@@ -149,12 +155,7 @@ def invitation_create(
         token = _token_issue(invitation, now)
         invitation.save()
         _invitation_sms(invitation=invitation, site=corporate.site, token=token)
-        corporate_event(
-            corporate=corporate,
-            type="admin_invited",
-            actor=manager.member,
-            invitation_id=invitation.pk,
-        )
+        invitation_created_event(invitation, actor=manager.member)
     return invitation
 
 
@@ -175,13 +176,7 @@ def invitation_resend(
         invitation.sent_count += 1
         invitation.save(update_fields=["token_hash", "expires_at", "sent_count"])
         _invitation_sms(invitation=invitation, site=invitation.corporate.site, token=token)
-        corporate_event(
-            corporate=invitation.corporate,
-            type="invitation_resent",
-            actor=manager.member,
-            invitation_id=invitation.pk,
-            sent_count=invitation.sent_count,
-        )
+        invitation_resent_event(invitation, actor=manager.member)
     return invitation
 
 
@@ -193,15 +188,11 @@ def invitation_cancel(
         invitation = _invitation_locked(
             corporate_id=manager.corporate_id, invitation_id=invitation_id
         )
-        if not invitation.can_transition_to(Invitation.Status.CANCELLED):
-            raise _invalid_transition()
-        invitation.status = Invitation.Status.CANCELLED
-        invitation.save(update_fields=["status"])
-        corporate_event(
-            corporate=invitation.corporate,
-            type="invitation_cancelled",
+        transition(
+            invitation,
+            Invitation.Status.CANCELLED,
+            event=invitation_cancelled_event,
             actor=manager.member,
-            invitation_id=invitation.pk,
         )
     return invitation
 
@@ -333,27 +324,12 @@ def invitation_accept(
                 context=context or RequestContext(),
                 source="sign_up",
             )
-            if not invitation.can_transition_to(Invitation.Status.ACCEPTED):
-                raise _invalid_transition()
-            invitation.status = Invitation.Status.ACCEPTED
-            invitation.accepted_member = member
-            invitation.accepted_at = timezone.now()
-            invitation.save(update_fields=["status", "accepted_member", "accepted_at"])
-            audit_record(
-                type=AuditEvent.Type.MEMBER_CREATED,
-                site=site,
-                member=member,
-                actor=member,
-                context=context,
-                kind=MANAGER_KIND,
-                invitation=invitation.pk,
-            )
-            corporate_event(
-                corporate=invitation.corporate,
-                type="admin_joined",
-                actor=member,
-                invitation_id=invitation.pk,
-                member_id=member.pk,
+            member_created_event(member, context=context, invitation=invitation.pk)
+            transition(
+                invitation,
+                Invitation.Status.ACCEPTED,
+                event=invitation_accepted_event,
+                fields={"accepted_member": member, "accepted_at": timezone.now()},
             )
     except IntegrityError:  # a concurrent sign-up took the ID between the check and insert
         raise taken

@@ -39,7 +39,12 @@ from domain.members.tokens import member_refresh_tokens_revoke
 from domain.verifications.models import Verification
 
 from .errors import CorporateErrorCode
-from .events import corporate_event
+from .events import (
+    corporate_admin_deleted_event,
+    corporate_admin_password_reset_event,
+    corporate_admin_withdrew_event,
+    corporate_master_transferred_event,
+)
 from .models import Corporate, CorporateManager, Invitation
 
 MANAGER_KIND = "corporate_manager"
@@ -240,12 +245,7 @@ def corporate_admin_delete(
         if member.status != Member.Status.WITHDRAWN:
             member_anonymise(member=member, actor=manager.member, context=context)
         _manager_remove(manager=target)
-        corporate_event(
-            corporate=target.corporate,
-            type="admin_deleted",
-            actor=manager.member,
-            member_id=member.pk,
-        )
+        corporate_admin_deleted_event(target.corporate, actor=manager.member, member=member)
 
 
 def corporate_admin_password_reset(
@@ -309,12 +309,7 @@ def corporate_admin_password_reset(
             refresh_tokens_revoked=revoked,
             by="corporate_master",
         )
-        corporate_event(
-            corporate=target.corporate,
-            type="admin_password_reset",
-            actor=manager.member,
-            member_id=member.pk,
-        )
+        corporate_admin_password_reset_event(target.corporate, actor=manager.member, member=member)
 
 
 # --- master transfer (manual 004 §4.3) -------------------------------------------------------
@@ -392,12 +387,8 @@ def _transfer_record(
     context: RequestContext | None,
 ) -> None:
     site = corporate.site
-    corporate_event(
-        corporate=corporate,
-        type="master_transferred",
-        actor=old.member,
-        from_member_id=old.member_id,
-        to_member_id=new.member_id,
+    corporate_master_transferred_event(
+        corporate, actor=old.member, from_member=old.member, to_member=new.member
     )
     for row, role in ((old, "general"), (new, "master")):
         audit_record(
@@ -496,6 +487,4 @@ def corporate_manager_withdraw(
             )
         member = member_withdraw(member=locked.member, password=password, context=context)
         _manager_remove(manager=locked)
-        corporate_event(
-            corporate=locked.corporate, type="admin_withdrew", actor=member, member_id=member.pk
-        )
+        corporate_admin_withdrew_event(locked.corporate, member=member)

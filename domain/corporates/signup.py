@@ -17,8 +17,7 @@ from typing import IO, Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from domain.audit.models import AuditEvent
-from domain.audit.services import RequestContext, audit_record
+from domain.audit.services import RequestContext
 from domain.common.errors import CommonErrorCode, DomainError, ValidationFailed
 from domain.common.numbers import normalise_business_number
 from domain.common.uploads import (
@@ -29,6 +28,7 @@ from domain.common.uploads import (
 )
 from domain.consents.services import consents_record
 from domain.members.errors import MemberErrorCode
+from domain.members.events import member_created_event
 from domain.members.models import Member
 from domain.members.registration import member_create_verified, username_taken_error
 from domain.members.reverification import site_feature_require
@@ -38,7 +38,7 @@ from domain.verifications.services import verification_consume
 from .accounts import account_number_normalise
 from .banks import ACCOUNT_NUMBER_PATTERN, BANKS
 from .errors import CorporateErrorCode
-from .events import corporate_event
+from .events import corporate_signed_up_event
 from .managers import (
     MANAGER_KIND,
     manager_answers_check,
@@ -289,23 +289,10 @@ def _create(site, data, accepted, stored, context) -> Corporate:
                 requested_by=member,
             )
             consents_record(member=member, accepted=accepted, context=context, source="sign_up")
-            corporate_event(
-                corporate=corporate,
-                type="signed_up",
-                actor=member,
-                manager=member.pk,
-                bank_account=account.pk,
-                headcount=data.headcount,
+            corporate_signed_up_event(
+                corporate, actor=member, bank_account=account, headcount=data.headcount
             )
-            audit_record(
-                type=AuditEvent.Type.MEMBER_CREATED,
-                site=site,
-                member=member,
-                actor=member,
-                context=context,
-                kind=MANAGER_KIND,
-                corporate=corporate.pk,
-            )
+            member_created_event(member, context=context, corporate=corporate.pk)
     except IntegrityError:  # a concurrent sign-up took the number or the ID meanwhile
         if Corporate.objects.filter(site=site, business_number=number).exists():
             raise DomainError(

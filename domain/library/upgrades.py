@@ -28,10 +28,16 @@ from domain.members.registration import age_on
 from .eligibility import get_eligibility_provider
 from .eligibility.base import EligibilityResult, EligibilityUnavailable, ForeignRegistration
 from .errors import LibraryErrorCode
+from .events import (
+    full_member_granted_event,
+    full_member_refused_event,
+    loan_limit_expired_event,
+    loan_limit_granted_event,
+    multi_child_refused_event,
+)
 from .models import (
     CardNumberCounter,
     EligibilityCheck,
-    LibraryEvent,
     LibraryProfile,
     LoanLimitGrant,
 )
@@ -191,10 +197,6 @@ def _run_check(
     return check, result, failure
 
 
-def _event(member: Member, actor: Member, type: str, **parameters) -> None:
-    LibraryEvent.objects.create(member=member, actor=actor, type=type, parameters=parameters)
-
-
 # --- online full membership (온라인 정회원 신청) -----------------------------------------------
 
 
@@ -233,7 +235,7 @@ def full_member_apply(
     with transaction.atomic():
         check.save()
         if failure is not None:
-            _event(member, actor, "full_member_refused", code=failure.code, check=check.pk)
+            full_member_refused_event(member, actor=actor, code=failure.code, check=check)
     if failure is not None:
         raise failure
     with transaction.atomic():
@@ -249,9 +251,7 @@ def full_member_apply(
         profile.full_since = timezone.now()
         profile.save()
         _consent_record(member, context)
-        _event(
-            member, actor, "full_member_granted", card_number=profile.card_number, check=check.pk
-        )
+        full_member_granted_event(member, actor=actor, card_number=profile.card_number, check=check)
     return profile
 
 
@@ -295,7 +295,7 @@ def multi_child_self_apply(
     with transaction.atomic():
         check.save()
         if failure is not None:
-            _event(member, actor, "multi_child_refused", code=failure.code, check=check.pk)
+            multi_child_refused_event(member, actor=actor, code=failure.code, check=check)
     if failure is not None:
         raise failure
     with transaction.atomic():
@@ -338,15 +338,7 @@ def _grant(
         reason=reason,
         eligibility_check=check,
     )
-    _event(
-        member,
-        actor,
-        "loan_limit_granted",
-        limit=grant.limit,
-        valid_until=grant.valid_until.isoformat(),
-        reason=reason,
-        check=check.pk,
-    )
+    loan_limit_granted_event(grant, actor=actor)
     return grant
 
 
@@ -445,11 +437,7 @@ def grants_expire(*, today: date | None = None) -> int:
             grant.active = False
             grant.ended_at = timezone.now()
             grant.save(update_fields=["active", "ended_at"])
-            LibraryEvent.objects.create(
-                member_id=grant.member_id,
-                type="loan_limit_expired",
-                parameters={"grant": grant.pk, "limit": grant.limit},
-            )
+            loan_limit_expired_event(grant)
             ended += 1
     return ended
 

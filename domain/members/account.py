@@ -6,6 +6,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
@@ -16,12 +17,14 @@ from domain.audit.models import AuditEvent
 from domain.audit.services import RequestContext, audit_record
 from domain.common.errors import CommonErrorCode, DomainError, ValidationFailed
 from domain.common.phones import normalise_mobile
+from domain.common.transitions import transition
 from domain.library.models import LibraryBranch
 from domain.messaging.services import outbox_email, outbox_sms
 from domain.verifications.models import Verification
 from domain.verifications.services import verification_consume
 
 from .errors import MemberErrorCode
+from .events import member_updated_event, member_withdrawn_event
 from .models import CorporateProfile, Member, SocialAccount
 from .passwords import password_check
 from .tokens import member_refresh_tokens_revoke
@@ -30,6 +33,26 @@ from .tokens import member_refresh_tokens_revoke
 NOT_EDITABLE = ("name", "birth_date", "gender", "nationality")
 EDITABLE = ("email", "address", "landline", "home_library", "mobile")
 RELEASED_USERNAME_PREFIX = "~withdrawn-"  # "~" is outside every site's ID pattern
+# Personal data erased on withdrawal (SPEC §5): identity, contact, address, CI/DI hashes.
+ERASED = {
+    **dict.fromkeys(
+        (
+            "name",
+            "gender",
+            "mobile",
+            "email",
+            "landline",
+            "postal_code",
+            "address_road",
+            "address_detail",
+            "ci_hash",
+            "di_hash",
+        ),
+        "",
+    ),
+    "birth_date": None,
+    "home_library": None,
+}
 INVALID_PASSWORD = _("The password is incorrect.")
 
 
@@ -291,10 +314,8 @@ def member_profile_update(
             setattr(member, field, values[field])
         if changed:
             member.save(update_fields=[*changed, "updated_at"])
-            audit_record(
-                type=AuditEvent.Type.MEMBER_UPDATED,
-                site=site,
-                member=member,
+            member_updated_event(
+                member,
                 actor=actor or member,
                 context=context,
                 fields=sorted(f.removesuffix("_id") for f in changed),
@@ -326,42 +347,27 @@ def member_anonymise(
     """
     with transaction.atomic():
         member = _locked(member)
-        site = member.site
         now = timezone.now()
-        for field in (
-            "name",
-            "gender",
-            "mobile",
-            "email",
-            "landline",
-            "postal_code",
-            "address_road",
-            "address_detail",
-            "ci_hash",
-            "di_hash",
-        ):
-            setattr(member, field, "")
-        member.birth_date = None
-        member.home_library = None
-        member.status = Member.Status.WITHDRAWN
-        member.is_active = False
-        member.is_staff = False
-        member.withdrawn_at = now
-        member.username_released_at = now + timedelta(days=site.rules.username_retention_days)
-        member.password_change_required = False
-        member.temporary_password_expires_at = None
-        member.set_unusable_password()
-        member.save()
         SocialAccount.objects.filter(member=member).delete()
         CorporateProfile.objects.filter(member=member).delete()
         revoked = member_refresh_tokens_revoke(member=member)
-        audit_record(
-            type=AuditEvent.Type.MEMBER_WITHDRAWN,
-            site=site,
-            member=member,
+        transition(
+            member,
+            Member.Status.WITHDRAWN,
+            event=member_withdrawn_event,
+            fields={
+                **ERASED,
+                "is_active": False,
+                "is_staff": False,
+                "withdrawn_at": now,
+                "username_released_at": now
+                + timedelta(days=member.site.rules.username_retention_days),
+                "password_change_required": False,
+                "temporary_password_expires_at": None,
+                "password": make_password(None),  # unusable
+            },
             actor=actor or member,
             context=context,
-            username_released_at=member.username_released_at.isoformat(),
             refresh_tokens_revoked=revoked,
         )
     return member

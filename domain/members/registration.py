@@ -15,8 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from domain.audit.models import AuditEvent
-from domain.audit.services import RequestContext, audit_record
+from domain.audit.services import RequestContext
 from domain.common.errors import CommonErrorCode, DomainError, ValidationFailed
 from domain.common.numbers import normalise_business_number, normalise_corporation_number
 from domain.common.phones import normalise_mobile
@@ -26,6 +25,7 @@ from domain.verifications.models import Verification
 from domain.verifications.services import verification_consume
 
 from .errors import MemberErrorCode
+from .events import member_created_event
 from .models import CorporateProfile, Guardianship, Member
 from .passwords import password_check
 
@@ -155,15 +155,7 @@ def member_sign_up(*, site, data: SignUpData, context: RequestContext) -> Member
                     verified_at=guardian.verified_at or timezone.now(),
                 )
             consents_record(member=member, accepted=accepted, context=context, source="sign_up")
-            audit_record(
-                type=AuditEvent.Type.MEMBER_CREATED,
-                site=site,
-                member=member,
-                actor=member,
-                context=context,
-                kind=kind.code,
-                guardian=guardian is not None,
-            )
+            member_created_event(member, context=context, guardian=guardian is not None)
     except IntegrityError:  # a concurrent sign-up took the ID between the check and insert
         raise username_taken_error()
     return member

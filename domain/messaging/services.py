@@ -23,6 +23,7 @@ from django_q.tasks import async_task
 
 from domain.common.errors import CommonErrorCode, DomainError, NotFound
 from domain.common.phones import normalise_mobile
+from domain.common.transitions import transition
 from domain.sites.models import Site
 
 from . import sms
@@ -153,10 +154,12 @@ def message_deliver(*, message_id: int) -> OutboxMessage:
             return OutboxMessage.objects.get(pk=message_id)
         if message.status != Status.PENDING or message.next_attempt_at > now:
             return message
-        _set_status(message, Status.SENDING)
-        message.attempts += 1
-        message.next_attempt_at = now + SENDING_LEASE
-        message.save(update_fields=["status", "attempts", "next_attempt_at"])
+        transition(
+            message,
+            Status.SENDING,
+            event=None,  # the outbox row is its own log (attempts, last_error, sent_at)
+            fields={"attempts": message.attempts + 1, "next_attempt_at": now + SENDING_LEASE},
+        )
     attempt = message.attempts
     try:
         provider_message_id = _send(message)
@@ -195,16 +198,6 @@ def _lock(message_id: int, *, skip_locked: bool = False) -> OutboxMessage | None
     return message
 
 
-def _set_status(message: OutboxMessage, status: str) -> None:
-    if not message.can_transition_to(status):
-        raise DomainError(
-            CommonErrorCode.INVALID_TRANSITION,
-            _("The message cannot move from %(from)s to %(to)s.")
-            % {"from": message.status, "to": status},
-        )
-    message.status = status
-
-
 def _send(message: OutboxMessage) -> str:
     if message.channel == OutboxMessage.Channel.EMAIL:
         message_id = make_msgid(domain=DNS_NAME)
@@ -234,11 +227,16 @@ def _attempt_succeeded(message_id: int, attempt: int, provider_message_id: str) 
         if message.status != Status.SENDING or message.attempts != attempt:
             logger.warning("outbox message %s was sent after its claim expired", message_id)
             return message
-        _set_status(message, Status.SENT)
-        message.sent_at = timezone.now()
-        message.provider_message_id = provider_message_id[:200]
-        _erase_if_sensitive(message)
-        message.save(update_fields=["status", "sent_at", "provider_message_id", "body"])
+        transition(
+            message,
+            Status.SENT,
+            event=None,
+            fields={
+                "sent_at": timezone.now(),
+                "provider_message_id": provider_message_id[:200],
+                "body": _body_kept(message),
+            },
+        )
     return message
 
 
@@ -261,15 +259,15 @@ def _recover_interrupted(now: datetime) -> None:
 
 def _retry_or_fail(message: OutboxMessage, error: str, now: datetime) -> None:
     """Record a failed attempt: back off (base · 2^(attempts−1)) or give up at the maximum."""
-    message.last_error = error[:ERROR_MAX_CHARS]
+    fields = {"last_error": error[:ERROR_MAX_CHARS]}
     if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-        _set_status(message, Status.FAILED)
-        _erase_if_sensitive(message)
+        transition(
+            message, Status.FAILED, event=None, fields={**fields, "body": _body_kept(message)}
+        )
     else:
-        _set_status(message, Status.PENDING)
         delay = settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** (message.attempts - 1)
-        message.next_attempt_at = now + timedelta(seconds=delay)
-    message.save(update_fields=["status", "last_error", "next_attempt_at", "body"])
+        fields["next_attempt_at"] = now + timedelta(seconds=delay)
+        transition(message, Status.PENDING, event=None, fields=fields)
     logger.warning(
         "outbox message %s attempt %s failed (%s): %s",
         message.pk,
@@ -291,6 +289,6 @@ def _describe(error: Exception, message: OutboxMessage) -> str:
 REDACTED = "[erased after delivery]"
 
 
-def _erase_if_sensitive(message: OutboxMessage) -> None:
-    if message.sensitive:
-        message.body = REDACTED
+def _body_kept(message: OutboxMessage) -> str:
+    """The body once the message is done with: erased if it carried a secret (SPEC §14)."""
+    return REDACTED if message.sensitive else message.body

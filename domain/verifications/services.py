@@ -17,9 +17,18 @@ from domain.common.errors import CommonErrorCode, DomainError, NotFound
 from domain.common.hashing import constant_time_equals, keyed_hash
 from domain.common.numbers import normalise_business_number
 from domain.common.phones import normalise_mobile
+from domain.common.transitions import transition, transition_many
 
 from .errors import VerificationErrorCode
-from .models import Verification, VerificationEvent
+from .events import (
+    verification_attempt_failed_event,
+    verification_consumed_event,
+    verification_expired_event,
+    verification_failed_event,
+    verification_started_event,
+    verification_verified_event,
+)
+from .models import Verification
 from .providers import get_identity_provider
 from .providers.base import VerificationFailed
 
@@ -37,6 +46,18 @@ TOKEN_LIFETIME = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
 SMS_MIN_INTERVAL = timedelta(seconds=30)
 SMS_PER_HOUR = 5
+# The verified identity: kept only until the token is used or the session expires (SPEC §4).
+IDENTITY_FIELDS = (
+    "name",
+    "birth_date",
+    "gender",
+    "nationality",
+    "mobile",
+    "carrier",
+    "ci_hash",
+    "di_hash",
+)
+BLANK_IDENTITY = {f: (None if f == "birth_date" else "") for f in IDENTITY_FIELDS}
 # Why a verification that is no longer pending cannot be confirmed.
 REFUSED_STATUS = {
     Status.VERIFIED: VerificationErrorCode.VERIFIED,
@@ -55,10 +76,6 @@ class TooManyRequests(DomainError):
 class Started:
     verification: Verification
     parameters: dict[str, Any]
-
-
-def _event(verification: Verification, type: str, **parameters) -> None:
-    VerificationEvent.objects.create(verification=verification, type=type, parameters=parameters)
 
 
 def _allowed_methods(site, purpose: str) -> set[str]:
@@ -133,7 +150,7 @@ def verification_start(
             verification.provider = provider.name
             verification.save()
             parameters = provider.start(verification)
-        _event(verification, "started", purpose=purpose, method=method)
+        verification_started_event(verification)
     return Started(verification=verification, parameters=parameters)
 
 
@@ -211,9 +228,7 @@ def verification_confirm(
             raise NotFound(VerificationErrorCode.NOT_FOUND, _("No such verification."))
         now = timezone.now()
         if verification.status == Status.PENDING and verification.is_expired(now):
-            verification.status = Status.EXPIRED
-            verification.save(update_fields=["status"])
-            _event(verification, "expired")
+            transition(verification, Status.EXPIRED, event=verification_expired_event)
             failure = DomainError(
                 VerificationErrorCode.EXPIRED, _("The verification has expired. Start again.")
             )
@@ -226,25 +241,30 @@ def verification_confirm(
             try:
                 _check(verification, payload)
             except VerificationFailed as exc:
-                if verification.method in (Method.SMS_CODE, Method.BUSINESS_CERTIFICATE):
+                counted = verification.method in (Method.SMS_CODE, Method.BUSINESS_CERTIFICATE)
+                if counted:
                     verification.attempts += 1
-                    if verification.attempts >= MAX_ATTEMPTS:
-                        verification.status = Status.FAILED
-                    verification.save(update_fields=["attempts", "status"])
+                    verification.save(update_fields=["attempts"])
                     exc.extra = {"attempts_left": MAX_ATTEMPTS - verification.attempts}
-                else:
-                    verification.status = Status.FAILED
-                    verification.save(update_fields=["status"])
-                _event(verification, "attempt_failed", attempts=verification.attempts)
+                verification_attempt_failed_event(verification)
+                if not counted or verification.attempts >= MAX_ATTEMPTS:
+                    transition(verification, Status.FAILED, event=verification_failed_event)
                 failure = exc
             else:
                 token = secrets.token_urlsafe(32)
-                verification.status = Status.VERIFIED
-                verification.verified_at = now
-                verification.token_hash = keyed_hash(token, purpose="verification_token")
-                verification.token_expires_at = now + TOKEN_LIFETIME
-                verification.save()
-                _event(verification, "verified")
+                transition(
+                    verification,
+                    Status.VERIFIED,
+                    event=verification_verified_event,
+                    fields={
+                        "verified_at": now,
+                        "token_hash": keyed_hash(token, purpose="verification_token"),
+                        "token_expires_at": now + TOKEN_LIFETIME,
+                        # What _check took from the code or the provider.
+                        "provider_tx_id": verification.provider_tx_id,
+                        **{f: getattr(verification, f) for f in IDENTITY_FIELDS},
+                    },
+                )
     if failure is not None:
         raise failure
     return Confirmed(verification=verification, token=token)
@@ -355,37 +375,26 @@ def verification_consume(
     if member is not None and verification.member_id not in (None, member.id):
         raise _token_error(VerificationErrorCode.TOKEN_INVALID, attr)
     identity = {f: getattr(verification, f) for f in IDENTITY_FIELDS}
-    Verification.objects.filter(pk=verification.pk).update(
-        status=Status.CONSUMED,
-        consumed_at=timezone.now(),
-        **{f: (None if f == "birth_date" else "") for f in IDENTITY_FIELDS},
+    transition(
+        verification,
+        Status.CONSUMED,
+        event=verification_consumed_event,
+        fields={"consumed_at": timezone.now(), **BLANK_IDENTITY},
     )
-    _event(verification, "consumed")
-    verification.status = Status.CONSUMED
-    for field, value in identity.items():
+    for field, value in identity.items():  # the caller's copy; the row's is blanked
         setattr(verification, field, value)
     return verification
 
 
-IDENTITY_FIELDS = (
-    "name",
-    "birth_date",
-    "gender",
-    "nationality",
-    "mobile",
-    "carrier",
-    "ci_hash",
-    "di_hash",
-)
-
-
 def verifications_expire(*, now=None) -> int:
-    """Expire stale sessions and blank the identity held by unused ones (periodic job)."""
+    """Expire stale sessions and blank the identity held by unused ones (periodic job); one
+    `expired` event each. Returns how many expired."""
     now = now or timezone.now()
     stale = Verification.objects.filter(
         status__in=[Status.PENDING, Status.VERIFIED],
         expires_at__lte=now,
     ).exclude(status=Status.VERIFIED, token_expires_at__gt=now)
-    return stale.update(
-        status=Status.EXPIRED, **{f: (None if f == "birth_date" else "") for f in IDENTITY_FIELDS}
+    expired = transition_many(
+        stale, Status.EXPIRED, event=verification_expired_event, fields=BLANK_IDENTITY
     )
+    return len(expired)

@@ -24,6 +24,8 @@ Limits of a static graph (each errs on one side; both are acceptable for a docum
 - A `try` whose handler catches DomainError (or broader) without re-raising or keeping the
   exception hides its body's codes (`member_notify` swallowing an unsendable address); a handler
   that binds and uses the exception keeps them, plus the caught class's default code.
+- A service that checks an object's status under its row lock before moving it rules out the
+  transition helper's `invalid_transition` below it (GUARDED).
 - The required-action check (`consent_required`, `password_change_required`) depends on the
   view's exemption flags and on whether it authenticates anyone: `required_action_answers`
   reads those instead of following `required_action_check`.
@@ -41,10 +43,15 @@ from drf_spectacular.settings import spectacular_settings
 from api.openapi import authenticates
 from domain.common.errors import CommonErrorCode, ErrorCode
 from domain.consents.errors import ConsentErrorCode
+from domain.members.account import member_anonymise
 from domain.members.errors import MemberErrorCode
 from domain.members.required_actions import required_action_check
 from domain.verifications.errors import VerificationErrorCode
-from domain.verifications.services import TOKEN_ERROR_CODES
+from domain.verifications.services import (
+    TOKEN_ERROR_CODES,
+    verification_confirm,
+    verification_consume,
+)
 from tests.codegraph import CodeGraph, function_node, in_project, mro_lookup
 
 HOOKS = (
@@ -105,6 +112,14 @@ UNREACHABLE = {
     ),
 }
 
+# Services that check an object's status under its row lock before moving it: the transition
+# helper's refusal (`invalid_transition`) cannot happen below them.
+GUARDED = {
+    verification_confirm: {CommonErrorCode.INVALID_TRANSITION},  # only a pending one moves
+    verification_consume: {CommonErrorCode.INVALID_TRANSITION},  # only a verified one moves
+    member_anonymise: {CommonErrorCode.INVALID_TRANSITION},  # an active or suspended member
+}
+
 
 @pytest.fixture(scope="module")
 def operations(django_db_blocker):
@@ -161,7 +176,7 @@ def answers(graph, view, method: str) -> set[ErrorCode]:
 
 @pytest.fixture(scope="module")
 def graph():
-    return CodeGraph(opaque=[required_action_check])
+    return CodeGraph(opaque=[required_action_check], guarded=GUARDED)
 
 
 @pytest.mark.django_db
