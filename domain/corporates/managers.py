@@ -28,6 +28,7 @@ from domain.members.account import (
     member_withdraw,
 )
 from domain.members.errors import MemberErrorCode
+from domain.members.events import member_updated_event
 from domain.members.models import Member
 from domain.members.recovery import (
     TEMPORARY_PASSWORD_LIFETIME,
@@ -456,13 +457,8 @@ def corporate_manager_profile_update(
         if "position" in changes and changes["position"] != locked.position:
             locked.position = changes["position"]
             locked.save(update_fields=["position"])
-            audit_record(
-                type=AuditEvent.Type.MEMBER_UPDATED,
-                site=locked.member.site,
-                member=locked.member,
-                actor=locked.member,
-                context=context,
-                fields=["position"],
+            member_updated_event(
+                locked.member, actor=locked.member, context=context, fields=["position"]
             )
     return locked
 
