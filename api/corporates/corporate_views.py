@@ -27,10 +27,10 @@ from api.members.name_change_views import (
     FileDownloadMixin,
     private_file_response,
 )
-from api.members.signup_views import MANAGER_POLICY_CODES
 from domain.common.errors import CommonErrorCode
 from domain.consents.errors import ConsentErrorCode
 from domain.corporates.errors import CorporateErrorCode
+from domain.corporates.managers import MANAGER_POLICY_CODES
 from domain.corporates.models import Corporate
 from domain.corporates.review import (
     corporate_approve,

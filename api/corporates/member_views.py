@@ -17,7 +17,6 @@ from api.authentication import NoAuthentication
 from api.base import SiteAPIView
 from api.members.account_serializers import DetailSerializer, WithdrawSerializer
 from api.members.serializers import MemberProfileSerializer
-from api.members.signup_views import MANAGER_POLICY_CODES
 from domain.common.errors import CommonErrorCode, NotFound
 from domain.consents.errors import ConsentErrorCode
 from domain.corporates.errors import CorporateErrorCode
@@ -33,6 +32,7 @@ from domain.corporates.managers import (
     ADMIN,
     ENTRY_ID_PATTERN,
     INVITATION,
+    MANAGER_POLICY_CODES,
     admin_entry,
     corporate_admin_delete,
     corporate_admin_password_reset,

@@ -23,16 +23,6 @@ from .signup_serializers import (
 )
 
 SIGN_UP_FIELDS = {f.name for f in fields(SignUpData)}
-# What the site's policy for the manager kind can refuse at a company sign-up or an invitation
-# acceptance (SPEC §2: staff edit the policy): its fields, ages, guardian and nationality rules.
-MANAGER_POLICY_CODES = [
-    MemberErrorCode.UNKNOWN_MEMBER_KIND,
-    MemberErrorCode.INVALID_HOME_LIBRARY,
-    MemberErrorCode.GUARDIAN_VERIFICATION_REQUIRED,
-    MemberErrorCode.UNDER_MINIMUM_AGE,
-    MemberErrorCode.OVER_MAXIMUM_AGE,
-    MemberErrorCode.NATIONALITY_MISMATCH,
-]
 
 
 @extend_schema(tags=["members"])

@@ -55,6 +55,20 @@ ENTRY_ID_RE = re.compile(r"^(admin|invitation)-([0-9]+)$")
 ENTRY_ID_PATTERN = ENTRY_ID_RE.pattern
 
 
+# What the site's policy for the manager kind can refuse at a company sign-up or an invitation
+# acceptance, beside the ID, password and consent codes (SPEC §2: staff edit the policy): its
+# required fields, ages, guardian and nationality rules (manager_answers_check,
+# manager_person_check). For the schema's error lists.
+MANAGER_POLICY_CODES = [
+    MemberErrorCode.UNKNOWN_MEMBER_KIND,
+    MemberErrorCode.INVALID_HOME_LIBRARY,
+    MemberErrorCode.GUARDIAN_VERIFICATION_REQUIRED,
+    MemberErrorCode.UNDER_MINIMUM_AGE,
+    MemberErrorCode.OVER_MAXIMUM_AGE,
+    MemberErrorCode.NATIONALITY_MISMATCH,
+]
+
+
 class EntryStatus:
     INVITED = "invited"  # 미가입
     ACTIVE = "active"  # 최근 접속 시간
