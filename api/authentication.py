@@ -10,6 +10,8 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from domain.common.errors import CommonErrorCode
+from domain.members.errors import MemberErrorCode
 from domain.members.models import Member
 
 
@@ -36,7 +38,8 @@ class SiteJWTAuthentication(JWTAuthentication):
         path_site = url_site(request)
         if token_site != member.site_slug or (path_site and path_site != token_site):
             raise exceptions.AuthenticationFailed(
-                _("This token was issued for another site."), code="token_site_mismatch"
+                _("This token was issued for another site."),
+                code=CommonErrorCode.TOKEN_SITE_MISMATCH,
             )
         return member, token
 
@@ -44,7 +47,7 @@ class SiteJWTAuthentication(JWTAuthentication):
         member = super().get_user(validated_token)
         if member.status != Member.Status.ACTIVE:
             raise exceptions.AuthenticationFailed(
-                _("The account cannot log in."), code="account_inactive"
+                _("The account cannot log in."), code=MemberErrorCode.ACCOUNT_INACTIVE
             )
         return member
 

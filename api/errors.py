@@ -20,7 +20,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from domain.common.errors import DomainError, ValidationFailed
+from domain.common.errors import CommonErrorCode, DomainError, ValidationFailed
 
 logger = logging.getLogger(__name__)
 
@@ -164,7 +164,13 @@ def exception_handler(exc, context):
     return Response(
         {
             "type": "server_error",
-            "errors": [{"code": "error", "detail": str(SERVER_ERROR_MESSAGE), "attr": None}],
+            "errors": [
+                {
+                    "code": CommonErrorCode.SERVER_ERROR,
+                    "detail": str(SERVER_ERROR_MESSAGE),
+                    "attr": None,
+                }
+            ],
         },
         status=status.HTTP_500_INTERNAL_SERVER_ERROR,
     )

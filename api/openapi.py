@@ -1,10 +1,12 @@
 """Schema generation: every operation documents its error answers (SPEC §11, §10).
 
 Views declare the domain codes they can answer with in `error_codes`, either as
-`{status: [codes]}` or per action / HTTP method as `{"create": {status: [codes]}}`. The common
+`{status: [codes]}` or per action / HTTP method as `{"create": {status: [codes]}}`, always as
+members of the per-area `ErrorCode` enums the services raise (domain.<area>.errors). The common
 answers (400 on bodies, 401/403 on protected views, 404 on paths with ids, 429 on throttled
 views, 413 on bodies, 503 `database_unavailable` everywhere) are added to every operation, all
 with the one error body.
+tests/api/test_documented_codes.py proves every code a view's services can raise is documented.
 """
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -12,7 +14,13 @@ from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
 from drf_spectacular.utils import inline_serializer
 from rest_framework import permissions, serializers
 
-from api.permissions import PUBLIC, declared
+from api.authentication import NoAuthentication
+from api.permissions import PUBLIC, access_refusals, declared
+from domain.common.errors import CommonErrorCode as Common
+from domain.common.errors import ErrorCode
+from domain.consents.errors import ConsentErrorCode
+from domain.members.errors import MemberErrorCode
+from domain.sites.errors import SiteErrorCode
 
 
 class ErrorItemSerializer(serializers.Serializer):
@@ -28,15 +36,24 @@ class ErrorResponseSerializer(serializers.Serializer):
     errors = ErrorItemSerializer(many=True)
 
 
-COMMON_CODES = {
-    400: ["invalid", "required", "null", "blank", "parse_error"],
-    401: ["not_authenticated", "authentication_failed", "token_not_valid", "token_site_mismatch"],
-    403: ["permission_denied", "consent_required", "password_change_required"],
-    404: ["not_found", "site_not_found"],
-    405: ["method_not_allowed"],
-    413: ["request_too_large"],
-    429: ["throttled"],
-    503: ["database_unavailable"],
+COMMON_CODES: dict[int, list[ErrorCode]] = {
+    400: [Common.INVALID, Common.REQUIRED, Common.NULL, Common.BLANK, Common.PARSE_ERROR],
+    401: [
+        Common.NOT_AUTHENTICATED,
+        Common.AUTHENTICATION_FAILED,
+        Common.TOKEN_NOT_VALID,
+        Common.TOKEN_SITE_MISMATCH,
+    ],
+    403: [
+        Common.PERMISSION_DENIED,
+        ConsentErrorCode.CONSENT_REQUIRED,
+        MemberErrorCode.PASSWORD_CHANGE_REQUIRED,
+    ],
+    404: [Common.NOT_FOUND, SiteErrorCode.SITE_NOT_FOUND],
+    405: [Common.METHOD_NOT_ALLOWED],
+    413: [Common.REQUEST_TOO_LARGE],
+    429: [Common.THROTTLED],
+    503: [Common.DATABASE_UNAVAILABLE],
 }
 DESCRIPTIONS = {
     400: "Validation error",
@@ -50,11 +67,16 @@ DESCRIPTIONS = {
 }
 
 
-def _declared_codes(view, action: str | None, method: str) -> dict[int, list[str]]:
+def _declared_codes(view, action: str | None, method: str) -> dict[int, list[ErrorCode]]:
     declared = getattr(view, "error_codes", {}) or {}
     if declared and all(isinstance(key, str) for key in declared):
         declared = declared.get(action or "", declared.get(method.lower(), {}))
     return {int(status): list(codes) for status, codes in declared.items()}
+
+
+def authenticates(view) -> bool:
+    """Whether a request to `view` can carry a logged-in member."""
+    return any(not isinstance(a, NoAuthentication) for a in view.get_authenticators())
 
 
 class AutoSchema(BaseAutoSchema):
@@ -72,8 +94,14 @@ class AutoSchema(BaseAutoSchema):
             auths.append({})  # a public method: authentication is optional
         return auths
 
-    def _error_statuses(self) -> dict[int, list[str]]:
-        statuses: dict[int, list[str]] = {}
+    def _checks_required_actions(self) -> bool:
+        """A logged-in caller of a site's view can be stopped by a pending required action
+        (api.base: `consent_required`, `password_change_required`), even on a public view."""
+        return hasattr(self.view, "required_action_exempt") and authenticates(self.view)
+
+    def error_statuses(self) -> dict[int, list[ErrorCode]]:
+        """Each error status this operation documents, with its codes (declared + common)."""
+        statuses: dict[int, list[ErrorCode]] = {}
         declared = _declared_codes(self.view, getattr(self.view, "action", None), self.method)
         if self.method in ("POST", "PUT", "PATCH"):
             statuses[400] = []
@@ -81,13 +109,16 @@ class AutoSchema(BaseAutoSchema):
         if self._is_protected():
             statuses[401] = []
             statuses[403] = []
+        elif self._checks_required_actions():
+            statuses[403] = []
         if "{" in self.path:
             statuses[404] = []
         if self.view.get_throttles():
             statuses[429] = []
         statuses[503] = []
-        for status, codes in declared.items():
-            statuses.setdefault(status, []).extend(codes)
+        for source in (declared, access_refusals(self.view, self.method)):
+            for status, codes in source.items():
+                statuses.setdefault(status, []).extend(codes)
         return {
             status: sorted(set(codes) | set(COMMON_CODES.get(status, [])))
             for status, codes in sorted(statuses.items())
@@ -95,7 +126,7 @@ class AutoSchema(BaseAutoSchema):
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
-        for status, codes in self._error_statuses().items():
+        for status, codes in self.error_statuses().items():
             key = str(status)
             if key in responses:
                 continue

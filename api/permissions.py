@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, permissions
 
 from domain.capabilities import HIDDEN, Capability, member_can
-from domain.common.errors import NotFound
+from domain.common.errors import CommonErrorCode, NotFound
 
 PUBLIC = "public"
 # Methods not declared separately: OPTIONS describes the endpoint to whoever may call one of
@@ -36,7 +36,9 @@ class DenyAll(permissions.BasePermission):
 
 
 def feature_not_available() -> NotFound:
-    return NotFound("feature_not_available", _("This site does not offer this service."))
+    return NotFound(
+        CommonErrorCode.FEATURE_NOT_AVAILABLE, _("This site does not offer this service.")
+    )
 
 
 def declared(view, method: str):
@@ -81,6 +83,19 @@ class Access(permissions.BasePermission):
 def _as_api(error: NotFound) -> exceptions.NotFound:
     # REST framework's own form and OPTIONS rendering catch only its exception family.
     return exceptions.NotFound(error.message, code=error.code)
+
+
+def access_refusals(view, method: str) -> dict[int, list]:
+    """The 404 codes `Access` can answer for `method` of `view` (documented by api.openapi):
+    the feature gate, and the refusal of a capability whose existence is not told."""
+    codes = []
+    if getattr(view, "feature", None):
+        codes.append(CommonErrorCode.FEATURE_NOT_AVAILABLE)
+    required = declared(view, method)
+    if required is not None and _hidden(required):
+        denied = getattr(view, "denied_error", None)
+        codes.append(denied().code if denied else CommonErrorCode.NOT_FOUND)
+    return {404: codes} if codes else {}
 
 
 def _wanted(required) -> tuple:

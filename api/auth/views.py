@@ -8,8 +8,11 @@ from api.base import SiteAPIView
 from api.permissions import PUBLIC
 from domain.audit.models import AuditEvent
 from domain.audit.services import audit_record
+from domain.common.errors import CommonErrorCode
+from domain.members.errors import MemberErrorCode
 from domain.members.models import Member
 from domain.members.services import member_login, member_login_otp_complete
+from domain.verifications.errors import VerificationErrorCode
 
 from .serializers import (
     LoginAnswerSerializer,
@@ -20,6 +23,13 @@ from .serializers import (
     TokenPairSerializer,
     refresh_token_for_site,
 )
+
+# A member who cannot log in (yet): SPEC §5, §7.1 (pending review, rejected corporates).
+INACTIVE_CODES = [
+    MemberErrorCode.ACCOUNT_PENDING_REVIEW,
+    MemberErrorCode.ACCOUNT_REJECTED,
+    MemberErrorCode.ACCOUNT_INACTIVE,
+]
 
 
 def token_pair(member) -> dict:
@@ -45,8 +55,10 @@ class LoginView(SiteAPIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
     error_codes = {
-        401: ["invalid_credentials", "account_pending_review", "account_inactive"],
-        429: ["sms_code_too_soon", "sms_code_hourly_limit"],
+        # onnuri-biz: the SMS second step needs the member's mobile and the site's sms_code.
+        400: [CommonErrorCode.INVALID_PHONE, VerificationErrorCode.METHOD_NOT_ALLOWED],
+        401: [MemberErrorCode.INVALID_CREDENTIALS, *INACTIVE_CODES],
+        429: [VerificationErrorCode.SMS_CODE_TOO_SOON, VerificationErrorCode.SMS_CODE_HOURLY_LIMIT],
     }
 
     @extend_schema(
@@ -83,14 +95,14 @@ class LoginOtpView(SiteAPIView):
     throttle_scope = "login"
     error_codes = {
         400: [
-            "invalid_code",
-            "verification_expired",
-            "verification_failed",
-            "verification_consumed",
-            "verification_verified",
+            VerificationErrorCode.INVALID_CODE,
+            VerificationErrorCode.EXPIRED,
+            VerificationErrorCode.FAILED,
+            VerificationErrorCode.CONSUMED,
+            VerificationErrorCode.VERIFIED,
         ],
-        401: ["account_inactive"],
-        404: ["verification_not_found"],
+        401: INACTIVE_CODES,
+        404: [VerificationErrorCode.NOT_FOUND],
     }
 
     @extend_schema(
@@ -117,7 +129,7 @@ class TokenRefreshView(SiteAPIView):
     serializer_class = SiteTokenRefreshSerializer
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
-    error_codes = {401: ["token_not_valid"]}
+    error_codes = {401: [CommonErrorCode.TOKEN_NOT_VALID]}
 
     @extend_schema(summary="Refresh tokens (rotation)", responses={200: TokenPairSerializer})
     def post(self, request, site):
@@ -133,7 +145,7 @@ class LogoutView(SiteAPIView):
     access = {"POST": PUBLIC}
     authentication_classes = [NoAuthentication]
     serializer_class = LogoutSerializer
-    error_codes = {401: ["token_not_valid"]}
+    error_codes = {401: [CommonErrorCode.TOKEN_NOT_VALID]}
 
     @extend_schema(summary="Log out", responses={204: None})
     def post(self, request, site):

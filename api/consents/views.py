@@ -6,8 +6,12 @@ from rest_framework.response import Response
 from api.base import SiteAPIView
 from api.permissions import PUBLIC
 from domain.capabilities import Capability
+from domain.common.errors import CommonErrorCode
+from domain.consents.errors import ConsentErrorCode
 from domain.consents.selectors import consent_documents_current, member_consent_state
 from domain.consents.services import consents_agree
+from domain.members.errors import MemberErrorCode
+from domain.sites.errors import SiteErrorCode
 
 from .serializers import (
     ConsentAgreementsSerializer,
@@ -17,11 +21,14 @@ from .serializers import (
 )
 
 AGREEMENT_CODES = [
-    "unknown_consent_document",
-    "duplicate_consent_document",
-    "consent_version_outdated",
-    "consent_not_withdrawable",
+    ConsentErrorCode.UNKNOWN_CONSENT_DOCUMENT,
+    ConsentErrorCode.DUPLICATE_CONSENT_DOCUMENT,
+    ConsentErrorCode.CONSENT_VERSION_OUTDATED,
+    ConsentErrorCode.CONSENT_NOT_WITHDRAWABLE,
 ]
+PASSWORD_CHANGE_CODES = {403: [MemberErrorCode.PASSWORD_CHANGE_REQUIRED]}
+# The member's kind is no longer in the site's policy (staff edited it; SPEC §2).
+KIND_CODES = [MemberErrorCode.UNKNOWN_MEMBER_KIND]
 
 
 class ConsentDocumentListView(SiteAPIView):
@@ -32,7 +39,10 @@ class ConsentDocumentListView(SiteAPIView):
     serializer_class = ConsentDocumentSerializer
     pagination_class = None
     filter_backends: list = []
-    error_codes = {400: ["unknown_member_kind", "invalid_choice"], 404: ["site_not_found"]}
+    error_codes = {
+        400: [MemberErrorCode.UNKNOWN_MEMBER_KIND, CommonErrorCode.INVALID_CHOICE],
+        404: [SiteErrorCode.SITE_NOT_FOUND],
+    }
 
     @extend_schema(
         tags=["consents"],
@@ -57,8 +67,8 @@ class MemberConsentsView(SiteAPIView):
     filter_backends: list = []
     required_action_exempt = True
     error_codes = {
-        "get": {403: ["password_change_required"]},
-        "post": {400: AGREEMENT_CODES, 403: ["password_change_required"]},
+        "get": {400: KIND_CODES, **PASSWORD_CHANGE_CODES},
+        "post": {400: [*AGREEMENT_CODES, *KIND_CODES], **PASSWORD_CHANGE_CODES},
     }
 
     @extend_schema(

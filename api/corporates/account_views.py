@@ -11,8 +11,14 @@ from rest_framework import mixins, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from api.members.name_change_views import EXTENSIONS, FileDownloadMixin, private_file_response
+from api.members.name_change_views import (
+    EXTENSIONS,
+    FILE_CODES,
+    FileDownloadMixin,
+    private_file_response,
+)
 from domain.capabilities import Capability
+from domain.common.errors import CommonErrorCode
 from domain.corporates.accounts import (
     bank_account_approve,
     bank_account_bankbook_open,
@@ -21,6 +27,7 @@ from domain.corporates.accounts import (
     bank_account_list,
     bank_account_request,
 )
+from domain.corporates.errors import CorporateErrorCode
 from domain.corporates.models import BankAccount
 
 from .account_serializers import (
@@ -30,8 +37,7 @@ from .account_serializers import (
 )
 from .base import CorporateAPIView
 
-NOT_FOUND_CODES = {404: ["bank_account_not_found"]}
-FILE_CODES = ["file_empty", "file_too_large", "image_too_large", "unsupported_file_type"]
+NOT_FOUND_CODES = {404: [CorporateErrorCode.BANK_ACCOUNT_NOT_FOUND]}
 
 
 class BankAccountScopedMixin:
@@ -63,12 +69,15 @@ class BankAccountListView(BankAccountScopedMixin, mixins.ListModelMixin, Corpora
         "get": {},
         "post": {
             400: [
-                "invalid_bank",
-                "invalid_account_number",
-                "account_holder_mismatch",
+                CorporateErrorCode.INVALID_BANK,
+                CorporateErrorCode.INVALID_ACCOUNT_NUMBER,
+                CorporateErrorCode.ACCOUNT_HOLDER_MISMATCH,
                 *FILE_CODES,
             ],
-            409: ["account_request_pending", "account_already_registered"],
+            409: [
+                CorporateErrorCode.ACCOUNT_REQUEST_PENDING,
+                CorporateErrorCode.ACCOUNT_ALREADY_REGISTERED,
+            ],
         },
     }
 
@@ -106,7 +115,10 @@ class BankAccountDetailView(BankAccountScopedMixin, CorporateAPIView):
     }
     error_codes = {
         "get": NOT_FOUND_CODES,
-        "delete": {**NOT_FOUND_CODES, 409: ["account_in_use", "invalid_transition"]},
+        "delete": {
+            **NOT_FOUND_CODES,
+            409: [CorporateErrorCode.ACCOUNT_IN_USE, CommonErrorCode.INVALID_TRANSITION],
+        },
     }
 
     @extend_schema(summary="A bank account")
@@ -132,7 +144,7 @@ class BankAccountApproveView(BankAccountScopedMixin, CorporateAPIView):
     access = {"POST": Capability.ACCOUNTS_REVIEW}
     error_codes = {
         **NOT_FOUND_CODES,
-        409: ["invalid_transition", "corporate_not_approved"],
+        409: [CommonErrorCode.INVALID_TRANSITION, CorporateErrorCode.CORPORATE_NOT_APPROVED],
     }
 
     @extend_schema(summary="Approve a bank account request", request=None)
@@ -146,7 +158,7 @@ class BankAccountBankbookView(FileDownloadMixin, CorporateAPIView):
     """The bankbook copy, for the corporate's admins and staff (staff reads are logged, §14)."""
 
     access = {"GET": (Capability.ACCOUNTS_VIEW, Capability.SITE_READ)}
-    error_codes = {404: ["bank_account_not_found", "file_not_found"]}
+    error_codes = {404: [CorporateErrorCode.BANK_ACCOUNT_NOT_FOUND, CommonErrorCode.FILE_NOT_FOUND]}
 
     @extend_schema(
         summary="Download the bankbook copy of a bank account",

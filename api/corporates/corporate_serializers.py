@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.members.signup_serializers import ConsentAnswerSerializer
+from domain.common.errors import CommonErrorCode
 from domain.common.masking import mask_name
 from domain.corporates.banks import BANKS
 from domain.corporates.models import Corporate
@@ -42,11 +43,11 @@ class ConsentsJSONField(serializers.CharField):
             value = json.loads(text)
         except ValueError:
             raise serializers.ValidationError(
-                _("Send the consents as a JSON-encoded list."), code="invalid"
+                _("Send the consents as a JSON-encoded list."), code=CommonErrorCode.INVALID
             )
         if not isinstance(value, list):
             raise serializers.ValidationError(
-                _("Send the consents as a JSON-encoded list."), code="invalid"
+                _("Send the consents as a JSON-encoded list."), code=CommonErrorCode.INVALID
             )
         answers = ConsentAnswerSerializer(data=value, many=True)
         answers.is_valid(raise_exception=True)

@@ -29,6 +29,10 @@ from api.members.name_change_views import (
 )
 from api.permissions import PUBLIC
 from domain.capabilities import Capability
+from domain.common.errors import CommonErrorCode
+from domain.consents.errors import ConsentErrorCode
+from domain.corporates.errors import CorporateErrorCode
+from domain.corporates.managers import MANAGER_POLICY_CODES
 from domain.corporates.models import Corporate
 from domain.corporates.review import (
     corporate_approve,
@@ -39,6 +43,9 @@ from domain.corporates.review import (
 )
 from domain.corporates.selectors import DOCUMENT_KINDS, corporate_not_found
 from domain.corporates.signup import CorporateSignUpData, corporate_sign_up
+from domain.members.errors import MemberErrorCode
+from domain.members.passwords import PASSWORD_ERROR_CODES
+from domain.messaging.errors import MessagingErrorCode
 
 from .base import CorporateAPIView
 from .corporate_serializers import (
@@ -56,36 +63,31 @@ SIGNED_UP_MESSAGE = _(
     "The sign-up has been received. The operator will review it, and the manager will be told "
     "the result by text message; the manager can log in once it is approved."
 )
-FEATURE_CODES = ["feature_not_available"]
-NOT_FOUND_CODES = ["corporate_not_found", *FEATURE_CODES]
+FEATURE_CODES = [CommonErrorCode.FEATURE_NOT_AVAILABLE]
+NOT_FOUND_CODES = [CorporateErrorCode.CORPORATE_NOT_FOUND, *FEATURE_CODES]
 SIGN_UP_CODES = [
-    "invalid_business_number",
-    "business_number_taken",
-    "invalid_phone",
-    "invalid_bank",
-    "invalid_account_number",
-    "account_holder_mismatch",
-    "invalid_choice",
-    "max_length",
-    "min_value",
-    "max_value",
+    CommonErrorCode.INVALID_BUSINESS_NUMBER,
+    CorporateErrorCode.BUSINESS_NUMBER_TAKEN,
+    CommonErrorCode.INVALID_PHONE,
+    CorporateErrorCode.INVALID_BANK,
+    CorporateErrorCode.INVALID_ACCOUNT_NUMBER,
+    CorporateErrorCode.ACCOUNT_HOLDER_MISMATCH,
+    CommonErrorCode.INVALID_CHOICE,
+    CommonErrorCode.MAX_LENGTH,
+    CommonErrorCode.MIN_VALUE,
+    CommonErrorCode.MAX_VALUE,
     *FILE_CODES,
-    "username_length",
-    "username_pattern",
-    "username_taken",
-    "password_length",
-    "password_character",
-    "password_classes",
-    "password_contains_username",
-    "password_too_common",
-    "password_too_similar",
-    "password_mismatch",
-    "consent_required",
-    "unknown_consent_document",
-    "duplicate_consent_document",
-    "consent_version_outdated",
-    "under_minimum_age",
-    "already_registered",
+    MemberErrorCode.USERNAME_LENGTH,
+    MemberErrorCode.USERNAME_PATTERN,
+    MemberErrorCode.USERNAME_TAKEN,
+    *PASSWORD_ERROR_CODES,
+    MemberErrorCode.PASSWORD_MISMATCH,
+    ConsentErrorCode.CONSENT_REQUIRED,
+    ConsentErrorCode.UNKNOWN_CONSENT_DOCUMENT,
+    ConsentErrorCode.DUPLICATE_CONSENT_DOCUMENT,
+    ConsentErrorCode.CONSENT_VERSION_OUTDATED,
+    *MANAGER_POLICY_CODES,
+    MemberErrorCode.ALREADY_REGISTERED,
     *TOKEN_CODES,
 ]
 CORPORATE_DETAIL = PolymorphicProxySerializer(
@@ -194,12 +196,12 @@ class CorporateDetailView(CorporateGetMixin, CorporateAPIView):
         "get": {404: NOT_FOUND_CODES},
         "patch": {
             400: [
-                "invalid_discount_rate",
-                "invalid_amount",
-                "min_value",
-                "max_value",
-                "max_digits",
-                "max_decimal_places",
+                CorporateErrorCode.INVALID_DISCOUNT_RATE,
+                CorporateErrorCode.INVALID_AMOUNT,
+                CommonErrorCode.MIN_VALUE,
+                CommonErrorCode.MAX_VALUE,
+                CommonErrorCode.MAX_DIGITS,
+                CommonErrorCode.MAX_DECIMAL_PLACES,
             ],
             404: NOT_FOUND_CODES,
         },
@@ -236,7 +238,7 @@ class CorporateDetailView(CorporateGetMixin, CorporateAPIView):
 class CorporateReviewView(CorporateGetMixin, CorporateAPIView):
     access = {"POST": Capability.CORPORATES_REVIEW}
     serializer_class = CorporateStaffSerializer
-    error_codes = {404: NOT_FOUND_CODES, 409: ["invalid_transition"]}
+    error_codes = {404: NOT_FOUND_CODES, 409: [CommonErrorCode.INVALID_TRANSITION]}
 
 
 @extend_schema(tags=["corporates"])
@@ -262,7 +264,11 @@ class CorporateRejectView(CorporateReviewView):
 
     error_codes = {
         **CorporateReviewView.error_codes,
-        400: ["reason_required", "unsupported_character", "max_length"],
+        400: [
+            CommonErrorCode.REASON_REQUIRED,
+            MessagingErrorCode.UNSUPPORTED_CHARACTER,
+            CommonErrorCode.MAX_LENGTH,
+        ],
     }
 
     @extend_schema(
@@ -290,7 +296,13 @@ class CorporateDocumentView(FileDownloadMixin, CorporateGetMixin, CorporateAPIVi
     in use (before approval, of the sign-up account)."""
 
     access = {"GET": (Capability.CORPORATE_DOCUMENTS, Capability.SITE_READ)}
-    error_codes = {404: [*NOT_FOUND_CODES, "document_not_found", "file_not_found"]}
+    error_codes = {
+        404: [
+            *NOT_FOUND_CODES,
+            CorporateErrorCode.DOCUMENT_NOT_FOUND,
+            CommonErrorCode.FILE_NOT_FOUND,
+        ]
+    }
 
     @extend_schema(
         summary="Download a corporate's document",

@@ -19,7 +19,9 @@ from api.members.account_serializers import DetailSerializer, WithdrawSerializer
 from api.members.serializers import MemberProfileSerializer
 from api.permissions import PUBLIC
 from domain.capabilities import Capability
-from domain.common.errors import NotFound
+from domain.common.errors import CommonErrorCode, NotFound
+from domain.consents.errors import ConsentErrorCode
+from domain.corporates.errors import CorporateErrorCode
 from domain.corporates.invitations import (
     InvitationAcceptData,
     invitation_accept,
@@ -32,6 +34,7 @@ from domain.corporates.managers import (
     ADMIN,
     ENTRY_ID_PATTERN,
     INVITATION,
+    MANAGER_POLICY_CODES,
     admin_entry,
     corporate_admin_delete,
     corporate_admin_password_reset,
@@ -42,6 +45,7 @@ from domain.corporates.managers import (
     entry_id_parse,
     invitation_entry,
 )
+from domain.members.errors import MemberErrorCode
 from domain.members.passwords import PASSWORD_ERROR_CODES
 from domain.verifications.services import TOKEN_ERROR_CODES
 
@@ -66,7 +70,10 @@ ENTRY_ID = OpenApiParameter(
     description="A row of the members list: `admin-<n>` or `invitation-<n>`.",
 )
 PASSWORD_SENT = _("A temporary password has been sent to the admin by SMS.")
-INVITATION_CODES = {400: ["invitation_expired"], 404: ["invitation_not_found"]}
+INVITATION_CODES = {
+    400: [CorporateErrorCode.INVITATION_EXPIRED],
+    404: [CorporateErrorCode.INVITATION_NOT_FOUND],
+}
 
 
 class MembersMenuView(CorporateAPIView):
@@ -95,7 +102,12 @@ class CorporateMemberListView(MembersMenuView):
     """
 
     serializer_class = CorporateMemberEntrySerializer
-    error_codes = {"post": {400: ["invalid_phone"], 409: ["already_invited"]}}
+    error_codes = {
+        "post": {
+            400: [CommonErrorCode.INVALID_PHONE],
+            409: [CorporateErrorCode.ALREADY_INVITED],
+        }
+    }
 
     @extend_schema(
         summary="Members list (멤버)", responses={200: CorporateMemberEntrySerializer(many=True)}
@@ -127,7 +139,9 @@ class CorporateMemberDetailView(MembersMenuView):
     """계정 삭제하기 (manual 004 §4.1): an invitation is cancelled (its link dies); a general
     admin's account is withdrawn and its role removed. The master cannot be deleted."""
 
-    error_codes = {409: ["invalid_transition", "cannot_delete_master"]}
+    error_codes = {
+        409: [CommonErrorCode.INVALID_TRANSITION, CorporateErrorCode.CANNOT_DELETE_MASTER]
+    }
 
     @extend_schema(summary="Delete an admin or cancel an invitation", responses={204: None})
     def delete(self, request, site, entry_id):
@@ -144,7 +158,7 @@ class InvitationResendView(MembersMenuView):
     """문자 재발송 (manual 004 §4.2): a new link valid 72 hours; the previous link dies."""
 
     serializer_class = CorporateMemberEntrySerializer
-    error_codes = {409: ["invalid_transition"]}
+    error_codes = {409: [CommonErrorCode.INVALID_TRANSITION]}
 
     @extend_schema(summary="Resend the invitation SMS", request=None)
     def post(self, request, site, entry_id):
@@ -160,7 +174,9 @@ class AdminPasswordResetView(MembersMenuView):
     """비밀번호 초기화 (manual 004 §4.1): a temporary password by SMS to a general admin, valid
     24 hours and to be changed at the next login; the admin's sessions end."""
 
-    error_codes = {409: ["password_reset_not_allowed", "member_unreachable"]}
+    error_codes = {
+        409: [CorporateErrorCode.PASSWORD_RESET_NOT_ALLOWED, CorporateErrorCode.MEMBER_UNREACHABLE]
+    }
 
     @extend_schema(
         summary="Reset a general admin's password", request=None, responses={202: DetailSerializer}
@@ -181,7 +197,10 @@ class MasterTransferView(MembersMenuView):
     """마스터 권한 이관 (manual 004 §4.3): the chosen active general admin becomes master and the
     caller a general admin; both are told by SMS."""
 
-    error_codes = {400: ["transfer_target_invalid"], 409: ["transfer_conflict"]}
+    error_codes = {
+        400: [CorporateErrorCode.TRANSFER_TARGET_INVALID],
+        409: [CorporateErrorCode.TRANSFER_CONFLICT],
+    }
 
     @extend_schema(
         summary="Transfer the master role",
@@ -215,14 +234,16 @@ class ManagerMeView(CorporateAPIView):
     error_codes = {
         "patch": {
             400: [
-                "field_not_editable",
-                "verification_required",
-                "identity_mismatch",
-                "invalid_phone",
+                MemberErrorCode.FIELD_NOT_EDITABLE,
+                MemberErrorCode.VERIFICATION_REQUIRED,
+                MemberErrorCode.IDENTITY_MISMATCH,
+                CommonErrorCode.INVALID_PHONE,
                 *TOKEN_ERROR_CODES,
             ]
         },
-        "delete": {400: ["invalid_password", "master_must_transfer"]},
+        "delete": {
+            400: [MemberErrorCode.INVALID_PASSWORD, CorporateErrorCode.MASTER_MUST_TRANSFER]
+        },
     }
 
     def get_throttles(self):
@@ -295,22 +316,24 @@ class InvitationAcceptView(InvitationLinkView):
     throttle_scope = "sign_up"
     error_codes = {
         400: [
-            "invitation_expired",
-            "invitation_company_mismatch",
-            "invitation_phone_mismatch",
-            "username_length",
-            "username_pattern",
-            "username_taken",
+            CorporateErrorCode.INVITATION_EXPIRED,
+            CorporateErrorCode.INVITATION_COMPANY_MISMATCH,
+            CorporateErrorCode.INVITATION_PHONE_MISMATCH,
+            MemberErrorCode.USERNAME_LENGTH,
+            MemberErrorCode.USERNAME_PATTERN,
+            MemberErrorCode.USERNAME_TAKEN,
             *PASSWORD_ERROR_CODES,
-            "password_mismatch",
-            "consent_required",
-            "unknown_consent_document",
-            "consent_version_outdated",
-            "under_minimum_age",
-            "already_registered",
+            MemberErrorCode.PASSWORD_MISMATCH,
+            ConsentErrorCode.CONSENT_REQUIRED,
+            ConsentErrorCode.UNKNOWN_CONSENT_DOCUMENT,
+            ConsentErrorCode.DUPLICATE_CONSENT_DOCUMENT,
+            ConsentErrorCode.CONSENT_VERSION_OUTDATED,
+            *MANAGER_POLICY_CODES,
+            MemberErrorCode.ALREADY_REGISTERED,
             *TOKEN_ERROR_CODES,
         ],
-        404: ["invitation_not_found"],
+        404: [CorporateErrorCode.INVITATION_NOT_FOUND],
+        409: [CommonErrorCode.INVALID_TRANSITION],
     }
 
     @extend_schema(summary="Accept an invitation", responses={201: MemberProfileSerializer})

@@ -4,6 +4,9 @@ from rest_framework.response import Response
 
 from api.base import SiteAPIView
 from domain.capabilities import Capability
+from domain.common.errors import CommonErrorCode
+from domain.consents.errors import ConsentErrorCode
+from domain.library.errors import LibraryErrorCode
 from domain.library.selectors import library_state
 from domain.library.upgrades import (
     ChildClaim,
@@ -13,6 +16,7 @@ from domain.library.upgrades import (
     multi_child_children_apply,
     multi_child_self_apply,
 )
+from domain.members.errors import MemberErrorCode
 
 from .serializers import (
     ChildBirthDateSerializer,
@@ -22,22 +26,24 @@ from .serializers import (
 )
 
 REFUSALS = [
-    "consent_required",
-    "invalid_rrn_back",
-    "invalid_loan_pin",
-    "pin_mismatch",
-    "already_full_member",
-    "full_member_required",
-    "not_gyeonggi_resident",
-    "foreign_registration_unsupported",
-    "not_yongin_resident",
-    "too_few_children",
-    "youngest_over_18",
-    "child_not_full_member",
-    "child_mismatch",
-    "eligibility_check_required",
-    "required",
+    ConsentErrorCode.CONSENT_REQUIRED,
+    LibraryErrorCode.INVALID_RRN_BACK,
+    LibraryErrorCode.INVALID_LOAN_PIN,
+    LibraryErrorCode.PIN_MISMATCH,
+    LibraryErrorCode.ALREADY_FULL_MEMBER,
+    LibraryErrorCode.FULL_MEMBER_REQUIRED,
+    LibraryErrorCode.NOT_GYEONGGI_RESIDENT,
+    LibraryErrorCode.FOREIGN_REGISTRATION_UNSUPPORTED,
+    LibraryErrorCode.NOT_YONGIN_RESIDENT,
+    LibraryErrorCode.TOO_FEW_CHILDREN,
+    LibraryErrorCode.YOUNGEST_OVER_18,
+    LibraryErrorCode.CHILD_NOT_FULL_MEMBER,
+    LibraryErrorCode.CHILD_MISMATCH,
+    LibraryErrorCode.ELIGIBILITY_CHECK_REQUIRED,
+    CommonErrorCode.REQUIRED,
+    MemberErrorCode.UNKNOWN_MEMBER_KIND,  # the consent documents of a kind the policy dropped
 ]
+NOT_FOUND_CODES = [MemberErrorCode.MEMBER_NOT_FOUND, CommonErrorCode.FEATURE_NOT_AVAILABLE]
 
 
 class LibraryUpgradeBase(SiteAPIView):
@@ -58,12 +64,15 @@ class LibraryUpgradeView(LibraryUpgradeBase):
     access = {"GET": Capability.LIBRARY_UPGRADE, "POST": Capability.LIBRARY_UPGRADE}
     serializer_class = UpgradeRequestSerializer
     error_codes = {
-        "get": {404: ["member_not_found", "feature_not_available"]},
+        "get": {404: NOT_FOUND_CODES},
         "post": {
             400: REFUSALS,
-            404: ["member_not_found", "feature_not_available"],
-            429: ["eligibility_check_limit"],
-            503: ["eligibility_unavailable", "provider_not_configured"],
+            404: NOT_FOUND_CODES,
+            429: [LibraryErrorCode.ELIGIBILITY_CHECK_LIMIT],
+            503: [
+                LibraryErrorCode.ELIGIBILITY_UNAVAILABLE,
+                CommonErrorCode.PROVIDER_NOT_CONFIGURED,
+            ],
         },
     }
 
@@ -134,7 +143,10 @@ class LibraryChildrenView(LibraryUpgradeBase):
     serializer_class = ChildBirthDateSerializer
     pagination_class = None
     filter_backends: list = []
-    error_codes = {400: ["eligibility_check_required"], 404: ["feature_not_available"]}
+    error_codes = {
+        400: [LibraryErrorCode.ELIGIBILITY_CHECK_REQUIRED],
+        404: [CommonErrorCode.FEATURE_NOT_AVAILABLE],
+    }
 
     @extend_schema(
         summary="Children found by the last multi-child check",

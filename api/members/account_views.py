@@ -10,7 +10,9 @@ from api.authentication import NoAuthentication
 from api.base import SiteAPIView
 from api.permissions import PUBLIC
 from domain.capabilities import Capability
+from domain.common.errors import CommonErrorCode
 from domain.members.account import member_password_change
+from domain.members.errors import MemberErrorCode
 from domain.members.passwords import PASSWORD_ERROR_CODES
 from domain.members.recovery import member_find_id, member_password_reset
 from domain.verifications.services import TOKEN_ERROR_CODES
@@ -59,7 +61,10 @@ class FindIdView(SiteAPIView):
     throttle_scope = "find_id"
     required_action_exempt = True
     password_change_exempt = True
-    error_codes = {400: ["unknown_member_kind", *TOKEN_CODES], 404: ["member_not_found"]}
+    error_codes = {
+        400: [MemberErrorCode.UNKNOWN_MEMBER_KIND, *TOKEN_CODES],
+        404: [MemberErrorCode.MEMBER_NOT_FOUND],
+    }
 
     @extend_schema(summary="Find my ID", responses={200: FoundIdSerializer})
     def post(self, request, site):
@@ -86,7 +91,9 @@ class ResetPasswordView(SiteAPIView):
     throttle_scope = "reset_password"
     required_action_exempt = True
     password_change_exempt = True
-    error_codes = {400: ["unknown_member_kind", "invalid_choice", *TOKEN_CODES]}
+    error_codes = {
+        400: [MemberErrorCode.UNKNOWN_MEMBER_KIND, CommonErrorCode.INVALID_CHOICE, *TOKEN_CODES]
+    }
 
     @extend_schema(summary="Reset my password", responses={202: DetailSerializer})
     def post(self, request, site):
@@ -112,9 +119,9 @@ class PasswordChangeView(SiteAPIView):
     password_change_exempt = True
     error_codes = {
         400: [
-            "invalid_password",
-            "password_mismatch",
-            "password_unchanged",
+            MemberErrorCode.INVALID_PASSWORD,
+            MemberErrorCode.PASSWORD_MISMATCH,
+            MemberErrorCode.PASSWORD_UNCHANGED,
             *PASSWORD_ERROR_CODES,
         ]
     }

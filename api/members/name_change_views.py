@@ -9,6 +9,9 @@ from rest_framework.response import Response
 
 from api.base import SiteAPIView
 from domain.capabilities import Capability, member_can
+from domain.common.errors import CommonErrorCode
+from domain.consents.errors import ConsentErrorCode
+from domain.members.errors import MemberErrorCode
 from domain.members.models import NameChangeRequest
 from domain.members.name_changes import (
     name_change_evidence_open,
@@ -28,9 +31,16 @@ from .extra_serializers import (
 )
 from .serializers import MemberProfileSerializer
 
-REQUIRED_ACTION_CODES = {403: ["password_change_required", "consent_required"]}
-FEATURE_CODES = {404: ["feature_not_available"]}
-FILE_CODES = ["file_empty", "file_too_large", "image_too_large", "unsupported_file_type"]
+REQUIRED_ACTION_CODES = {
+    403: [MemberErrorCode.PASSWORD_CHANGE_REQUIRED, ConsentErrorCode.CONSENT_REQUIRED]
+}
+FEATURE_CODES = {404: [CommonErrorCode.FEATURE_NOT_AVAILABLE]}
+FILE_CODES = [
+    CommonErrorCode.FILE_EMPTY,
+    CommonErrorCode.FILE_TOO_LARGE,
+    CommonErrorCode.UNSUPPORTED_FILE_TYPE,
+    CommonErrorCode.IMAGE_TOO_LARGE,
+]
 EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
@@ -61,7 +71,7 @@ class ReVerificationView(SiteAPIView):
     access = {"POST": Capability.PROFILE}
     serializer_class = ReVerificationSerializer
     error_codes = {
-        400: ["name_mismatch", "identity_mismatch", *TOKEN_CODES],
+        400: [MemberErrorCode.NAME_MISMATCH, MemberErrorCode.IDENTITY_MISMATCH, *TOKEN_CODES],
         **REQUIRED_ACTION_CODES,
         **FEATURE_CODES,
     }
@@ -110,15 +120,15 @@ class NameChangeRequestListView(NameChangeScopedMixin, mixins.ListModelMixin, Si
         "get": {**REQUIRED_ACTION_CODES, **FEATURE_CODES},
         "post": {
             400: [
-                "name_mismatch",
-                "identity_mismatch",
-                "name_unchanged",
+                MemberErrorCode.NAME_MISMATCH,
+                MemberErrorCode.IDENTITY_MISMATCH,
+                MemberErrorCode.NAME_UNCHANGED,
                 *FILE_CODES,
                 *TOKEN_CODES,
             ],
             **REQUIRED_ACTION_CODES,
             **FEATURE_CODES,
-            409: ["name_change_pending"],
+            409: [MemberErrorCode.NAME_CHANGE_PENDING],
         },
     }
 
@@ -155,7 +165,11 @@ class NameChangeEvidenceView(FileDownloadMixin, SiteAPIView):
     access = {"GET": Capability.PROFILE}
     error_codes = {
         **REQUIRED_ACTION_CODES,
-        404: ["name_change_request_not_found", "file_not_found", "feature_not_available"],
+        404: [
+            MemberErrorCode.NAME_CHANGE_REQUEST_NOT_FOUND,
+            CommonErrorCode.FILE_NOT_FOUND,
+            CommonErrorCode.FEATURE_NOT_AVAILABLE,
+        ],
     }
 
     @extend_schema(
@@ -181,9 +195,9 @@ class NameChangeEvidenceView(FileDownloadMixin, SiteAPIView):
 class NameChangeReviewView(NameChangeScopedMixin, SiteAPIView):
     access = {"POST": Capability.NAME_CHANGES_REVIEW}
     error_codes = {
-        403: ["own_request_review"],
-        404: ["name_change_request_not_found", "feature_not_available"],
-        409: ["invalid_transition"],
+        403: [MemberErrorCode.OWN_REQUEST_REVIEW],
+        404: [MemberErrorCode.NAME_CHANGE_REQUEST_NOT_FOUND, CommonErrorCode.FEATURE_NOT_AVAILABLE],
+        409: [CommonErrorCode.INVALID_TRANSITION],
     }
 
 
@@ -207,7 +221,7 @@ class NameChangeRejectView(NameChangeReviewView):
 
     error_codes = {
         **NameChangeReviewView.error_codes,
-        400: ["reason_required"],
+        400: [CommonErrorCode.REASON_REQUIRED],
     }
 
     @extend_schema(

@@ -8,8 +8,10 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from api.base import SiteAPIView
 from api.permissions import PUBLIC
-from domain.common.errors import DomainError
+from domain.common.errors import CommonErrorCode, DomainError
+from domain.consents.errors import ConsentErrorCode
 from domain.library.models import LibraryBranch
+from domain.members.errors import MemberErrorCode
 from domain.members.passwords import PASSWORD_ERROR_CODES
 from domain.members.registration import SignUpData, member_sign_up, username_availability
 from domain.verifications.services import TOKEN_ERROR_CODES
@@ -40,27 +42,28 @@ class SignUpView(SiteAPIView):
     throttle_scope = "sign_up"
     error_codes = {
         400: [
-            "unknown_member_kind",
-            "username_length",
-            "username_pattern",
-            "username_taken",
+            MemberErrorCode.UNKNOWN_MEMBER_KIND,
+            MemberErrorCode.USERNAME_LENGTH,
+            MemberErrorCode.USERNAME_PATTERN,
+            MemberErrorCode.USERNAME_TAKEN,
             *PASSWORD_ERROR_CODES,
-            "password_mismatch",
-            "required",
-            "invalid_home_library",
-            "guardian_verification_required",
-            "guardian_not_adult",
-            "guardian_mismatch",
-            "invalid_business_number",
-            "invalid_corporation_number",
-            "business_number_mismatch",
-            "consent_required",
-            "unknown_consent_document",
-            "consent_version_outdated",
-            "under_minimum_age",
-            "over_maximum_age",
-            "nationality_mismatch",
-            "already_registered",
+            MemberErrorCode.PASSWORD_MISMATCH,
+            CommonErrorCode.REQUIRED,
+            MemberErrorCode.INVALID_HOME_LIBRARY,
+            MemberErrorCode.GUARDIAN_VERIFICATION_REQUIRED,
+            MemberErrorCode.GUARDIAN_NOT_ADULT,
+            MemberErrorCode.GUARDIAN_MISMATCH,
+            CommonErrorCode.INVALID_BUSINESS_NUMBER,
+            MemberErrorCode.INVALID_CORPORATION_NUMBER,
+            MemberErrorCode.BUSINESS_NUMBER_MISMATCH,
+            ConsentErrorCode.CONSENT_REQUIRED,
+            ConsentErrorCode.UNKNOWN_CONSENT_DOCUMENT,
+            ConsentErrorCode.DUPLICATE_CONSENT_DOCUMENT,
+            ConsentErrorCode.CONSENT_VERSION_OUTDATED,
+            MemberErrorCode.UNDER_MINIMUM_AGE,
+            MemberErrorCode.OVER_MAXIMUM_AGE,
+            MemberErrorCode.NATIONALITY_MISMATCH,
+            MemberErrorCode.ALREADY_REGISTERED,
             *TOKEN_ERROR_CODES,
         ],
     }
@@ -86,7 +89,7 @@ class UsernameAvailabilityView(SiteAPIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "username_availability"
     serializer_class = AvailabilitySerializer
-    error_codes = {400: ["required"]}
+    error_codes = {400: [CommonErrorCode.REQUIRED]}
 
     @extend_schema(
         summary="Check an ID",
@@ -95,7 +98,7 @@ class UsernameAvailabilityView(SiteAPIView):
     def get(self, request, site):
         username = request.query_params.get("username", "")
         if not username:
-            raise DomainError("required", _("Enter an ID."), attr="username")
+            raise DomainError(CommonErrorCode.REQUIRED, _("Enter an ID."), attr="username")
         result = username_availability(site=self.site, username=username)
         return Response(
             AvailabilitySerializer(

@@ -11,6 +11,9 @@ from api.authentication import NoAuthentication
 from api.base import SiteAPIView
 from api.permissions import PUBLIC
 from domain.capabilities import Capability
+from domain.common.errors import CommonErrorCode
+from domain.consents.errors import ConsentErrorCode
+from domain.members.errors import MemberErrorCode
 from domain.members.social import PROVIDERS, UnknownSocialProvider
 from domain.members.social_accounts import (
     social_account_link,
@@ -21,11 +24,13 @@ from domain.members.social_accounts import (
 
 from .extra_serializers import SocialAccountSerializer, SocialCodeSerializer, SocialLinkSerializer
 
-REQUIRED_ACTION_CODES = {403: ["password_change_required", "consent_required"]}
+REQUIRED_ACTION_CODES = {
+    403: [MemberErrorCode.PASSWORD_CHANGE_REQUIRED, ConsentErrorCode.CONSENT_REQUIRED]
+}
 EXCHANGE_CODES = {
-    400: ["social_login_failed"],
-    404: ["unknown_social_provider"],
-    503: ["provider_not_configured", "social_provider_unavailable"],
+    400: [MemberErrorCode.SOCIAL_LOGIN_FAILED],
+    404: [MemberErrorCode.UNKNOWN_SOCIAL_PROVIDER],
+    503: [CommonErrorCode.PROVIDER_NOT_CONFIGURED, MemberErrorCode.SOCIAL_PROVIDER_UNAVAILABLE],
 }
 PROVIDER_PARAMETER = OpenApiParameter(
     "provider", str, OpenApiParameter.PATH, enum=list(PROVIDERS), description="SNS provider."
@@ -45,11 +50,11 @@ class SocialAccountListView(SiteAPIView):
     pagination_class = None  # at most one account per provider
     filter_backends: list = []
     error_codes = {
-        "get": {**REQUIRED_ACTION_CODES, 404: ["unknown_social_provider"]},
+        "get": {**REQUIRED_ACTION_CODES, 404: [MemberErrorCode.UNKNOWN_SOCIAL_PROVIDER]},
         "post": {
             **EXCHANGE_CODES,
             **REQUIRED_ACTION_CODES,
-            409: ["social_account_in_use", "social_already_linked"],
+            409: [MemberErrorCode.SOCIAL_ACCOUNT_IN_USE, MemberErrorCode.SOCIAL_ALREADY_LINKED],
         },
     }
 
@@ -83,7 +88,7 @@ class SocialAccountDetailView(SiteAPIView):
     access = {"DELETE": Capability.PROFILE}
     error_codes = {
         **REQUIRED_ACTION_CODES,
-        404: ["unknown_social_provider", "social_account_not_found"],
+        404: [MemberErrorCode.UNKNOWN_SOCIAL_PROVIDER, MemberErrorCode.SOCIAL_ACCOUNT_NOT_FOUND],
     }
 
     @extend_schema(summary="Unlink an SNS account", request=None, responses={204: None})
@@ -107,7 +112,7 @@ class SocialLoginView(SiteAPIView):
     throttle_scope = "login"
     error_codes = {
         **EXCHANGE_CODES,
-        401: ["social_account_not_linked", "account_inactive"],
+        401: [MemberErrorCode.SOCIAL_ACCOUNT_NOT_LINKED, MemberErrorCode.ACCOUNT_INACTIVE],
     }
 
     @extend_schema(summary="Log in with an SNS account", responses={200: TokenPairSerializer})

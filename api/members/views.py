@@ -5,14 +5,22 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from api.base import SiteAPIView
 from domain.capabilities import Capability
+from domain.common.errors import CommonErrorCode
+from domain.consents.errors import ConsentErrorCode
+from domain.corporates.errors import CorporateErrorCode
 from domain.corporates.managers import corporate_manager_withdraw
 from domain.corporates.models import CorporateManager
 from domain.members.account import member_profile_update, member_withdraw
+from domain.members.errors import MemberErrorCode
 from domain.members.selectors import member_get_for, member_not_found
 from domain.verifications.services import TOKEN_ERROR_CODES
 
 from .account_serializers import ProfileUpdateSerializer, WithdrawSerializer
 from .serializers import MemberProfileSerializer
+
+REQUIRED_ACTION_CODES = {
+    403: [MemberErrorCode.PASSWORD_CHANGE_REQUIRED, ConsentErrorCode.CONSENT_REQUIRED]
+}
 
 
 @extend_schema(tags=["members"])
@@ -25,20 +33,20 @@ class MeView(SiteAPIView):
     error_codes = {
         "patch": {
             400: [
-                "field_not_editable",
-                "verification_required",
-                "identity_mismatch",
-                "invalid_home_library",
-                "invalid_landline",
-                "invalid_phone",
+                MemberErrorCode.FIELD_NOT_EDITABLE,
+                MemberErrorCode.VERIFICATION_REQUIRED,
+                MemberErrorCode.IDENTITY_MISMATCH,
+                MemberErrorCode.INVALID_HOME_LIBRARY,
+                MemberErrorCode.INVALID_LANDLINE,
+                CommonErrorCode.INVALID_PHONE,
                 *TOKEN_ERROR_CODES,
             ],
-            403: ["password_change_required", "consent_required"],
+            **REQUIRED_ACTION_CODES,
         },
-        "get": {403: ["password_change_required", "consent_required"]},
+        "get": REQUIRED_ACTION_CODES,
         "delete": {
-            400: ["invalid_password", "master_must_transfer"],
-            403: ["password_change_required", "consent_required"],
+            400: [MemberErrorCode.INVALID_PASSWORD, CorporateErrorCode.MASTER_MUST_TRANSFER],
+            **REQUIRED_ACTION_CODES,
         },
     }
 
@@ -90,16 +98,18 @@ class MemberDetailView(SiteAPIView):
     denied_error = staticmethod(member_not_found)
     serializer_class = MemberProfileSerializer
     error_codes = {
-        "get": {404: ["member_not_found"]},
+        "get": {404: [MemberErrorCode.MEMBER_NOT_FOUND]},
         "patch": {
             400: [
-                "field_not_editable",
-                "verification_required",
-                "invalid_home_library",
-                "invalid_landline",
-                "identity_mismatch",
+                MemberErrorCode.FIELD_NOT_EDITABLE,
+                MemberErrorCode.VERIFICATION_REQUIRED,
+                MemberErrorCode.INVALID_HOME_LIBRARY,
+                MemberErrorCode.INVALID_LANDLINE,
+                MemberErrorCode.IDENTITY_MISMATCH,
+                CommonErrorCode.INVALID_PHONE,
+                *TOKEN_ERROR_CODES,
             ],
-            404: ["member_not_found"],
+            404: [MemberErrorCode.MEMBER_NOT_FOUND],
         },
     }
 

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema
 from api.base import SiteAPIView
 from api.members.name_change_views import FileDownloadMixin
 from api.permissions import PUBLIC
+from domain.sites.errors import SiteErrorCode
 from domain.sites.manual import site_manual_pdf
 
 
@@ -21,7 +22,7 @@ class SiteManualView(FileDownloadMixin, SiteAPIView):
 
     authentication_classes: list = []
     access = {"GET": PUBLIC}
-    error_codes = {404: ["manual_not_found"]}
+    error_codes = {404: [SiteErrorCode.MANUAL_NOT_FOUND]}
 
     @extend_schema(
         summary="Download the sign-up manual (PDF)",

@@ -3,6 +3,7 @@ from rest_framework import mixins
 
 from api.base import PlatformAPIView, SiteAPIView
 from api.permissions import PUBLIC
+from domain.sites.errors import SiteErrorCode
 from domain.sites.selectors import site_list
 
 from .serializers import SiteSerializer
@@ -29,7 +30,7 @@ class SiteDetailView(mixins.RetrieveModelMixin, SiteAPIView):
     access = {"GET": PUBLIC}
     serializer_class = SiteSerializer
     authentication_classes: list = []
-    error_codes = {404: ["site_not_found"]}
+    error_codes = {404: [SiteErrorCode.SITE_NOT_FOUND]}
 
     def get_object(self):
         return self.site

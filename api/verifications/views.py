@@ -5,6 +5,8 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from api.base import SiteAPIView
 from api.permissions import PUBLIC
+from domain.common.errors import CommonErrorCode
+from domain.verifications.errors import VerificationErrorCode
 from domain.verifications.services import verification_confirm, verification_start
 
 from .serializers import (
@@ -38,15 +40,15 @@ class VerificationStartView(SiteAPIView):
     required_action_exempt = True
     error_codes = {
         400: [
-            "invalid_purpose",
-            "method_not_allowed",
-            "login_required",
-            "invalid_phone",
-            "phone_not_registered",
-            "invalid_business_number",
+            VerificationErrorCode.INVALID_PURPOSE,
+            VerificationErrorCode.METHOD_NOT_ALLOWED,
+            VerificationErrorCode.LOGIN_REQUIRED,
+            VerificationErrorCode.PHONE_NOT_REGISTERED,
+            CommonErrorCode.INVALID_PHONE,
+            CommonErrorCode.INVALID_BUSINESS_NUMBER,
         ],
-        429: ["sms_code_too_soon", "sms_code_hourly_limit"],
-        503: ["provider_not_configured", "verification_provider_unavailable"],
+        429: [VerificationErrorCode.SMS_CODE_TOO_SOON, VerificationErrorCode.SMS_CODE_HOURLY_LIMIT],
+        503: [CommonErrorCode.PROVIDER_NOT_CONFIGURED, VerificationErrorCode.PROVIDER_UNAVAILABLE],
     }
 
     @extend_schema(summary="Start a verification", responses={201: VerificationStartedSerializer})
@@ -89,17 +91,17 @@ class VerificationConfirmView(SiteAPIView):
     required_action_exempt = True
     error_codes = {
         400: [
-            "verification_failed",
-            "invalid_code",
-            "invalid_signature",
-            "invalid_identity",
-            "verification_expired",
-            "verification_failed",
-            "verification_verified",
-            "verification_consumed",
+            VerificationErrorCode.FAILED,
+            VerificationErrorCode.INVALID_CODE,
+            VerificationErrorCode.INVALID_SIGNATURE,
+            VerificationErrorCode.INVALID_IDENTITY,
+            VerificationErrorCode.REUSED,
+            VerificationErrorCode.EXPIRED,
+            VerificationErrorCode.VERIFIED,
+            VerificationErrorCode.CONSUMED,
         ],
-        404: ["verification_not_found"],
-        503: ["provider_not_configured", "verification_provider_unavailable"],
+        404: [VerificationErrorCode.NOT_FOUND],
+        503: [CommonErrorCode.PROVIDER_NOT_CONFIGURED, VerificationErrorCode.PROVIDER_UNAVAILABLE],
     }
 
     @extend_schema(

@@ -23,6 +23,10 @@ class AuditEvent(models.Model):
         PASSWORD_RESET = "password_reset"
         MEMBER_CREATED = "member_created"
         MEMBER_UPDATED = "member_updated"
+        # Status changes of a member (domain.members.events; SPEC §5, §7.1).
+        MEMBER_ACTIVATED = "member_activated"
+        MEMBER_REJECTED = "member_rejected"
+        MEMBER_SUSPENDED = "member_suspended"
         MEMBER_WITHDRAWN = "member_withdrawn"
         CONSENT_AGREED = "consent_agreed"
         CONSENT_WITHDRAWN = "consent_withdrawn"

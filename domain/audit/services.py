@@ -36,7 +36,7 @@ class RequestContext:
 
 def audit_record(
     *,
-    type: str,
+    type: AuditEvent.Type,
     site=None,
     member=None,
     actor=None,

@@ -1,24 +1,78 @@
 """The DomainError family: what services raise; api.errors maps it to the SPEC §11 body.
 
-Codes are stable machine identifiers (clients switch on them); messages are lazily translated so
-the answer follows the request's language (Korean by default, SPEC §10).
+Codes are stable machine identifiers (clients switch on them): every code is a member of one
+per-area `ErrorCode` enum (Saleor's `OrderErrorCode`), a `StrEnum` so the value on the wire is
+the plain string. Views declare the codes they answer with from the same enums, and the schema
+documents them (api.openapi). Messages are lazily translated so the answer follows the request's
+language (Korean by default, SPEC §10).
 """
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
+
+
+class ErrorCode(StrEnum):
+    """Base of the per-area code enums (`domain/<area>/errors.py`); it has no members itself."""
+
+
+class CommonErrorCode(ErrorCode):
+    """Codes shared by every area, and the framework's own (DRF fields, auth, throttling)."""
+
+    # DRF field and body validation (SPEC §11 `validation_error`).
+    INVALID = "invalid"
+    REQUIRED = "required"
+    NULL = "null"
+    BLANK = "blank"
+    PARSE_ERROR = "parse_error"
+    INVALID_CHOICE = "invalid_choice"
+    MAX_LENGTH = "max_length"
+    MIN_VALUE = "min_value"
+    MAX_VALUE = "max_value"
+    MAX_DIGITS = "max_digits"
+    MAX_DECIMAL_PLACES = "max_decimal_places"
+    # Authentication and permissions.
+    NOT_AUTHENTICATED = "not_authenticated"
+    AUTHENTICATION_FAILED = "authentication_failed"
+    TOKEN_NOT_VALID = "token_not_valid"
+    TOKEN_SITE_MISMATCH = "token_site_mismatch"
+    PERMISSION_DENIED = "permission_denied"
+    # The URL layer and the state machines.
+    NOT_FOUND = "not_found"
+    FEATURE_NOT_AVAILABLE = "feature_not_available"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    CONFLICT = "conflict"
+    INVALID_TRANSITION = "invalid_transition"
+    THROTTLED = "throttled"
+    SERVICE_UNAVAILABLE = "service_unavailable"
+    SERVER_ERROR = "error"
+    # The deployment (backend.checks, api.errors, api.middleware; issue 8).
+    PROVIDER_NOT_CONFIGURED = "provider_not_configured"
+    DATABASE_UNAVAILABLE = "database_unavailable"
+    REQUEST_TOO_LARGE = "request_too_large"
+    # Inputs checked the same way in several areas.
+    INVALID_PHONE = "invalid_phone"
+    INVALID_BUSINESS_NUMBER = "invalid_business_number"
+    REASON_REQUIRED = "reason_required"
+    # Uploaded files (domain.common.uploads, SPEC §14).
+    FILE_EMPTY = "file_empty"
+    FILE_TOO_LARGE = "file_too_large"
+    UNSUPPORTED_FILE_TYPE = "unsupported_file_type"
+    IMAGE_TOO_LARGE = "image_too_large"
+    FILE_NOT_FOUND = "file_not_found"
 
 
 class DomainError(Exception):
     """A refusal of a business rule. `status` is the HTTP status the API answers with."""
 
     status = 400
-    default_code = "invalid"
+    default_code: ErrorCode = CommonErrorCode.INVALID
     default_message = "The request cannot be carried out."
 
     def __init__(
         self,
-        code: str | None = None,
+        code: ErrorCode | None = None,
         message: Any = None,
         *,
         attr: str | None = None,
@@ -39,35 +93,35 @@ class ValidationFailed(DomainError):
     """Several field errors at once (each a DomainError with an attr)."""
 
     status = 400
-    default_code = "invalid"
+    default_code = CommonErrorCode.INVALID
 
     def __init__(self, errors: list[DomainError]) -> None:
         self.errors = errors
-        super().__init__(errors[0].code if errors else "invalid")
+        super().__init__(errors[0].code if errors else CommonErrorCode.INVALID)
 
 
 class NotFound(DomainError):
     status = 404
-    default_code = "not_found"
+    default_code = CommonErrorCode.NOT_FOUND
     default_message = "Not found."
 
 
 class PermissionDenied(DomainError):
     status = 403
-    default_code = "permission_denied"
+    default_code = CommonErrorCode.PERMISSION_DENIED
     default_message = "You do not have permission to perform this action."
 
 
 class Conflict(DomainError):
     status = 409
-    default_code = "conflict"
+    default_code = CommonErrorCode.CONFLICT
 
 
 class AuthenticationFailed(DomainError):
     status = 401
-    default_code = "authentication_failed"
+    default_code = CommonErrorCode.AUTHENTICATION_FAILED
 
 
 class ServiceUnavailable(DomainError):
     status = 503
-    default_code = "service_unavailable"
+    default_code = CommonErrorCode.SERVICE_UNAVAILABLE

@@ -10,13 +10,13 @@ import logging
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .errors import ServiceUnavailable
+from .errors import CommonErrorCode, ServiceUnavailable
 
 logger = logging.getLogger(__name__)
 
 
 class ProviderNotConfigured(ServiceUnavailable):
-    default_code = "provider_not_configured"
+    default_code = CommonErrorCode.PROVIDER_NOT_CONFIGURED
     default_message = _("This service is not configured on this server. Try again later.")
 
 

@@ -24,7 +24,7 @@ from django.core.files.storage import FileSystemStorage
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
-from domain.common.errors import DomainError, NotFound
+from domain.common.errors import CommonErrorCode, DomainError, NotFound
 
 DOCUMENT_TYPES = frozenset({"pdf", "jpg", "png"})
 IMAGE_JPG = frozenset({"jpg"})
@@ -43,7 +43,7 @@ MAX_IMAGE_PIXELS = 50_000_000
 
 
 class ImageTooLarge(DomainError):
-    default_code = "image_too_large"
+    default_code = CommonErrorCode.IMAGE_TOO_LARGE
     default_message = _("The image has too many pixels (at most 50 megapixels).")
 
 
@@ -130,10 +130,10 @@ def store_private_upload(
         raise ValueError(f"Invalid upload folder: {folder!r}")
     size = _size(file)
     if size <= 0:
-        raise DomainError("file_empty", _("The file is empty."), attr=attr)
+        raise DomainError(CommonErrorCode.FILE_EMPTY, _("The file is empty."), attr=attr)
     if size > max_bytes:
         raise DomainError(
-            "file_too_large",
+            CommonErrorCode.FILE_TOO_LARGE,
             _("The file is too large (at most %(size)s).") % {"size": _human_size(max_bytes)},
             attr=attr,
         )
@@ -142,7 +142,7 @@ def store_private_upload(
     file.seek(0)
     if kind not in allowed or (kind in PILLOW_FORMATS and not _image_is_valid(file, kind, attr)):
         raise DomainError(
-            "unsupported_file_type",
+            CommonErrorCode.UNSUPPORTED_FILE_TYPE,
             _("This file type is not accepted. Upload one of: %(types)s.")
             % {"types": ", ".join(sorted(t.upper() for t in allowed))},
             attr=attr,
@@ -166,7 +166,7 @@ def open_private_upload(path: str) -> File:
             return storage.open(path, "rb")
     except SuspiciousFileOperation:
         pass
-    raise NotFound("file_not_found", _("The file was not found."))
+    raise NotFound(CommonErrorCode.FILE_NOT_FOUND, _("The file was not found."))
 
 
 def delete_private_upload(path: str) -> None:

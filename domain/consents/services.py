@@ -9,10 +9,12 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from domain.audit.models import AuditEvent
 from domain.audit.services import RequestContext, audit_record
 from domain.common.errors import DomainError
 from domain.messaging.services import outbox_email, outbox_sms
 
+from .errors import ConsentErrorCode
 from .models import ConsentDocument, ConsentRecord, ConsentReminder
 from .selectors import consent_documents_current, consent_records_active, consents_pending
 
@@ -21,8 +23,8 @@ logger = logging.getLogger(__name__)
 Source = ConsentRecord.Source
 Channel = ConsentDocument.Channel
 
-AUDIT_AGREED = "consent_agreed"
-AUDIT_WITHDRAWN = "consent_withdrawn"
+AUDIT_AGREED = AuditEvent.Type.CONSENT_AGREED
+AUDIT_WITHDRAWN = AuditEvent.Type.CONSENT_WITHDRAWN
 # 정보통신망법 art. 50(8): advertising opt-ins are reconfirmed every 2 years (SPEC §13).
 REMINDER_YEARS = 2
 REMINDER_PURPOSE = "marketing_consent_reminder"
@@ -50,21 +52,21 @@ def _agreements_match(
         document = offered.get(code)
         if document is None:
             raise DomainError(
-                "unknown_consent_document",
+                ConsentErrorCode.UNKNOWN_CONSENT_DOCUMENT,
                 _("This consent document is not offered to this member kind."),
                 attr="consents",
                 extra={"document": code},
             )
         if code in answers:
             raise DomainError(
-                "duplicate_consent_document",
+                ConsentErrorCode.DUPLICATE_CONSENT_DOCUMENT,
                 _("Each consent document may be answered only once."),
                 attr="consents",
                 extra={"document": code},
             )
         if agreement.get("version") != document.version:
             raise DomainError(
-                "consent_version_outdated",
+                ConsentErrorCode.CONSENT_VERSION_OUTDATED,
                 _("A newer version of this consent document has been published; read it again."),
                 attr="consents",
                 extra={"document": code, "current_version": document.version},
@@ -92,7 +94,7 @@ def consents_validate(
     ]
     if missing:
         raise DomainError(
-            "consent_required",
+            ConsentErrorCode.CONSENT_REQUIRED,
             _(
                 "You must agree to every required document. Without these consents you cannot "
                 "sign up or use the service."
@@ -126,7 +128,7 @@ def _records_create(
     ]
 
 
-def _audit_answers(*, type: str, member, records: list[ConsentRecord], context) -> None:
+def _audit_answers(*, type: AuditEvent.Type, member, records: list[ConsentRecord], context) -> None:
     if records:
         audit_record(
             type=type,
@@ -199,7 +201,7 @@ def consents_agree(
     for document, agreed in answers.values():
         if document.required and not agreed:
             raise DomainError(
-                "consent_not_withdrawable",
+                ConsentErrorCode.CONSENT_NOT_WITHDRAWABLE,
                 _(
                     "A required consent cannot be withdrawn. To stop using the service, "
                     "withdraw your membership."

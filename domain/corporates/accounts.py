@@ -24,6 +24,7 @@ from domain.audit.services import RequestContext, audit_record
 from domain.capabilities import Capability, member_can
 from domain.common.errors import Conflict, DomainError, NotFound, ValidationFailed
 from domain.common.masking import mask_account
+from domain.common.transitions import transition, transition_refused
 from domain.common.uploads import (
     DOCUMENT_TYPES,
     delete_private_upload,
@@ -33,7 +34,13 @@ from domain.common.uploads import (
 from domain.members.account import member_notify
 
 from .banks import ACCOUNT_NUMBER_PATTERN, BANKS
-from .events import corporate_event
+from .errors import CorporateErrorCode
+from .events import (
+    bank_account_approved_event,
+    bank_account_request_deleted_event,
+    bank_account_requested_event,
+    bank_account_retired_event,
+)
 from .models import BankAccount, Corporate, CorporateManager
 
 BANKBOOK_FOLDER = "corporate-bankbooks"
@@ -43,15 +50,7 @@ Status = BankAccount.Status
 
 
 def _not_found() -> NotFound:
-    return NotFound("bank_account_not_found", _("No such bank account."))
-
-
-def _invalid_transition(account: BankAccount, status: str) -> Conflict:
-    return Conflict(
-        "invalid_transition",
-        _("The account cannot move from %(from)s to %(to)s.")
-        % {"from": account.status, "to": status},
-    )
+    return NotFound(CorporateErrorCode.BANK_ACCOUNT_NOT_FOUND, _("No such bank account."))
 
 
 def _corporate_lock(*, corporate_id: int) -> Corporate:
@@ -96,12 +95,14 @@ def _request_errors(
     errors = []
     if bank_code not in BANKS:
         errors.append(
-            DomainError("invalid_bank", _("Choose a bank from the list."), attr="bank_code")
+            DomainError(
+                CorporateErrorCode.INVALID_BANK, _("Choose a bank from the list."), attr="bank_code"
+            )
         )
     if not re.fullmatch(ACCOUNT_NUMBER_PATTERN, number, flags=re.ASCII):  # no other digits
         errors.append(
             DomainError(
-                "invalid_account_number",
+                CorporateErrorCode.INVALID_ACCOUNT_NUMBER,
                 _("Enter the account number: 10 to 14 digits."),
                 attr="account_number",
             )
@@ -109,7 +110,7 @@ def _request_errors(
     if holder != corporate.name:
         errors.append(
             DomainError(
-                "account_holder_mismatch",
+                CorporateErrorCode.ACCOUNT_HOLDER_MISMATCH,
                 _("The account holder must be the company name on the business registration."),
                 attr="holder",
             )
@@ -149,12 +150,12 @@ def bank_account_request(
             accounts = BankAccount.objects.filter(corporate=corporate)
             if accounts.filter(status=Status.PENDING).exists():
                 raise Conflict(
-                    "account_request_pending",
+                    CorporateErrorCode.ACCOUNT_REQUEST_PENDING,
                     _("An account request is already waiting for approval."),
                 )
             if accounts.filter(status=Status.IN_USE, bank_code=bank_code, number=number).exists():
                 raise Conflict(
-                    "account_already_registered",
+                    CorporateErrorCode.ACCOUNT_ALREADY_REGISTERED,
                     _("This account is already the account in use."),
                     attr="account_number",
                 )
@@ -170,12 +171,7 @@ def bank_account_request(
                 bankbook_content_type=stored.content_type,
                 requested_by=manager.member,
             )
-            corporate_event(
-                corporate=corporate,
-                type="account_requested",
-                actor=manager.member,
-                account_id=account.pk,
-            )
+            bank_account_requested_event(account, actor=manager.member)
     except Exception:
         # No row refers to the file once the transaction is rolled back.
         if stored is not None:
@@ -202,22 +198,18 @@ def bank_account_delete(*, manager: CorporateManager, account_id: int) -> BankAc
             raise _not_found()
         if account.status == Status.IN_USE:
             raise Conflict(
-                "account_in_use",
+                CorporateErrorCode.ACCOUNT_IN_USE,
                 _(
                     "The account in use cannot be deleted. Add a new account; it replaces this "
                     "one once approved."
                 ),
             )
-        if not account.can_transition_to(Status.DELETED):
-            raise _invalid_transition(account, Status.DELETED)
-        account.status = Status.DELETED
-        account.deleted_at = timezone.now()
-        account.save(update_fields=["status", "deleted_at"])
-        corporate_event(
-            corporate=corporate,
-            type="account_request_deleted",
+        transition(
+            account,
+            Status.DELETED,
+            event=bank_account_request_deleted_event,
+            fields={"deleted_at": timezone.now()},
             actor=manager.member,
-            account_id=account.pk,
         )
     return account
 
@@ -245,31 +237,30 @@ def bank_account_approve(*, site, staff, account_id: int) -> BankAccount:
         corporate = _corporate_lock(corporate_id=corporate_id)
         account = BankAccount.objects.select_for_update().get(pk=account_id)
         if corporate.status != Corporate.Status.APPROVED:
-            raise Conflict("corporate_not_approved", _("The corporate has not been approved yet."))
-        if not account.can_transition_to(Status.IN_USE):
-            raise _invalid_transition(account, Status.IN_USE)
+            raise Conflict(
+                CorporateErrorCode.CORPORATE_NOT_APPROVED,
+                _("The corporate has not been approved yet."),
+            )
+        if not account.can_transition_to(Status.IN_USE):  # before the account in use is retired
+            raise transition_refused(account, Status.IN_USE)
         now = timezone.now()
-        retired = (
-            BankAccount.objects.select_for_update()
-            .filter(corporate=corporate, status=Status.IN_USE)
-            .first()
-        )
+        retired = BankAccount.objects.filter(corporate=corporate, status=Status.IN_USE).first()
         if retired is not None:
-            if not retired.can_transition_to(Status.DELETED):
-                raise _invalid_transition(retired, Status.DELETED)
-            retired.status = Status.DELETED
-            retired.deleted_at = now
-            retired.save(update_fields=["status", "deleted_at"])
-        account.status = Status.IN_USE
-        account.approved_by = staff
-        account.approved_at = now
-        account.save(update_fields=["status", "approved_by", "approved_at"])
-        corporate_event(
-            corporate=corporate,
-            type="account_approved",
+            transition(
+                retired,
+                Status.DELETED,
+                event=bank_account_retired_event,
+                fields={"deleted_at": now},
+                actor=staff,
+                replaced_by=account,
+            )
+        transition(
+            account,
+            Status.IN_USE,
+            event=bank_account_approved_event,
+            fields={"approved_by": staff, "approved_at": now},
             actor=staff,
-            account_id=account.pk,
-            retired_account_id=retired.pk if retired else None,
+            retired=retired,
         )
         master = (
             corporate.managers.filter(role=CorporateManager.Role.MASTER)

@@ -18,20 +18,33 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from domain.audit.models import AuditEvent
-from domain.audit.services import RequestContext, audit_record
-from domain.common.errors import Conflict, DomainError, NotFound, ValidationFailed
+from domain.audit.services import RequestContext
+from domain.common.errors import (
+    CommonErrorCode,
+    Conflict,
+    DomainError,
+    NotFound,
+    ValidationFailed,
+)
 from domain.common.hashing import keyed_hash
 from domain.common.numbers import normalise_business_number
 from domain.common.phones import normalise_mobile
+from domain.common.transitions import transition
 from domain.consents.services import consents_record
+from domain.members.events import member_created_event
 from domain.members.models import Member
-from domain.members.registration import USERNAME_MESSAGES, member_create_verified
-from domain.messaging.services import outbox_sms
+from domain.members.registration import member_create_verified, username_taken_error
+from domain.messaging.services import outbox_server_sms
 from domain.verifications.models import Verification
 from domain.verifications.services import verification_consume
 
-from .events import corporate_event
+from .errors import CorporateErrorCode
+from .events import (
+    invitation_accepted_event,
+    invitation_cancelled_event,
+    invitation_created_event,
+    invitation_resent_event,
+)
 from .managers import (
     MANAGER_KIND,
     manager_answers_check,
@@ -61,7 +74,7 @@ def _token_issue(invitation: Invitation, now: datetime) -> str:
 
 def _invitation_sms(*, invitation: Invitation, site, token: str) -> None:
     # Manual 004 §1.2's wording; sensitive: the link is a secret until it is used.
-    outbox_sms(
+    outbox_server_sms(
         to=invitation.mobile,
         subject="관리자 초대 안내",
         body=(
@@ -82,13 +95,14 @@ def _invitation_locked(*, corporate_id: int, invitation_id: int) -> Invitation:
         .first()
     )
     if invitation is None:
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound()
     return invitation
 
 
 def _invalid_transition() -> DomainError:
     return Conflict(
-        "invalid_transition", _("The invitation is no longer pending (joined or cancelled).")
+        CommonErrorCode.INVALID_TRANSITION,
+        _("The invitation is no longer pending (joined or cancelled)."),
     )
 
 
@@ -109,7 +123,9 @@ def invitation_create(
     """
     phone = normalise_mobile(mobile)
     if phone is None:
-        raise DomainError("invalid_phone", _("Enter a valid mobile number."), attr="mobile")
+        raise DomainError(
+            CommonErrorCode.INVALID_PHONE, _("Enter a valid mobile number."), attr="mobile"
+        )
     with transaction.atomic():
         corporate = (
             Corporate.objects.select_for_update()
@@ -123,7 +139,7 @@ def invitation_create(
             ).exists()
         ):
             raise Conflict(
-                "already_invited",
+                CorporateErrorCode.ALREADY_INVITED,
                 _("This mobile number is already an admin or invited."),
                 attr="mobile",
             )
@@ -140,12 +156,7 @@ def invitation_create(
         token = _token_issue(invitation, now)
         invitation.save()
         _invitation_sms(invitation=invitation, site=corporate.site, token=token)
-        corporate_event(
-            corporate=corporate,
-            type="admin_invited",
-            actor=manager.member,
-            invitation_id=invitation.pk,
-        )
+        invitation_created_event(invitation, actor=manager.member)
     return invitation
 
 
@@ -166,13 +177,7 @@ def invitation_resend(
         invitation.sent_count += 1
         invitation.save(update_fields=["token_hash", "expires_at", "sent_count"])
         _invitation_sms(invitation=invitation, site=invitation.corporate.site, token=token)
-        corporate_event(
-            corporate=invitation.corporate,
-            type="invitation_resent",
-            actor=manager.member,
-            invitation_id=invitation.pk,
-            sent_count=invitation.sent_count,
-        )
+        invitation_resent_event(invitation, actor=manager.member)
     return invitation
 
 
@@ -184,15 +189,11 @@ def invitation_cancel(
         invitation = _invitation_locked(
             corporate_id=manager.corporate_id, invitation_id=invitation_id
         )
-        if not invitation.can_transition_to(Invitation.Status.CANCELLED):
-            raise _invalid_transition()
-        invitation.status = Invitation.Status.CANCELLED
-        invitation.save(update_fields=["status"])
-        corporate_event(
-            corporate=invitation.corporate,
-            type="invitation_cancelled",
+        transition(
+            invitation,
+            Invitation.Status.CANCELLED,
+            event=invitation_cancelled_event,
             actor=manager.member,
-            invitation_id=invitation.pk,
         )
     return invitation
 
@@ -208,12 +209,12 @@ def _invitation_by_token(*, site, token: str, lock: bool = False) -> Invitation:
     invitation = invitations.first()
     if invitation is None or invitation.status != Invitation.Status.PENDING:
         raise NotFound(
-            "invitation_not_found",
+            CorporateErrorCode.INVITATION_NOT_FOUND,
             _("This invitation link is not valid. Ask your company's master for a new one."),
         )
     if invitation.expires_at <= timezone.now():
         raise DomainError(
-            "invitation_expired",
+            CorporateErrorCode.INVITATION_EXPIRED,
             _("This invitation link has expired. Ask your company's master to send it again."),
         )
     return invitation
@@ -244,11 +245,12 @@ def _company_errors(corporate: Corporate, data: InvitationAcceptData) -> list[Do
     message = _(
         "The company name and business registration number must match the company that invited you."
     )
+    mismatch = CorporateErrorCode.INVITATION_COMPANY_MISMATCH
     errors = []
     if data.company_name.strip() != corporate.name:
-        errors.append(DomainError("invitation_company_mismatch", message, attr="company_name"))
+        errors.append(DomainError(mismatch, message, attr="company_name"))
     if normalise_business_number(data.business_number) != corporate.business_number:
-        errors.append(DomainError("invitation_company_mismatch", message, attr="business_number"))
+        errors.append(DomainError(mismatch, message, attr="business_number"))
     return errors
 
 
@@ -281,7 +283,7 @@ def invitation_accept(
     if errors:
         raise ValidationFailed(errors)
     username = site.rules.username.fold(data.username)
-    taken = DomainError("username_taken", USERNAME_MESSAGES["username_taken"], attr="username")
+    taken = username_taken_error()
     password_hash = make_password(data.password)  # outside the transaction (SQLite write lock)
     try:
         with transaction.atomic():
@@ -298,7 +300,7 @@ def invitation_accept(
             )
             if person.mobile != invitation.mobile:
                 raise DomainError(
-                    "invitation_phone_mismatch",
+                    CorporateErrorCode.INVITATION_PHONE_MISMATCH,
                     _("Verify with the mobile number the invitation was sent to."),
                     attr="verification_token",
                 )
@@ -324,27 +326,12 @@ def invitation_accept(
                 context=context or RequestContext(),
                 source="sign_up",
             )
-            if not invitation.can_transition_to(Invitation.Status.ACCEPTED):
-                raise _invalid_transition()
-            invitation.status = Invitation.Status.ACCEPTED
-            invitation.accepted_member = member
-            invitation.accepted_at = timezone.now()
-            invitation.save(update_fields=["status", "accepted_member", "accepted_at"])
-            audit_record(
-                type=AuditEvent.Type.MEMBER_CREATED,
-                site=site,
-                member=member,
-                actor=member,
-                context=context,
-                kind=MANAGER_KIND,
-                invitation=invitation.pk,
-            )
-            corporate_event(
-                corporate=invitation.corporate,
-                type="admin_joined",
-                actor=member,
-                invitation_id=invitation.pk,
-                member_id=member.pk,
+            member_created_event(member, context=context, invitation=invitation.pk)
+            transition(
+                invitation,
+                Invitation.Status.ACCEPTED,
+                event=invitation_accepted_event,
+                fields={"accepted_member": member, "accepted_at": timezone.now()},
             )
     except IntegrityError:  # a concurrent sign-up took the ID between the check and insert
         raise taken

@@ -27,6 +27,8 @@ from domain.members.account import (
     member_notify,
     member_profile_update,
 )
+from domain.members.errors import MemberErrorCode
+from domain.members.events import member_updated_event
 from domain.members.lockout import member_password_confirm, member_password_unchanged
 from domain.members.models import Member
 from domain.members.recovery import (
@@ -38,7 +40,13 @@ from domain.members.registration import SignUpData, _check_person, _form_errors
 from domain.members.tokens import member_refresh_tokens_revoke
 from domain.verifications.models import Verification
 
-from .events import corporate_event
+from .errors import CorporateErrorCode
+from .events import (
+    corporate_admin_deleted_event,
+    corporate_admin_password_reset_event,
+    corporate_admin_withdrew_event,
+    corporate_master_transferred_event,
+)
 from .models import Corporate, CorporateManager, Invitation
 
 MANAGER_KIND = "corporate_manager"
@@ -46,6 +54,20 @@ ADMIN = "admin"
 INVITATION = "invitation"
 ENTRY_ID_RE = re.compile(r"^(admin|invitation)-([0-9]+)$")
 ENTRY_ID_PATTERN = ENTRY_ID_RE.pattern
+
+
+# What the site's policy for the manager kind can refuse at a company sign-up or an invitation
+# acceptance, beside the ID, password and consent codes (SPEC §2: staff edit the policy): its
+# required fields, ages, guardian and nationality rules (manager_answers_check,
+# manager_person_check). For the schema's error lists.
+MANAGER_POLICY_CODES = [
+    MemberErrorCode.UNKNOWN_MEMBER_KIND,
+    MemberErrorCode.INVALID_HOME_LIBRARY,
+    MemberErrorCode.GUARDIAN_VERIFICATION_REQUIRED,
+    MemberErrorCode.UNDER_MINIMUM_AGE,
+    MemberErrorCode.OVER_MAXIMUM_AGE,
+    MemberErrorCode.NATIONALITY_MISMATCH,
+]
 
 
 class EntryStatus:
@@ -205,7 +227,7 @@ def _admin_locked(*, corporate_id: int, manager_id: int) -> CorporateManager:
         .first()
     )
     if manager is None:
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound()
     return manager
 
 
@@ -232,19 +254,14 @@ def corporate_admin_delete(
         target = _admin_locked(corporate_id=manager.corporate_id, manager_id=admin_id)
         if target.role == CorporateManager.Role.MASTER or target.pk == manager.pk:
             raise Conflict(
-                "cannot_delete_master",
+                CorporateErrorCode.CANNOT_DELETE_MASTER,
                 _("The master cannot be deleted. Transfer the master role first."),
             )
         member = target.member
         if member.status != Member.Status.WITHDRAWN:
             member_anonymise(member=member, actor=manager.member, context=context)
         _manager_remove(manager=target)
-        corporate_event(
-            corporate=target.corporate,
-            type="admin_deleted",
-            actor=manager.member,
-            member_id=member.pk,
-        )
+        corporate_admin_deleted_event(target.corporate, actor=manager.member, member=member)
 
 
 def corporate_admin_password_reset(
@@ -268,7 +285,7 @@ def corporate_admin_password_reset(
             or target.pk == manager.pk
         ):
             raise Conflict(
-                "password_reset_not_allowed",
+                CorporateErrorCode.PASSWORD_RESET_NOT_ALLOWED,
                 _("Only an active general admin's password can be reset here."),
             )
         member.password = password_hash
@@ -296,7 +313,7 @@ def corporate_admin_password_reset(
         )
         if sent_by is None:
             raise Conflict(
-                "member_unreachable",
+                CorporateErrorCode.MEMBER_UNREACHABLE,
                 _("The admin has no mobile number or email address to send the password to."),
             )
         audit_record(
@@ -309,12 +326,7 @@ def corporate_admin_password_reset(
             refresh_tokens_revoked=revoked,
             by="corporate_master",
         )
-        corporate_event(
-            corporate=target.corporate,
-            type="admin_password_reset",
-            actor=manager.member,
-            member_id=member.pk,
-        )
+        corporate_admin_password_reset_event(target.corporate, actor=manager.member, member=member)
 
 
 # --- master transfer (manual 004 §4.3) -------------------------------------------------------
@@ -322,7 +334,7 @@ def corporate_admin_password_reset(
 
 def _transfer_target_invalid() -> DomainError:
     return DomainError(
-        "transfer_target_invalid",
+        CorporateErrorCode.TRANSFER_TARGET_INVALID,
         _("Choose a registered general admin of your company."),
         attr="admin_id",
     )
@@ -379,7 +391,7 @@ def corporate_master_transfer(
 
 def _transfer_conflict() -> DomainError:
     return Conflict(
-        "transfer_conflict",
+        CorporateErrorCode.TRANSFER_CONFLICT,
         _("The master role has just changed. Reload the page and try again."),
     )
 
@@ -392,12 +404,8 @@ def _transfer_record(
     context: RequestContext | None,
 ) -> None:
     site = corporate.site
-    corporate_event(
-        corporate=corporate,
-        type="master_transferred",
-        actor=old.member,
-        from_member_id=old.member_id,
-        to_member_id=new.member_id,
+    corporate_master_transferred_event(
+        corporate, actor=old.member, from_member=old.member, to_member=new.member
     )
     for row, role in ((old, "general"), (new, "master")):
         audit_record(
@@ -442,7 +450,7 @@ def corporate_manager_profile_update(
         raise ValidationFailed(
             [
                 DomainError(
-                    "field_not_editable",
+                    MemberErrorCode.FIELD_NOT_EDITABLE,
                     _("The department is set when the admin is invited."),
                     attr="department",
                 )
@@ -465,13 +473,8 @@ def corporate_manager_profile_update(
         if "position" in changes and changes["position"] != locked.position:
             locked.position = changes["position"]
             locked.save(update_fields=["position"])
-            audit_record(
-                type=AuditEvent.Type.MEMBER_UPDATED,
-                site=locked.member.site,
-                member=locked.member,
-                actor=locked.member,
-                context=context,
-                fields=["position"],
+            member_updated_event(
+                locked.member, actor=locked.member, context=context, fields=["position"]
             )
     return locked
 
@@ -487,7 +490,7 @@ def corporate_manager_withdraw(
     this admin cannot interleave; the password is checked before, outside the transaction.
     """
     master_must_transfer = DomainError(
-        "master_must_transfer",
+        CorporateErrorCode.MASTER_MUST_TRANSFER,
         _("Transfer the master role to another admin before withdrawing."),
     )
     if CorporateManager.objects.filter(pk=manager.pk, role=CorporateManager.Role.MASTER).exists():
@@ -508,6 +511,4 @@ def corporate_manager_withdraw(
         member_password_unchanged(member=member, check=check, attr="password")
         member = member_anonymise(member=member, context=context)
         _manager_remove(manager=locked)
-        corporate_event(
-            corporate=locked.corporate, type="admin_withdrew", actor=member, member_id=member.pk
-        )
+        corporate_admin_withdrew_event(locked.corporate, member=member)

@@ -5,10 +5,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from domain.common.transitions import StatusMachine
+
 from .banks import BANKS
 
 
-class Corporate(models.Model):
+class Corporate(StatusMachine, models.Model):
     """A company that buys gift certificates (기업). Joins pending review (manual 004 §1.1)."""
 
     class Status(models.TextChoices):
@@ -69,15 +71,48 @@ class Corporate(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def can_transition_to(self, status: str) -> bool:
-        return status in self.TRANSITIONS[self.status]
+
+class CorporateEventType(models.TextChoices):
+    """The corporate's own lifecycle and its admins (CorporateManager has no status)."""
+
+    SIGNED_UP = "signed_up"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    TERMS_CHANGED = "terms_changed"
+    ADMIN_DELETED = "admin_deleted"
+    ADMIN_PASSWORD_RESET = "admin_password_reset"
+    ADMIN_WITHDREW = "admin_withdrew"
+    MASTER_TRANSFERRED = "master_transferred"
+
+
+class InvitationEventType(models.TextChoices):
+    INVITED = "admin_invited"
+    RESENT = "invitation_resent"
+    CANCELLED = "invitation_cancelled"
+    ACCEPTED = "admin_joined"
+
+
+class BankAccountEventType(models.TextChoices):
+    REQUESTED = "account_requested"
+    REQUEST_DELETED = "account_request_deleted"  # the master withdrew the request
+    REJECTED = "account_rejected"  # withdrawn with the corporate's sign-up, on its rejection
+    APPROVED = "account_approved"
+    RETIRED = "account_retired"  # replaced by a newly approved account (SPEC §7.2)
 
 
 class CorporateEvent(models.Model):
-    """Everything that happens to a corporate, its managers and accounts (STYLE: events)."""
+    """Everything that happens to a corporate, its admins, invitations and bank accounts
+    (STYLE: events): three lifecycles, one table; written by domain.corporates.events."""
 
     corporate = models.ForeignKey(Corporate, on_delete=models.CASCADE, related_name="events")
-    type = models.CharField(max_length=40)
+    type = models.CharField(
+        max_length=40,
+        choices=[
+            *CorporateEventType.choices,
+            *InvitationEventType.choices,
+            *BankAccountEventType.choices,
+        ],
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -117,7 +152,7 @@ class CorporateManager(models.Model):
         return f"{self.role} of {self.corporate_id}"
 
 
-class Invitation(models.Model):
+class Invitation(StatusMachine, models.Model):
     """A master's invitation of a general admin by SMS link (manual 004 §1.2, §4.2)."""
 
     class Status(models.TextChoices):
@@ -155,11 +190,8 @@ class Invitation(models.Model):
     def __str__(self) -> str:
         return f"invitation {self.pk} {self.status}"
 
-    def can_transition_to(self, status: str) -> bool:
-        return status in self.TRANSITIONS[self.status]
 
-
-class BankAccount(models.Model):
+class BankAccount(StatusMachine, models.Model):
     """A corporate's deposit account (SPEC §7.2): exactly one in use at a time."""
 
     class Status(models.TextChoices):
@@ -202,6 +234,3 @@ class BankAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bank_code}-{self.number[:6]}…"
-
-    def can_transition_to(self, status: str) -> bool:
-        return status in self.TRANSITIONS[self.status]

@@ -19,14 +19,23 @@ from django.utils.translation import gettext_lazy as _
 from domain.audit.models import AuditEvent
 from domain.audit.services import RequestContext, audit_record
 from domain.capabilities import Capability, manager_can, member_can
-from domain.common.errors import Conflict, DomainError, ValidationFailed
+from domain.common.errors import CommonErrorCode, DomainError, ValidationFailed
+from domain.common.transitions import transition
 from domain.common.uploads import open_private_upload
 from domain.members.account import member_notify
+from domain.members.events import member_activated_event, member_rejected_event
 from domain.members.models import Member
 from domain.members.reverification import site_feature_require
 from domain.messaging.sms import encode_check
 
-from .events import corporate_event
+from .errors import CorporateErrorCode
+from .events import (
+    bank_account_approved_event,
+    bank_account_rejected_event,
+    corporate_approved_event,
+    corporate_rejected_event,
+    corporate_terms_changed_event,
+)
 from .models import BankAccount, Corporate, CorporateManager
 from .selectors import (
     CorporateDocument,
@@ -48,21 +57,14 @@ def _is_site_staff(member: Member, site) -> bool:
     return member_can(member, site, Capability.CORPORATES_REVIEW)
 
 
-def _review_start(*, site, staff: Member, corporate_id: int, status: str | None) -> Corporate:
-    """The corporate locked for the change; 404 outside the staff's site, 409 for a status
-    the TRANSITIONS table does not allow."""
+def _review_start(*, site, staff: Member, corporate_id: int) -> Corporate:
+    """The corporate locked for the change; 404 outside the staff's site."""
     site_feature_require(site=site, feature=FEATURE)
     if not _is_site_staff(staff, site):
         raise corporate_not_found()
     corporate = Corporate.objects.select_for_update().filter(site=site, pk=corporate_id).first()
     if corporate is None:
         raise corporate_not_found()
-    if status is not None and not corporate.can_transition_to(status):
-        raise Conflict(
-            "invalid_transition",
-            _("The corporate cannot move from %(from)s to %(to)s.")
-            % {"from": corporate.status, "to": status},
-        )
     return corporate
 
 
@@ -87,44 +89,38 @@ def corporate_approve(
     """
     now = timezone.now()
     with transaction.atomic():
-        corporate = _review_start(
-            site=site, staff=staff, corporate_id=corporate_id, status=Status.APPROVED
-        )
-        corporate.status = Status.APPROVED
-        corporate.reject_reason = ""
-        corporate.reviewed_by = staff
-        corporate.reviewed_at = now
-        corporate.save(update_fields=["status", "reject_reason", "reviewed_by", "reviewed_at"])
+        corporate = _review_start(site=site, staff=staff, corporate_id=corporate_id)
         account = (
-            BankAccount.objects.select_for_update()
-            .filter(corporate=corporate, status=BankAccount.Status.PENDING)
+            BankAccount.objects.filter(corporate=corporate, status=BankAccount.Status.PENDING)
             .order_by("created_at", "id")
             .first()
         )
-        if account is not None and account.can_transition_to(BankAccount.Status.IN_USE):
-            account.status = BankAccount.Status.IN_USE
-            account.approved_by = staff
-            account.approved_at = now
-            account.save(update_fields=["status", "approved_by", "approved_at"])
+        transition(
+            corporate,
+            Status.APPROVED,
+            event=corporate_approved_event,
+            fields={"reject_reason": "", "reviewed_by": staff, "reviewed_at": now},
+            actor=staff,
+            bank_account=account,
+        )
+        if account is not None:
+            transition(
+                account,
+                BankAccount.Status.IN_USE,
+                event=bank_account_approved_event,
+                fields={"approved_by": staff, "approved_at": now},
+                actor=staff,
+            )
         master = _master_locked(corporate)
         if master is not None and master.status == Member.Status.PENDING:
-            master.status = Member.Status.ACTIVE
-            master.save(update_fields=["status", "updated_at"])
-            audit_record(
-                type=AuditEvent.Type.MEMBER_UPDATED,
-                site=site,
-                member=master,
+            transition(
+                master,
+                Member.Status.ACTIVE,
+                event=member_activated_event,
                 actor=staff,
-                context=context,
-                fields=["status"],
                 reason="corporate_approved",
+                context=context,
             )
-        corporate_event(
-            corporate=corporate,
-            type="approved",
-            actor=staff,
-            bank_account=account.pk if account else None,
-        )
         if master is not None:
             member_notify(
                 member=master,
@@ -157,37 +153,39 @@ def corporate_reject(
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(
-            "reason_required", _("Enter the reason for the rejection."), attr="reason"
+            CommonErrorCode.REASON_REQUIRED, _("Enter the reason for the rejection."), attr="reason"
         )
     reason = reason[:REASON_MAX_LENGTH]
     encode_check(reason, attr="reason")
     now = timezone.now()
     with transaction.atomic():
-        corporate = _review_start(
-            site=site, staff=staff, corporate_id=corporate_id, status=Status.REJECTED
+        corporate = _review_start(site=site, staff=staff, corporate_id=corporate_id)
+        transition(
+            corporate,
+            Status.REJECTED,
+            event=corporate_rejected_event,
+            fields={"reject_reason": reason, "reviewed_by": staff, "reviewed_at": now},
+            actor=staff,
         )
-        corporate.status = Status.REJECTED
-        corporate.reject_reason = reason
-        corporate.reviewed_by = staff
-        corporate.reviewed_at = now
-        corporate.save(update_fields=["status", "reject_reason", "reviewed_by", "reviewed_at"])
-        BankAccount.objects.filter(corporate=corporate, status=BankAccount.Status.PENDING).update(
-            status=BankAccount.Status.DELETED, deleted_at=now
-        )
+        pending = BankAccount.objects.filter(corporate=corporate, status=BankAccount.Status.PENDING)
+        for account in pending:
+            transition(
+                account,
+                BankAccount.Status.DELETED,
+                event=bank_account_rejected_event,
+                fields={"deleted_at": now},
+                actor=staff,
+            )
         master = _master_locked(corporate)
         if master is not None and master.status == Member.Status.PENDING:
-            master.status = Member.Status.REJECTED
-            master.save(update_fields=["status", "updated_at"])
-            audit_record(
-                type=AuditEvent.Type.MEMBER_UPDATED,
-                site=site,
-                member=master,
+            transition(
+                master,
+                Member.Status.REJECTED,
+                event=member_rejected_event,
                 actor=staff,
-                context=context,
-                fields=["status"],
                 reason="corporate_rejected",
+                context=context,
             )
-        corporate_event(corporate=corporate, type="rejected", actor=staff, reason=reason)
         if master is not None:
             member_notify(
                 member=master,
@@ -219,7 +217,7 @@ def corporate_terms_errors(
     ):
         errors.append(
             DomainError(
-                "invalid_discount_rate",
+                CorporateErrorCode.INVALID_DISCOUNT_RATE,
                 _("The discount rate is a percentage from 0 to 99.99 with two decimals."),
                 attr="discount_rate",
             )
@@ -231,7 +229,9 @@ def corporate_terms_errors(
         if value is not None and (not isinstance(value, int) or value < 0):
             errors.append(
                 DomainError(
-                    "invalid_amount", _("Enter a whole number of won (0 or more)."), attr=name
+                    CorporateErrorCode.INVALID_AMOUNT,
+                    _("Enter a whole number of won (0 or more)."),
+                    attr=name,
                 )
             )
     return errors
@@ -264,24 +264,18 @@ def corporate_terms_update(
         "monthly_purchase_limit": monthly_purchase_limit,
     }
     with transaction.atomic():
-        corporate = _review_start(site=site, staff=staff, corporate_id=corporate_id, status=None)
+        corporate = _review_start(site=site, staff=staff, corporate_id=corporate_id)
         old, new = {}, {}
         for name, value in wanted.items():
             if value is None or getattr(corporate, name) == value:
                 continue
-            old[name] = _json_value(getattr(corporate, name))
-            new[name] = _json_value(value)
+            old[name] = getattr(corporate, name)
+            new[name] = value
             setattr(corporate, name, value)
         if new:
             corporate.save(update_fields=[*new, "updated_at"])
-            corporate_event(
-                corporate=corporate, type="terms_changed", actor=staff, old=old, new=new
-            )
+            corporate_terms_changed_event(corporate, actor=staff, old=old, new=new)
     return corporate
-
-
-def _json_value(value):
-    return str(value) if isinstance(value, Decimal) else value
 
 
 def corporate_personal_data_viewed(

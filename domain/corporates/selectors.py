@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.common.errors import NotFound
 
+from .errors import CorporateErrorCode
 from .models import BankAccount, Corporate, CorporateManager
 
 # The sign-up documents a corporate keeps (manual 004 §1.1 사업자등록증, 추가서류, 통장사본).
@@ -23,7 +24,7 @@ class CorporateDocument:
 
 
 def corporate_not_found() -> NotFound:
-    return NotFound("corporate_not_found", _("No such corporate."))
+    return NotFound(CorporateErrorCode.CORPORATE_NOT_FOUND, _("No such corporate."))
 
 
 def corporate_list(*, site, filters: dict | None = None) -> QuerySet[Corporate]:
@@ -92,4 +93,4 @@ def corporate_document(*, corporate: Corporate, kind: str) -> CorporateDocument:
     for document in corporate_documents(corporate=corporate):
         if document.kind == kind:
             return document
-    raise NotFound("document_not_found", _("No such document."))
+    raise NotFound(CorporateErrorCode.DOCUMENT_NOT_FOUND, _("No such document."))

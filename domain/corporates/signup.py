@@ -18,9 +18,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from domain.audit.models import AuditEvent
-from domain.audit.services import RequestContext, audit_record
-from domain.common.errors import DomainError, ValidationFailed
+from domain.audit.services import RequestContext
+from domain.common.errors import CommonErrorCode, DomainError, ValidationFailed
 from domain.common.numbers import normalise_business_number
 from domain.common.uploads import (
     DOCUMENT_TYPES,
@@ -29,15 +28,18 @@ from domain.common.uploads import (
     store_private_upload,
 )
 from domain.consents.services import consents_record
+from domain.members.errors import MemberErrorCode
+from domain.members.events import member_created_event
 from domain.members.models import Member
-from domain.members.registration import USERNAME_MESSAGES, member_create_verified
+from domain.members.registration import member_create_verified, username_taken_error
 from domain.members.reverification import site_feature_require
 from domain.verifications.models import Verification
 from domain.verifications.services import verification_consume
 
 from .accounts import account_number_normalise
 from .banks import ACCOUNT_NUMBER_PATTERN, BANKS
-from .events import corporate_event
+from .errors import CorporateErrorCode
+from .events import corporate_signed_up_event
 from .managers import (
     MANAGER_KIND,
     manager_answers_check,
@@ -90,7 +92,7 @@ def _business_errors(site, data: CorporateSignUpData) -> list[DomainError]:
     if number is None:
         errors.append(
             DomainError(
-                "invalid_business_number",
+                CommonErrorCode.INVALID_BUSINESS_NUMBER,
                 _("The business registration number is not valid (check digit)."),
                 attr="business_number",
             )
@@ -101,24 +103,32 @@ def _business_errors(site, data: CorporateSignUpData) -> list[DomainError]:
         .exists()
     ):
         errors.append(
-            DomainError("business_number_taken", BUSINESS_NUMBER_TAKEN, attr="business_number")
+            DomainError(
+                CorporateErrorCode.BUSINESS_NUMBER_TAKEN,
+                BUSINESS_NUMBER_TAKEN,
+                attr="business_number",
+            )
         )
     if not REPRESENTATIVE_PHONE_RE.fullmatch(_phone_digits(data.representative_phone)):
         errors.append(
             DomainError(
-                "invalid_phone",
+                CommonErrorCode.INVALID_PHONE,
                 _("Enter the company's phone number (9 to 12 digits)."),
                 attr="representative_phone",
             )
         )
     if data.bank_code not in BANKS:
-        errors.append(DomainError("invalid_bank", _("Choose one of the banks."), attr="bank_code"))
+        errors.append(
+            DomainError(
+                CorporateErrorCode.INVALID_BANK, _("Choose one of the banks."), attr="bank_code"
+            )
+        )
     if not re.fullmatch(
         ACCOUNT_NUMBER_PATTERN, account_number_normalise(data.account_number), re.ASCII
     ):
         errors.append(
             DomainError(
-                "invalid_account_number",
+                CorporateErrorCode.INVALID_ACCOUNT_NUMBER,
                 _("The account number must have 10 to 14 digits."),
                 attr="account_number",
             )
@@ -126,7 +136,7 @@ def _business_errors(site, data: CorporateSignUpData) -> list[DomainError]:
     if data.account_holder.strip() != data.company_name.strip():
         errors.append(
             DomainError(
-                "account_holder_mismatch",
+                CorporateErrorCode.ACCOUNT_HOLDER_MISMATCH,
                 _(
                     "The account holder must be exactly the company name on the business "
                     "registration certificate."
@@ -137,16 +147,22 @@ def _business_errors(site, data: CorporateSignUpData) -> list[DomainError]:
     if data.headcount_document_type not in Corporate.HeadcountDocument.values:
         errors.append(
             DomainError(
-                "invalid_choice",
+                CommonErrorCode.INVALID_CHOICE,
                 _("Choose one of the headcount documents."),
                 attr="headcount_document_type",
             )
         )
     if data.headcount < 1:
-        errors.append(DomainError("invalid", _("Enter the number of employees."), attr="headcount"))
+        errors.append(
+            DomainError(
+                CommonErrorCode.INVALID, _("Enter the number of employees."), attr="headcount"
+            )
+        )
     for name in ("department", "position"):
         if not getattr(data, name).strip():
-            errors.append(DomainError("required", _("This field is required."), attr=name))
+            errors.append(
+                DomainError(CommonErrorCode.REQUIRED, _("This field is required."), attr=name)
+            )
     return errors
 
 
@@ -188,7 +204,9 @@ def corporate_sign_up(
     site_feature_require(site=site, feature=FEATURE)
     context = context or RequestContext()
     if site.rules.kind(MANAGER_KIND) is None:  # the feature without the kind: misconfigured
-        raise DomainError("unknown_member_kind", _("This site has no such member kind."))
+        raise DomainError(
+            MemberErrorCode.UNKNOWN_MEMBER_KIND, _("This site has no such member kind.")
+        )
     stored: dict[str, StoredUpload] = {}
     try:
         errors = _business_errors(site, data)
@@ -220,9 +238,7 @@ def _create(site, data, accepted, stored, context) -> Corporate:
     try:
         with transaction.atomic():
             if Member.objects.filter(site=site, username=username).exists():
-                raise DomainError(
-                    "username_taken", USERNAME_MESSAGES["username_taken"], attr="username"
-                )
+                raise username_taken_error()
             person = verification_consume(
                 site=site,
                 token=data.verification_token,
@@ -275,27 +291,16 @@ def _create(site, data, accepted, stored, context) -> Corporate:
                 requested_by=member,
             )
             consents_record(member=member, accepted=accepted, context=context, source="sign_up")
-            corporate_event(
-                corporate=corporate,
-                type="signed_up",
-                actor=member,
-                manager=member.pk,
-                bank_account=account.pk,
-                headcount=data.headcount,
+            corporate_signed_up_event(
+                corporate, actor=member, bank_account=account, headcount=data.headcount
             )
-            audit_record(
-                type=AuditEvent.Type.MEMBER_CREATED,
-                site=site,
-                member=member,
-                actor=member,
-                context=context,
-                kind=MANAGER_KIND,
-                corporate=corporate.pk,
-            )
+            member_created_event(member, context=context, corporate=corporate.pk)
     except IntegrityError:  # a concurrent sign-up took the number or the ID meanwhile
         if Corporate.objects.filter(site=site, business_number=number).exists():
             raise DomainError(
-                "business_number_taken", BUSINESS_NUMBER_TAKEN, attr="business_number"
+                CorporateErrorCode.BUSINESS_NUMBER_TAKEN,
+                BUSINESS_NUMBER_TAKEN,
+                attr="business_number",
             )
-        raise DomainError("username_taken", USERNAME_MESSAGES["username_taken"], attr="username")
+        raise username_taken_error()
     return corporate

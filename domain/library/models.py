@@ -128,7 +128,15 @@ class LoanLimitGrant(models.Model):
 
 
 class LibraryEvent(models.Model):
-    """Every upgrade, conversion and expiry (STYLE: events)."""
+    """Every upgrade, conversion and expiry (STYLE: events); written by the helpers of
+    domain.library.events."""
+
+    class Type(models.TextChoices):
+        FULL_MEMBER_GRANTED = "full_member_granted"
+        FULL_MEMBER_REFUSED = "full_member_refused"
+        MULTI_CHILD_REFUSED = "multi_child_refused"
+        LOAN_LIMIT_GRANTED = "loan_limit_granted"
+        LOAN_LIMIT_EXPIRED = "loan_limit_expired"
 
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="library_events"
@@ -136,7 +144,7 @@ class LibraryEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    type = models.CharField(max_length=40)
+    type = models.CharField(max_length=40, choices=Type.choices)
     parameters = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -16,21 +16,30 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from domain.audit.services import RequestContext
-from domain.common.errors import DomainError, NotFound, ValidationFailed
+from domain.common.errors import CommonErrorCode, DomainError, NotFound, ValidationFailed
 from domain.common.limits import Limit, limit_take
 from domain.common.sandbox import ProviderNotConfigured
+from domain.consents.errors import ConsentErrorCode
 from domain.consents.models import ConsentDocument
 from domain.consents.selectors import consent_documents_current
 from domain.consents.services import consents_record
+from domain.members.errors import MemberErrorCode
 from domain.members.models import Member
 from domain.members.registration import age_on
 
 from .eligibility import get_eligibility_provider
 from .eligibility.base import EligibilityResult, EligibilityUnavailable, ForeignRegistration
+from .errors import LibraryErrorCode
+from .events import (
+    full_member_granted_event,
+    full_member_refused_event,
+    loan_limit_expired_event,
+    loan_limit_granted_event,
+    multi_child_refused_event,
+)
 from .models import (
     CardNumberCounter,
     EligibilityCheck,
-    LibraryEvent,
     LibraryProfile,
     LoanLimitGrant,
 )
@@ -48,14 +57,14 @@ VISIT_GUIDANCE = _(
 
 class TooManyChecks(DomainError):
     status = 429
-    default_code = "eligibility_check_limit"
+    default_code = LibraryErrorCode.ELIGIBILITY_CHECK_LIMIT
     default_message = _("You can run the eligibility check 3 times a day. Try again tomorrow.")
 
 
 CHECK_LIMITS = (Limit(CHECKS_PER_DAY, timedelta(days=1), TooManyChecks),)
 
 
-def _refusal(code: str, message) -> DomainError:
+def _refusal(code: LibraryErrorCode, message) -> DomainError:
     return DomainError(code, message, extra={"guidance": str(VISIT_GUIDANCE)})
 
 
@@ -91,7 +100,8 @@ def children_of_latest_check(*, member: Member) -> list[date]:
     check = _recent_passed_check(member)
     if check is None:
         raise DomainError(
-            "eligibility_check_required", _("Run the multi-child eligibility check first.")
+            LibraryErrorCode.ELIGIBILITY_CHECK_REQUIRED,
+            _("Run the multi-child eligibility check first."),
         )
     return [date.fromisoformat(d) for d in check.children_birth_dates]
 
@@ -104,7 +114,7 @@ def _inputs_check(*, consent: bool, rrn_back: str, pins: tuple[str, str] | None)
     if consent is not True:
         errors.append(
             DomainError(
-                "consent_required",
+                ConsentErrorCode.CONSENT_REQUIRED,
                 _("Agree to the MOIS eligibility check. Without it, visit a library instead."),
                 attr="consent",
             )
@@ -112,7 +122,7 @@ def _inputs_check(*, consent: bool, rrn_back: str, pins: tuple[str, str] | None)
     if not re.fullmatch(r"\d{7}", rrn_back or ""):
         errors.append(
             DomainError(
-                "invalid_rrn_back",
+                LibraryErrorCode.INVALID_RRN_BACK,
                 _("Enter the 7 digits after the hyphen of the resident registration number."),
                 attr="rrn_back",
             )
@@ -121,12 +131,18 @@ def _inputs_check(*, consent: bool, rrn_back: str, pins: tuple[str, str] | None)
         pin, confirm = pins
         if not re.fullmatch(r"\d{4}", pin or ""):
             errors.append(
-                DomainError("invalid_loan_pin", _("The loan PIN is 4 digits."), attr="loan_pin")
+                DomainError(
+                    LibraryErrorCode.INVALID_LOAN_PIN,
+                    _("The loan PIN is 4 digits."),
+                    attr="loan_pin",
+                )
             )
         elif pin != confirm:
             errors.append(
                 DomainError(
-                    "pin_mismatch", _("The two loan PINs do not match."), attr="loan_pin_confirm"
+                    LibraryErrorCode.PIN_MISMATCH,
+                    _("The two loan PINs do not match."),
+                    attr="loan_pin_confirm",
                 )
             )
     if errors:
@@ -176,7 +192,7 @@ def _run_check(
     except EligibilityUnavailable as exc:
         check.outcome, check.refusal_code, failure = "unavailable", exc.code, exc
     except Exception:  # noqa: BLE001  (a provider bug must not leak its message, which may hold input)
-        check.outcome, check.refusal_code = "unavailable", "eligibility_unavailable"
+        check.outcome, check.refusal_code = "unavailable", LibraryErrorCode.ELIGIBILITY_UNAVAILABLE
         failure = EligibilityUnavailable()
     if result is not None:
         check.outcome = EligibilityCheck.Outcome.PASSED
@@ -184,10 +200,6 @@ def _run_check(
         check.province, check.city = result.province, result.city
         check.children_birth_dates = [d.isoformat() for d in result.children_birth_dates]
     return check, result, failure
-
-
-def _event(member: Member, actor: Member, type: str, **parameters) -> None:
-    LibraryEvent.objects.create(member=member, actor=actor, type=type, parameters=parameters)
 
 
 # --- online full membership (온라인 정회원 신청) -----------------------------------------------
@@ -211,15 +223,15 @@ def full_member_apply(
     """
     _inputs_check(consent=consent, rrn_back=rrn_back, pins=(loan_pin, loan_pin_confirm))
     if library_profile_of(member).level == LibraryProfile.Level.FULL:
-        raise DomainError("already_full_member", _("You are already a full member."))
+        raise DomainError(LibraryErrorCode.ALREADY_FULL_MEMBER, _("You are already a full member."))
     check, result, failure = _run_check(
         member=member, actor=actor, purpose=EligibilityCheck.Purpose.FULL_MEMBER, rrn_back=rrn_back
     )
     del rrn_back  # used for the one call only
     if failure is None and result.province != GYEONGGI:
-        check.outcome, check.refusal_code = "refused", "not_gyeonggi_resident"
+        check.outcome, check.refusal_code = "refused", LibraryErrorCode.NOT_GYEONGGI_RESIDENT
         failure = _refusal(
-            "not_gyeonggi_resident",
+            LibraryErrorCode.NOT_GYEONGGI_RESIDENT,
             _(
                 "Online full membership is for residents registered in Gyeonggi-do. Students and "
                 "workers in Yongin can become full members at a library."
@@ -228,7 +240,7 @@ def full_member_apply(
     with transaction.atomic():
         check.save()
         if failure is not None:
-            _event(member, actor, "full_member_refused", code=failure.code, check=check.pk)
+            full_member_refused_event(member, actor=actor, code=failure.code, check=check)
     if failure is not None:
         raise failure
     loan_pin_hash = make_password(loan_pin)  # outside the transaction (SQLite write lock)
@@ -236,16 +248,16 @@ def full_member_apply(
         LibraryProfile.objects.get_or_create(member=member)
         profile = LibraryProfile.objects.select_for_update().get(member=member)
         if profile.level == LibraryProfile.Level.FULL:
-            raise DomainError("already_full_member", _("You are already a full member."))
+            raise DomainError(
+                LibraryErrorCode.ALREADY_FULL_MEMBER, _("You are already a full member.")
+            )
         profile.level = LibraryProfile.Level.FULL
         profile.card_number = _card_number_next(member.site)
         profile.loan_pin_hash = loan_pin_hash
         profile.full_since = timezone.now()
         profile.save()
         _consent_record(member, context)
-        _event(
-            member, actor, "full_member_granted", card_number=profile.card_number, check=check.pk
-        )
+        full_member_granted_event(member, actor=actor, card_number=profile.card_number, check=check)
     return profile
 
 
@@ -273,7 +285,8 @@ def multi_child_self_apply(
     _inputs_check(consent=consent, rrn_back=rrn_back, pins=None)
     if library_profile_of(member).level != LibraryProfile.Level.FULL:
         raise DomainError(
-            "full_member_required", _("Only full members can apply for the multi-child conversion.")
+            LibraryErrorCode.FULL_MEMBER_REQUIRED,
+            _("Only full members can apply for the multi-child conversion."),
         )
     check, result, failure = _run_check(
         member=member, actor=actor, purpose=EligibilityCheck.Purpose.MULTI_CHILD, rrn_back=rrn_back
@@ -288,7 +301,7 @@ def multi_child_self_apply(
     with transaction.atomic():
         check.save()
         if failure is not None:
-            _event(member, actor, "multi_child_refused", code=failure.code, check=check.pk)
+            multi_child_refused_event(member, actor=actor, code=failure.code, check=check)
     if failure is not None:
         raise failure
     with transaction.atomic():
@@ -302,16 +315,17 @@ def _multi_child_refusal(result: EligibilityResult) -> DomainError | None:
     """The household first (children, youngest's age), then the residence (SPEC §12 cases)."""
     if len(result.children_birth_dates) < 2:
         return _refusal(
-            "too_few_children", _("The multi-child conversion needs two or more children.")
+            LibraryErrorCode.TOO_FEW_CHILDREN,
+            _("The multi-child conversion needs two or more children."),
         )
     if _youngest_age(result.children_birth_dates, timezone.localdate()) > 18:
         return _refusal(
-            "youngest_over_18",
+            LibraryErrorCode.YOUNGEST_OVER_18,
             _("The multi-child conversion needs the youngest child to be 18 or younger."),
         )
     if result.province != GYEONGGI or result.city != YONGIN:
         return _refusal(
-            "not_yongin_resident",
+            LibraryErrorCode.NOT_YONGIN_RESIDENT,
             _("The multi-child conversion is for residents registered in Yongin-si."),
         )
     return None
@@ -330,15 +344,7 @@ def _grant(
         reason=reason,
         eligibility_check=check,
     )
-    _event(
-        member,
-        actor,
-        "loan_limit_granted",
-        limit=grant.limit,
-        valid_until=grant.valid_until.isoformat(),
-        reason=reason,
-        check=check.pk,
-    )
+    loan_limit_granted_event(grant, actor=actor)
     return grant
 
 
@@ -359,11 +365,14 @@ def multi_child_children_apply(
     (attr `children.<n>`) and nothing is granted — the parent may drop that child and resend.
     """
     if not children:
-        raise DomainError("required", _("Choose at least one child."), attr="children")
+        raise DomainError(
+            CommonErrorCode.REQUIRED, _("Choose at least one child."), attr="children"
+        )
     check = _recent_passed_check(member)
     if check is None or check.grant_until is None:
         raise DomainError(
-            "eligibility_check_required", _("Run the multi-child eligibility check first.")
+            LibraryErrorCode.ELIGIBILITY_CHECK_REQUIRED,
+            _("Run the multi-child eligibility check first."),
         )
     dates = set(check.children_birth_dates)
     errors: list[DomainError] = []
@@ -387,7 +396,7 @@ def multi_child_children_apply(
         ):
             errors.append(
                 DomainError(
-                    "child_mismatch",
+                    LibraryErrorCode.CHILD_MISMATCH,
                     _("No member matches this ID, name and birth date among your children."),
                     attr=attr,
                 )
@@ -395,7 +404,7 @@ def multi_child_children_apply(
         elif library_profile_of(child).level != LibraryProfile.Level.FULL:
             errors.append(
                 DomainError(
-                    "child_not_full_member",
+                    LibraryErrorCode.CHILD_NOT_FULL_MEMBER,
                     _("This child must become a full member first."),
                     attr=attr,
                 )
@@ -434,11 +443,7 @@ def grants_expire(*, today: date | None = None) -> int:
             grant.active = False
             grant.ended_at = timezone.now()
             grant.save(update_fields=["active", "ended_at"])
-            LibraryEvent.objects.create(
-                member_id=grant.member_id,
-                type="loan_limit_expired",
-                parameters={"grant": grant.pk, "limit": grant.limit},
-            )
+            loan_limit_expired_event(grant)
             ended += 1
     return ended
 
@@ -451,5 +456,5 @@ def member_for_upgrade(*, viewer: Member, member_id: int | None) -> Member:
 
     ward = member_wards(guardian=viewer).filter(pk=member_id).first()
     if ward is None:
-        raise NotFound("member_not_found", _("No such member."))
+        raise NotFound(MemberErrorCode.MEMBER_NOT_FOUND, _("No such member."))
     return ward

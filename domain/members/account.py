@@ -15,13 +15,16 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.audit.models import AuditEvent
 from domain.audit.services import RequestContext, audit_record
-from domain.common.errors import DomainError, ValidationFailed
+from domain.common.errors import CommonErrorCode, DomainError, ValidationFailed
 from domain.common.phones import normalise_mobile
+from domain.common.transitions import transition
 from domain.library.models import LibraryBranch
 from domain.messaging.services import outbox_email, outbox_sms
 from domain.verifications.models import Verification
 from domain.verifications.services import verification_consume
 
+from .errors import MemberErrorCode
+from .events import member_updated_event, member_withdrawn_event
 from .lockout import member_password_confirm, member_password_unchanged
 from .models import CorporateProfile, Member, SocialAccount
 from .passwords import password_check
@@ -31,6 +34,27 @@ from .tokens import member_refresh_tokens_revoke
 NOT_EDITABLE = ("name", "birth_date", "gender", "nationality")
 EDITABLE = ("email", "address", "landline", "home_library", "mobile")
 RELEASED_USERNAME_PREFIX = "~withdrawn-"  # "~" is outside every site's ID pattern
+# Personal data erased on withdrawal (SPEC §5): identity, contact, address, CI/DI hashes.
+ERASED = {
+    **dict.fromkeys(
+        (
+            "name",
+            "gender",
+            "mobile",
+            "email",
+            "landline",
+            "postal_code",
+            "address_road",
+            "address_detail",
+            "ci_hash",
+            "di_hash",
+        ),
+        "",
+    ),
+    "birth_date": None,
+    "home_library": None,
+}
+INVALID_PASSWORD = _("The password is incorrect.")
 
 
 def member_temporary_password_valid(member: Member, now: datetime | None = None) -> bool:
@@ -118,7 +142,7 @@ def member_password_change(
     if new_password != new_password_confirm:
         errors.append(
             DomainError(
-                "password_mismatch",
+                MemberErrorCode.PASSWORD_MISMATCH,
                 _("The passwords do not match."),
                 attr="new_password_confirm",
             )
@@ -136,7 +160,7 @@ def member_password_change(
     if new_password == current_password:
         errors.append(
             DomainError(
-                "password_unchanged",
+                MemberErrorCode.PASSWORD_UNCHANGED,
                 _("The new password must differ from the current one."),
                 attr="new_password",
             )
@@ -180,7 +204,7 @@ def member_password_change(
 def _profile_errors(member: Member, changes: dict[str, Any], has_token: bool) -> list[DomainError]:
     errors = [
         DomainError(
-            "field_not_editable",
+            MemberErrorCode.FIELD_NOT_EDITABLE,
             _("This field comes from identity verification and cannot be changed here."),
             attr=field,
         )
@@ -191,14 +215,16 @@ def _profile_errors(member: Member, changes: dict[str, Any], has_token: bool) ->
         if not has_token:
             errors.append(
                 DomainError(
-                    "verification_required",
+                    MemberErrorCode.VERIFICATION_REQUIRED,
                     _("Verify your identity to change the mobile number."),
                     attr="verification_token",
                 )
             )
         elif normalise_mobile(changes["mobile"]) is None:
             errors.append(
-                DomainError("invalid_phone", _("Enter a valid mobile number."), attr="mobile")
+                DomainError(
+                    CommonErrorCode.INVALID_PHONE, _("Enter a valid mobile number."), attr="mobile"
+                )
             )
     kind = member.site.rules.kind(member.kind)
     required = set(kind.required_fields) if kind else set()
@@ -208,12 +234,18 @@ def _profile_errors(member: Member, changes: dict[str, Any], has_token: bool) ->
         and "address" in required
         and not (address.get("road") and address.get("postal_code"))
     ):
-        errors.append(DomainError("required", _("Enter the address."), attr="address"))
+        errors.append(
+            DomainError(CommonErrorCode.REQUIRED, _("Enter the address."), attr="address")
+        )
     if "email" in changes and not changes["email"] and "email" in required:
-        errors.append(DomainError("required", _("Enter the email address."), attr="email"))
+        errors.append(
+            DomainError(CommonErrorCode.REQUIRED, _("Enter the email address."), attr="email")
+        )
     if "landline" in changes and len(re.sub(r"\D", "", changes["landline"] or "")) > 12:
         errors.append(
-            DomainError("invalid_landline", _("Enter a valid phone number."), attr="landline")
+            DomainError(
+                MemberErrorCode.INVALID_LANDLINE, _("Enter a valid phone number."), attr="landline"
+            )
         )
     if "home_library" in changes:
         branch = changes["home_library"]
@@ -225,7 +257,7 @@ def _profile_errors(member: Member, changes: dict[str, Any], has_token: bool) ->
         if not valid:
             errors.append(
                 DomainError(
-                    "invalid_home_library",
+                    MemberErrorCode.INVALID_HOME_LIBRARY,
                     _("Choose one of the site's libraries."),
                     attr="home_library",
                 )
@@ -278,7 +310,7 @@ def member_profile_update(
             )
             if member.ci_hash and person.ci_hash != member.ci_hash:
                 raise DomainError(
-                    "identity_mismatch",
+                    MemberErrorCode.IDENTITY_MISMATCH,
                     _("The verified person is not the owner of this account."),
                     attr="verification_token",
                 )
@@ -289,10 +321,8 @@ def member_profile_update(
             setattr(member, field, values[field])
         if changed:
             member.save(update_fields=[*changed, "updated_at"])
-            audit_record(
-                type=AuditEvent.Type.MEMBER_UPDATED,
-                site=site,
-                member=member,
+            member_updated_event(
+                member,
                 actor=actor or member,
                 context=context,
                 fields=sorted(f.removesuffix("_id") for f in changed),
@@ -329,42 +359,27 @@ def member_anonymise(
     """
     with transaction.atomic():
         member = _locked(member)
-        site = member.site
         now = timezone.now()
-        for field in (
-            "name",
-            "gender",
-            "mobile",
-            "email",
-            "landline",
-            "postal_code",
-            "address_road",
-            "address_detail",
-            "ci_hash",
-            "di_hash",
-        ):
-            setattr(member, field, "")
-        member.birth_date = None
-        member.home_library = None
-        member.status = Member.Status.WITHDRAWN
-        member.is_active = False
-        member.is_staff = False
-        member.withdrawn_at = now
-        member.username_released_at = now + timedelta(days=site.rules.username_retention_days)
-        member.password_change_required = False
-        member.temporary_password_expires_at = None
-        member.set_unusable_password()
-        member.save()
         SocialAccount.objects.filter(member=member).delete()
         CorporateProfile.objects.filter(member=member).delete()
         revoked = member_refresh_tokens_revoke(member=member)
-        audit_record(
-            type=AuditEvent.Type.MEMBER_WITHDRAWN,
-            site=site,
-            member=member,
+        transition(
+            member,
+            Member.Status.WITHDRAWN,
+            event=member_withdrawn_event,
+            fields={
+                **ERASED,
+                "is_active": False,
+                "is_staff": False,
+                "withdrawn_at": now,
+                "username_released_at": now
+                + timedelta(days=member.site.rules.username_retention_days),
+                "password_change_required": False,
+                "temporary_password_expires_at": None,
+                "password": make_password(None),  # unusable
+            },
             actor=actor or member,
             context=context,
-            username_released_at=member.username_released_at.isoformat(),
             refresh_tokens_revoked=revoked,
         )
     return member

@@ -1,13 +1,20 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
+from domain.audit.services import RequestContext
 from domain.common.admin import SiteScopedAdmin
+from domain.common.errors import DomainError
 from domain.common.masking import mask_name, mask_phone
 
+from .lifecycle import member_reactivate, member_suspend
 from .models import Member
 
 
 @admin.register(Member)
 class MemberAdmin(SiteScopedAdmin):
+    """The status is never edited by hand: staff suspend or reactivate with the actions, which
+    go through the services (locked, checked against Member.TRANSITIONS, audited)."""
+
     list_display = [
         "username",
         "site",
@@ -24,12 +31,14 @@ class MemberAdmin(SiteScopedAdmin):
     readonly_fields = [
         "site",
         "username",
+        "status",
         "last_login",
         "created_at",
         "updated_at",
         "withdrawn_at",
         "failed_login_count",
     ]
+    actions = ["suspend", "reactivate"]
 
     @admin.display(description="name")
     def masked_name(self, obj):
@@ -44,3 +53,25 @@ class MemberAdmin(SiteScopedAdmin):
         if not request.user.is_superuser:
             fields += ["is_staff", "is_superuser"]
         return fields
+
+    @admin.action(description=_("Suspend the selected members"))
+    def suspend(self, request, queryset):
+        self._apply(request, queryset, member_suspend)
+
+    @admin.action(description=_("Reactivate the selected members"))
+    def reactivate(self, request, queryset):
+        self._apply(request, queryset, member_reactivate)
+
+    def _apply(self, request, queryset, service) -> None:
+        context = RequestContext(
+            request.META.get("REMOTE_ADDR"), request.META.get("HTTP_USER_AGENT", "")
+        )
+        done = 0
+        for member in queryset.exclude(pk=request.user.pk).select_related("site"):
+            try:
+                service(member=member, actor=request.user, context=context)
+            except DomainError as exc:
+                self.message_user(request, f"{member.username}: {exc.message}", messages.WARNING)
+            else:
+                done += 1
+        self.message_user(request, _("%(count)d members changed.") % {"count": done})

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from domain.audit.models import AuditEvent
 from domain.audit.services import RequestContext, audit_record
 from domain.common.errors import DomainError
+from domain.members.errors import MemberErrorCode
 from domain.sites.policy import LockoutPolicy
 
 from .models import Member
@@ -153,11 +154,11 @@ def member_password_confirm(
                 action=action,
             )
         break
-    raise DomainError("invalid_password", INVALID_PASSWORD, attr=attr)
+    raise DomainError(MemberErrorCode.INVALID_PASSWORD, INVALID_PASSWORD, attr=attr)
 
 
 def member_password_unchanged(*, member: Member, check: PasswordCheck, attr: str) -> None:
     """Inside the caller's transaction, with `member` locked: refuse if the password changed
     since `member_password_confirm` checked it (a concurrent change or reset)."""
     if member.password != check.encoded:
-        raise DomainError("invalid_password", INVALID_PASSWORD, attr=attr)
+        raise DomainError(MemberErrorCode.INVALID_PASSWORD, INVALID_PASSWORD, attr=attr)

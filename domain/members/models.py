@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from domain.common.transitions import StatusMachine
+
 
 class MemberManager(BaseUserManager):
     use_in_migrations = True
@@ -31,7 +33,7 @@ class MemberManager(BaseUserManager):
         return member
 
 
-class Member(AbstractBaseUser, PermissionsMixin):
+class Member(StatusMachine, AbstractBaseUser, PermissionsMixin):
     """A member of one site (SPEC §5). `username` is stored as the site's rule folds it."""
 
     class Status(models.TextChoices):
@@ -40,6 +42,16 @@ class Member(AbstractBaseUser, PermissionsMixin):
         REJECTED = "rejected", _("Rejected")
         WITHDRAWN = "withdrawn", _("Withdrawn")
         SUSPENDED = "suspended", _("Suspended")
+
+    # pending: an onnuri-biz master until the corporate's review (SPEC §7.1); suspended: by the
+    # site's staff in the admin; withdrawn is final (the data is erased, SPEC §5).
+    TRANSITIONS = {
+        Status.PENDING: {Status.ACTIVE, Status.REJECTED},
+        Status.ACTIVE: {Status.SUSPENDED, Status.WITHDRAWN},
+        Status.SUSPENDED: {Status.ACTIVE, Status.WITHDRAWN},
+        Status.REJECTED: set(),
+        Status.WITHDRAWN: set(),
+    }
 
     class Gender(models.TextChoices):
         MALE = "male", _("Male")
@@ -197,7 +209,7 @@ class SocialAccount(models.Model):
         return f"{self.provider}:{self.member_id}"
 
 
-class NameChangeRequest(models.Model):
+class NameChangeRequest(StatusMachine, models.Model):
     """A member's request to change the stored name, with evidence, reviewed by staff.
 
     animal-protection manual 002 §II: a re-verified name that differs from the stored one is
@@ -239,6 +251,3 @@ class NameChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"name change {self.member_id} {self.status}"
-
-    def can_transition_to(self, status: str) -> bool:
-        return status in self.TRANSITIONS[self.status]

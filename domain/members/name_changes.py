@@ -20,7 +20,14 @@ from django.utils.translation import gettext_lazy as _
 from domain.audit.models import AuditEvent
 from domain.audit.services import RequestContext, audit_record
 from domain.capabilities import Capability, member_can
-from domain.common.errors import Conflict, DomainError, NotFound, PermissionDenied
+from domain.common.errors import (
+    CommonErrorCode,
+    Conflict,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+)
+from domain.common.transitions import transition
 from domain.common.uploads import (
     DOCUMENT_TYPES,
     delete_private_upload,
@@ -31,6 +38,12 @@ from domain.verifications.models import Verification
 from domain.verifications.services import verification_consume
 
 from .account import member_notify
+from .errors import MemberErrorCode
+from .events import (
+    name_change_approved_event,
+    name_change_rejected_event,
+    name_change_requested_event,
+)
 from .models import Member, NameChangeRequest
 from .reverification import identity_mismatch_error, name_mismatch_error, site_feature_require
 
@@ -43,7 +56,9 @@ Status = NameChangeRequest.Status
 
 
 def _not_found() -> NotFound:
-    return NotFound("name_change_request_not_found", _("No such name change request."))
+    return NotFound(
+        MemberErrorCode.NAME_CHANGE_REQUEST_NOT_FOUND, _("No such name change request.")
+    )
 
 
 def name_change_requests_visible(*, site, viewer: Member) -> QuerySet[NameChangeRequest]:
@@ -84,7 +99,7 @@ def name_change_request_create(
     requested_name = requested_name.strip()
     if requested_name == member.name.strip():
         raise DomainError(
-            "name_unchanged",
+            MemberErrorCode.NAME_UNCHANGED,
             _("The requested name is the name already registered."),
             attr="requested_name",
         )
@@ -98,7 +113,7 @@ def name_change_request_create(
             )
             if NameChangeRequest.objects.filter(member=member, status=Status.PENDING).exists():
                 raise Conflict(
-                    "name_change_pending",
+                    MemberErrorCode.NAME_CHANGE_PENDING,
                     _("A name change request is already waiting for review."),
                 )
             person = verification_consume(
@@ -129,14 +144,7 @@ def name_change_request_create(
                 verified_ci_hash=person.ci_hash,
                 verified_di_hash=person.di_hash,
             )
-            audit_record(
-                type=AuditEvent.Type.NAME_CHANGE_REQUESTED,
-                site=site,
-                member=member,
-                actor=member,
-                context=context,
-                request_id=request.pk,
-            )
+            name_change_requested_event(request, context=context)
     except Exception:
         # No row refers to the file once the transaction is rolled back.
         if stored is not None:
@@ -145,11 +153,11 @@ def name_change_request_create(
     return request
 
 
-def _review_start(*, site, staff: Member, request_id: int, status: str) -> NameChangeRequest:
+def _review_start(*, site, staff: Member, request_id: int) -> NameChangeRequest:
     site_feature_require(site=site, feature=FEATURE)
     request = (
-        NameChangeRequest.objects.select_for_update()
-        .select_related("member")
+        NameChangeRequest.objects.select_for_update(of=("self",))
+        .select_related("member", "site")
         .filter(site=site, pk=request_id)
         .first()
     )
@@ -157,13 +165,7 @@ def _review_start(*, site, staff: Member, request_id: int, status: str) -> NameC
         raise _not_found()
     if request.member_id == staff.pk:
         raise PermissionDenied(
-            "own_request_review", _("Another operator must review your own request.")
-        )
-    if not request.can_transition_to(status):
-        raise Conflict(
-            "invalid_transition",
-            _("The request cannot move from %(from)s to %(to)s.")
-            % {"from": request.status, "to": status},
+            MemberErrorCode.OWN_REQUEST_REVIEW, _("Another operator must review your own request.")
         )
     return request
 
@@ -176,28 +178,26 @@ def name_change_request_approve(
     member is told by SMS (email if no mobile) after commit.
     """
     with transaction.atomic():
-        request = _review_start(
-            site=site, staff=staff, request_id=request_id, status=Status.APPROVED
+        request = _review_start(site=site, staff=staff, request_id=request_id)
+        transition(
+            request,
+            Status.APPROVED,
+            event=name_change_approved_event,
+            fields={"reviewed_by": staff, "reviewed_at": timezone.now()},
+            actor=staff,
+            context=context,
         )
-        member = Member.objects.select_for_update().get(pk=request.member_id)
+        member = (
+            Member.objects.select_for_update(of=("self",))
+            .select_related("site")
+            .get(pk=request.member_id)
+        )
         member.name = request.requested_name
         fields = ["name", "updated_at"]
         if request.verified_ci_hash:  # the identity as verified under the new name
             member.ci_hash, member.di_hash = request.verified_ci_hash, request.verified_di_hash
             fields += ["ci_hash", "di_hash"]
         member.save(update_fields=fields)
-        request.status = Status.APPROVED
-        request.reviewed_by = staff
-        request.reviewed_at = timezone.now()
-        request.save(update_fields=["status", "reviewed_by", "reviewed_at"])
-        audit_record(
-            type=AuditEvent.Type.NAME_CHANGE_APPROVED,
-            site=site,
-            member=member,
-            actor=staff,
-            context=context,
-            request_id=request.pk,
-        )
         member_notify(
             member=member,
             title="이름 변경 안내",
@@ -224,24 +224,21 @@ def name_change_request_reject(
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(
-            "reason_required", _("Enter the reason for the rejection."), attr="reason"
+            CommonErrorCode.REASON_REQUIRED, _("Enter the reason for the rejection."), attr="reason"
         )
     with transaction.atomic():
-        request = _review_start(
-            site=site, staff=staff, request_id=request_id, status=Status.REJECTED
-        )
-        request.status = Status.REJECTED
-        request.reason = reason[:REASON_MAX_LENGTH]
-        request.reviewed_by = staff
-        request.reviewed_at = timezone.now()
-        request.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at"])
-        audit_record(
-            type=AuditEvent.Type.NAME_CHANGE_REJECTED,
-            site=site,
-            member=request.member,
+        request = _review_start(site=site, staff=staff, request_id=request_id)
+        transition(
+            request,
+            Status.REJECTED,
+            event=name_change_rejected_event,
+            fields={
+                "reason": reason[:REASON_MAX_LENGTH],
+                "reviewed_by": staff,
+                "reviewed_at": timezone.now(),
+            },
             actor=staff,
             context=context,
-            request_id=request.pk,
         )
         member_notify(
             member=request.member,

@@ -6,19 +6,29 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.common.errors import DomainError, ValidationFailed
 
+from .errors import MemberErrorCode
+
 PASSWORD_MESSAGES = {
-    "password_length": _("The password length does not meet the site's rule."),
-    "password_character": _("The password contains a character the site does not allow."),
-    "password_classes": _("The password does not combine enough kinds of characters."),
-    "password_contains_username": _("The password must not contain the login ID."),
+    MemberErrorCode.PASSWORD_LENGTH: _("The password length does not meet the site's rule."),
+    MemberErrorCode.PASSWORD_CHARACTER: _(
+        "The password contains a character the site does not allow."
+    ),
+    MemberErrorCode.PASSWORD_CLASSES: _(
+        "The password does not combine enough kinds of characters."
+    ),
+    MemberErrorCode.PASSWORD_CONTAINS_USERNAME: _("The password must not contain the login ID."),
+}
+# Django's validators → our codes; any other validator answers `password_invalid`.
+VALIDATOR_CODES = {
+    "password_too_common": MemberErrorCode.PASSWORD_TOO_COMMON,
+    "password_too_similar": MemberErrorCode.PASSWORD_TOO_SIMILAR,
 }
 
 # Every code password_check can answer with (for the schema's error lists).
 PASSWORD_ERROR_CODES = [
     *PASSWORD_MESSAGES,
-    "password_too_common",
-    "password_too_similar",
-    "password_invalid",
+    *VALIDATOR_CODES.values(),
+    MemberErrorCode.PASSWORD_INVALID,
 ]
 
 
@@ -32,8 +42,8 @@ def password_check(*, site, password: str, username: str = "", member=None, attr
     if username and username.lower() in password.lower():
         errors.append(
             DomainError(
-                "password_contains_username",
-                PASSWORD_MESSAGES["password_contains_username"],
+                MemberErrorCode.PASSWORD_CONTAINS_USERNAME,
+                PASSWORD_MESSAGES[MemberErrorCode.PASSWORD_CONTAINS_USERNAME],
                 attr=attr,
             )
         )
@@ -41,10 +51,7 @@ def password_check(*, site, password: str, username: str = "", member=None, attr
         password_validation.validate_password(password, user=member)
     except ValidationError as exc:
         for error in exc.error_list:
-            code = {
-                "password_too_common": "password_too_common",
-                "password_too_similar": "password_too_similar",
-            }.get(error.code, "password_invalid")
+            code = VALIDATOR_CODES.get(error.code, MemberErrorCode.PASSWORD_INVALID)
             errors.append(DomainError(code, " ".join(error.messages), attr=attr))
     if errors:
         raise ValidationFailed(errors)

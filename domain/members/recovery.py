@@ -27,6 +27,7 @@ from domain.verifications.models import Verification
 from domain.verifications.services import verification_consume
 
 from .account import member_notify
+from .errors import MemberErrorCode
 from .models import Member
 from .tokens import member_refresh_tokens_revoke
 
@@ -80,7 +81,7 @@ def member_find_id(*, site: Site, kind: str, verification_token: str) -> Member:
             )
     if member is None:
         raise NotFound(
-            "member_not_found",
+            MemberErrorCode.MEMBER_NOT_FOUND,
             _("No member of this type is registered with the verified identity."),
         )
     return member
@@ -135,7 +136,9 @@ def member_password_reset(
     """
     member_kind_check(site=site, kind=kind)
     if channel not in Channel.CHOICES:
-        raise DomainError("invalid_channel", _("Choose email or SMS."), attr="channel")
+        raise DomainError(
+            MemberErrorCode.INVALID_CHANNEL, _("Choose email or SMS."), attr="channel"
+        )
     folded = site.rules.username.fold(username)
     # Hashed before the transaction (SQLite's write lock), whether or not it is used: the same
     # work for every answer (SPEC §14 enumeration).

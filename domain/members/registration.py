@@ -16,9 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from domain.audit.models import AuditEvent
-from domain.audit.services import RequestContext, audit_record
-from domain.common.errors import DomainError, ValidationFailed
+from domain.audit.services import RequestContext
+from domain.common.errors import CommonErrorCode, DomainError, ValidationFailed
 from domain.common.numbers import normalise_business_number, normalise_corporation_number
 from domain.common.phones import normalise_mobile
 from domain.consents.services import consents_record, consents_validate
@@ -26,13 +25,15 @@ from domain.library.models import LibraryBranch
 from domain.verifications.models import Verification
 from domain.verifications.services import verification_consume
 
+from .errors import MemberErrorCode
+from .events import member_created_event
 from .models import CorporateProfile, Guardianship, Member
 from .passwords import password_check
 
 USERNAME_MESSAGES = {
-    "username_length": _("The ID length does not meet the site's rule."),
-    "username_pattern": _("The ID contains characters the site does not allow."),
-    "username_taken": _("This ID is already in use."),
+    MemberErrorCode.USERNAME_LENGTH: _("The ID length does not meet the site's rule."),
+    MemberErrorCode.USERNAME_PATTERN: _("The ID contains characters the site does not allow."),
+    MemberErrorCode.USERNAME_TAKEN: _("This ID is already in use."),
 }
 GUARDIAN_MIN_AGE = 19
 
@@ -53,7 +54,7 @@ def today_in_korea() -> date:
 @dataclass(frozen=True)
 class Availability:
     available: bool
-    reason: str | None = None
+    reason: MemberErrorCode | None = None
     message: str = ""
 
 
@@ -64,7 +65,8 @@ def username_availability(*, site, username: str) -> Availability:
     if violation:
         return Availability(False, violation, str(USERNAME_MESSAGES[violation]))
     if Member.objects.filter(site=site, username=rule.fold(username)).exists():
-        return Availability(False, "username_taken", str(USERNAME_MESSAGES["username_taken"]))
+        taken = MemberErrorCode.USERNAME_TAKEN
+        return Availability(False, taken, str(USERNAME_MESSAGES[taken]))
     return Availability(True)
 
 
@@ -98,9 +100,13 @@ def member_sign_up(*, site, data: SignUpData, context: RequestContext) -> Member
     kind = policy.kind(data.kind)
     if kind is None or data.kind == "corporate_manager":
         raise DomainError(
-            "unknown_member_kind", _("This site has no such member kind."), attr="kind"
+            MemberErrorCode.UNKNOWN_MEMBER_KIND,
+            _("This site has no such member kind."),
+            attr="kind",
         )
     errors = _form_errors(site, kind, data)
+    if data.kind == "corporate":
+        errors.extend(_corporate_errors(data.corporate))
     try:
         accepted = consents_validate(site=site, kind=kind.code, agreements=data.consents)
     except DomainError as exc:
@@ -113,9 +119,7 @@ def member_sign_up(*, site, data: SignUpData, context: RequestContext) -> Member
     try:
         with transaction.atomic():
             if Member.objects.filter(site=site, username=username).exists():
-                raise DomainError(
-                    "username_taken", USERNAME_MESSAGES["username_taken"], attr="username"
-                )
+                raise username_taken_error()
             guardian = None
             if kind.requires_guardian:
                 guardian = _guardian_verified(site, data)
@@ -153,18 +157,15 @@ def member_sign_up(*, site, data: SignUpData, context: RequestContext) -> Member
                     verified_at=guardian.verified_at or timezone.now(),
                 )
             consents_record(member=member, accepted=accepted, context=context, source="sign_up")
-            audit_record(
-                type=AuditEvent.Type.MEMBER_CREATED,
-                site=site,
-                member=member,
-                actor=member,
-                context=context,
-                kind=kind.code,
-                guardian=guardian is not None,
-            )
+            member_created_event(member, context=context, guardian=guardian is not None)
     except IntegrityError:  # a concurrent sign-up took the ID between the check and insert
-        raise DomainError("username_taken", USERNAME_MESSAGES["username_taken"], attr="username")
+        raise username_taken_error()
     return member
+
+
+def username_taken_error() -> DomainError:
+    taken = MemberErrorCode.USERNAME_TAKEN
+    return DomainError(taken, USERNAME_MESSAGES[taken], attr="username")
 
 
 def member_create_verified(
@@ -203,7 +204,9 @@ def _form_errors(site, kind, data: SignUpData) -> list[DomainError]:
     if data.password != data.password_confirm:
         errors.append(
             DomainError(
-                "password_mismatch", _("The passwords do not match."), attr="password_confirm"
+                MemberErrorCode.PASSWORD_MISMATCH,
+                _("The passwords do not match."),
+                attr="password_confirm",
             )
         )
     try:
@@ -212,9 +215,13 @@ def _form_errors(site, kind, data: SignUpData) -> list[DomainError]:
         errors.extend(exc.errors)
     required = set(kind.required_fields)
     if "address" in required and not (data.address.get("road") and data.address.get("postal_code")):
-        errors.append(DomainError("required", _("Enter the address."), attr="address"))
+        errors.append(
+            DomainError(CommonErrorCode.REQUIRED, _("Enter the address."), attr="address")
+        )
     if "email" in required and not data.email:
-        errors.append(DomainError("required", _("Enter the email address."), attr="email"))
+        errors.append(
+            DomainError(CommonErrorCode.REQUIRED, _("Enter the email address."), attr="email")
+        )
     wants_library = "home_library" in required or data.home_library is not None
     if (
         wants_library
@@ -224,7 +231,7 @@ def _form_errors(site, kind, data: SignUpData) -> list[DomainError]:
     ):
         errors.append(
             DomainError(
-                "invalid_home_library",
+                MemberErrorCode.INVALID_HOME_LIBRARY,
                 _("Choose one of the site's libraries."),
                 attr="home_library",
             )
@@ -232,18 +239,20 @@ def _form_errors(site, kind, data: SignUpData) -> list[DomainError]:
     if kind.requires_guardian:
         if not data.guardian.get("name") or not normalise_mobile(data.guardian.get("phone", "")):
             errors.append(
-                DomainError("required", _("Enter the guardian's name and mobile."), attr="guardian")
+                DomainError(
+                    CommonErrorCode.REQUIRED,
+                    _("Enter the guardian's name and mobile."),
+                    attr="guardian",
+                )
             )
         if not data.guardian_verification_token:
             errors.append(
                 DomainError(
-                    "guardian_verification_required",
+                    MemberErrorCode.GUARDIAN_VERIFICATION_REQUIRED,
                     _("The guardian (legal representative) must be verified first."),
                     attr="guardian_verification_token",
                 )
             )
-    if data.kind == "corporate":
-        errors.extend(_corporate_errors(data.corporate))
     return errors
 
 
@@ -258,7 +267,9 @@ CORPORATE_REQUIRED = (
 
 def _corporate_errors(corporate: dict[str, Any]) -> list[DomainError]:
     errors = [
-        DomainError("required", _("This field is required."), attr=f"corporate.{name}")
+        DomainError(
+            CommonErrorCode.REQUIRED, _("This field is required."), attr=f"corporate.{name}"
+        )
         for name in CORPORATE_REQUIRED
         if not corporate.get(name)
     ]
@@ -267,7 +278,7 @@ def _corporate_errors(corporate: dict[str, Any]) -> list[DomainError]:
     ):
         errors.append(
             DomainError(
-                "invalid_business_number",
+                CommonErrorCode.INVALID_BUSINESS_NUMBER,
                 _("The business registration number is not valid (check digit)."),
                 attr="corporate.business_number",
             )
@@ -276,7 +287,7 @@ def _corporate_errors(corporate: dict[str, Any]) -> list[DomainError]:
     if crn and not normalise_corporation_number(crn):
         errors.append(
             DomainError(
-                "invalid_corporation_number",
+                MemberErrorCode.INVALID_CORPORATION_NUMBER,
                 _("The corporation registration number is not valid (check digit)."),
                 attr="corporate.corporation_registration_number",
             )
@@ -293,7 +304,7 @@ def _guardian_verified(site, data: SignUpData) -> Verification:
     )
     if age_on(guardian.birth_date, today_in_korea()) < GUARDIAN_MIN_AGE:
         raise DomainError(
-            "guardian_not_adult",
+            MemberErrorCode.GUARDIAN_NOT_ADULT,
             _("The guardian (legal representative) must be an adult."),
             attr="guardian_verification_token",
         )
@@ -301,7 +312,7 @@ def _guardian_verified(site, data: SignUpData) -> Verification:
         "name", ""
     ).strip() or guardian.mobile != normalise_mobile(data.guardian.get("phone", "")):
         raise DomainError(
-            "guardian_mismatch",
+            MemberErrorCode.GUARDIAN_MISMATCH,
             _("The guardian's name and mobile must match the guardian's verification."),
             attr="guardian",
         )
@@ -312,13 +323,13 @@ def _check_person(site, kind, person: Verification) -> None:
     age = age_on(person.birth_date, today_in_korea())
     if kind.min_age is not None and age < kind.min_age:
         raise DomainError(
-            "under_minimum_age",
+            MemberErrorCode.UNDER_MINIMUM_AGE,
             _("Members under %(age)d cannot join this site.") % {"age": kind.min_age},
             attr="verification_token",
         )
     if kind.max_age is not None and age > kind.max_age:
         raise DomainError(
-            "over_maximum_age",
+            MemberErrorCode.OVER_MAXIMUM_AGE,
             _("This member kind is for members aged %(age)d or younger.") % {"age": kind.max_age},
             attr="kind",
         )
@@ -332,7 +343,7 @@ def _check_person(site, kind, person: Verification) -> None:
         )
     ):
         raise DomainError(
-            "nationality_mismatch",
+            MemberErrorCode.NATIONALITY_MISMATCH,
             _("Choose the member kind that matches your nationality."),
             attr="kind",
         )
@@ -342,7 +353,7 @@ def _check_person(site, kind, person: Verification) -> None:
         .exists()
     ):
         raise DomainError(
-            "already_registered",
+            MemberErrorCode.ALREADY_REGISTERED,
             _("You are already a member. Use Find ID to recover your ID."),
             attr="verification_token",
             extra={"hint": "find_id"},
@@ -361,7 +372,7 @@ def _corporate_verified(site, data: SignUpData) -> dict[str, Any]:
     )
     if certificate.business_number != number:
         raise DomainError(
-            "business_number_mismatch",
+            MemberErrorCode.BUSINESS_NUMBER_MISMATCH,
             _("The certificate belongs to another business number."),
             attr="corporate.business_number",
         )

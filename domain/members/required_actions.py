@@ -7,12 +7,15 @@ SPEC §5: after a password reset, only the password change works until it is don
 from django.utils.translation import gettext_lazy as _
 
 from domain.common.errors import PermissionDenied
+from domain.consents.errors import ConsentErrorCode
+
+from .errors import MemberErrorCode
 
 
 def required_action_check(*, member, consent_exempt: bool, password_exempt: bool) -> None:
     if member.password_change_required and not password_exempt:
         raise PermissionDenied(
-            "password_change_required",
+            MemberErrorCode.PASSWORD_CHANGE_REQUIRED,
             _("Change your temporary password before continuing."),
         )
     if consent_exempt or password_exempt:
@@ -22,7 +25,7 @@ def required_action_check(*, member, consent_exempt: bool, password_exempt: bool
     pending = consents_pending(member=member)
     if pending:
         raise PermissionDenied(
-            "consent_required",
+            ConsentErrorCode.CONSENT_REQUIRED,
             _("Agree to the updated terms before continuing."),
             extra={
                 "documents": [

@@ -13,10 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.audit.models import AuditEvent
 from domain.audit.services import RequestContext, audit_record
-from domain.common.errors import DomainError, NotFound
+from domain.common.errors import CommonErrorCode, DomainError, NotFound
 from domain.verifications.models import Verification
 from domain.verifications.services import verification_consume
 
+from .errors import MemberErrorCode
 from .models import Member
 
 FEATURE = "re_verification"
@@ -34,7 +35,7 @@ NAME_MISMATCH_MESSAGE = _(
 
 
 class FeatureNotAvailable(NotFound):
-    default_code = "feature_not_available"
+    default_code = CommonErrorCode.FEATURE_NOT_AVAILABLE
     default_message = _("This site does not offer this service.")
 
 
@@ -45,12 +46,12 @@ def site_feature_require(*, site, feature: str) -> None:
 
 
 def name_mismatch_error(attr: str = "verification_token", message=None) -> DomainError:
-    return DomainError("name_mismatch", message or NAME_MISMATCH_MESSAGE, attr=attr)
+    return DomainError(MemberErrorCode.NAME_MISMATCH, message or NAME_MISMATCH_MESSAGE, attr=attr)
 
 
 def identity_mismatch_error(attr: str = "verification_token") -> DomainError:
     return DomainError(
-        "identity_mismatch",
+        MemberErrorCode.IDENTITY_MISMATCH,
         _("The verified person is not the owner of this account."),
         attr=attr,
     )

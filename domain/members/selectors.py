@@ -8,6 +8,7 @@ from domain.audit.services import RequestContext, audit_record
 from domain.capabilities import Capability, member_can
 from domain.common.errors import NotFound
 
+from .errors import MemberErrorCode
 from .models import Guardianship, Member
 
 
@@ -53,4 +54,4 @@ def member_get_for(
 
 
 def member_not_found() -> NotFound:
-    return NotFound("member_not_found", _("No such member."))
+    return NotFound(MemberErrorCode.MEMBER_NOT_FOUND, _("No such member."))

@@ -12,6 +12,7 @@ from domain.common.errors import AuthenticationFailed, DomainError
 from domain.sites.selectors import site_get
 
 from .account import member_temporary_password_valid
+from .errors import MemberErrorCode
 from .lockout import (
     CHECK_ROUNDS,
     member_failure_record,
@@ -26,7 +27,7 @@ INVALID_CREDENTIALS = _("The ID or password is incorrect.")
 
 def _invalid_credentials() -> AuthenticationFailed:
     # One answer for an unknown ID, a wrong password and a locked account (SPEC §14).
-    return AuthenticationFailed("invalid_credentials", INVALID_CREDENTIALS)
+    return AuthenticationFailed(MemberErrorCode.INVALID_CREDENTIALS, INVALID_CREDENTIALS)
 
 
 def member_authenticate(
@@ -155,15 +156,15 @@ def _login_outcome(
 def _inactive_error(member: Member) -> DomainError:
     if member.status == Member.Status.PENDING:
         return AuthenticationFailed(
-            "account_pending_review",
+            MemberErrorCode.ACCOUNT_PENDING_REVIEW,
             _("The account is waiting for the operator's review and cannot log in yet."),
         )
     if member.status == Member.Status.REJECTED:
         return AuthenticationFailed(
-            "account_rejected",
+            MemberErrorCode.ACCOUNT_REJECTED,
             _("The sign-up was not approved. See the message sent to you for the reason."),
         )
-    return AuthenticationFailed("account_inactive", _("The account cannot log in."))
+    return AuthenticationFailed(MemberErrorCode.ACCOUNT_INACTIVE, _("The account cannot log in."))
 
 
 @dataclass(frozen=True)

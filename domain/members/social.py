@@ -34,6 +34,8 @@ from django.utils.translation import gettext_lazy as _
 from domain.common.errors import DomainError, NotFound
 from domain.common.sandbox import sandbox_require_allowed
 
+from .errors import MemberErrorCode
+
 logger = logging.getLogger(__name__)
 
 PROVIDERS = ("kakao", "naver")
@@ -46,18 +48,18 @@ FORM_CONTENT_TYPE = "application/x-www-form-urlencoded;charset=utf-8"
 
 class SocialLoginFailed(DomainError):
     status = 400
-    default_code = "social_login_failed"
+    default_code = MemberErrorCode.SOCIAL_LOGIN_FAILED
     default_message = _("Logging in with this SNS account failed. Try again.")
 
 
 class SocialProviderUnavailable(DomainError):
     status = 503
-    default_code = "social_provider_unavailable"
+    default_code = MemberErrorCode.SOCIAL_PROVIDER_UNAVAILABLE
     default_message = _("The SNS login service is unavailable. Try again later.")
 
 
 class UnknownSocialProvider(NotFound):
-    default_code = "unknown_social_provider"
+    default_code = MemberErrorCode.UNKNOWN_SOCIAL_PROVIDER
     default_message = _("This SNS provider is not supported.")
 
 

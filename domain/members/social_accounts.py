@@ -16,6 +16,7 @@ from domain.audit.models import AuditEvent
 from domain.audit.services import RequestContext, audit_record
 from domain.common.errors import AuthenticationFailed, Conflict, DomainError, NotFound
 
+from .errors import MemberErrorCode
 from .models import Member, SocialAccount
 from .social import PROVIDERS, UnknownSocialProvider, get_social_provider
 
@@ -32,7 +33,7 @@ def social_account_list(*, member: Member) -> QuerySet[SocialAccount]:
 
 def _already_linked() -> Conflict:
     return Conflict(
-        "social_already_linked",
+        MemberErrorCode.SOCIAL_ALREADY_LINKED,
         _("An account of this SNS provider is already linked. Unlink it first."),
         attr="provider",
     )
@@ -40,7 +41,7 @@ def _already_linked() -> Conflict:
 
 def _in_use() -> Conflict:
     return Conflict(
-        "social_account_in_use",
+        MemberErrorCode.SOCIAL_ACCOUNT_IN_USE,
         _("This SNS account is already linked to another member of this site."),
         attr="code",
     )
@@ -106,7 +107,8 @@ def social_account_unlink(
         deleted, _rows = SocialAccount.objects.filter(member=member, provider=provider).delete()
         if not deleted:
             raise NotFound(
-                "social_account_not_found", _("No account of this SNS provider is linked.")
+                MemberErrorCode.SOCIAL_ACCOUNT_NOT_FOUND,
+                _("No account of this SNS provider is linked."),
             )
         audit_record(
             type=AuditEvent.Type.SOCIAL_UNLINKED,
@@ -146,7 +148,7 @@ def social_login(
         )
         if account is None:
             raise AuthenticationFailed(
-                "social_account_not_linked",
+                MemberErrorCode.SOCIAL_ACCOUNT_NOT_LINKED,
                 _(
                     "This SNS account is not linked to a member. Log in with your ID and "
                     "password and link it under My page."
@@ -162,7 +164,9 @@ def social_login(
                 method=provider,
                 reason=f"status_{member.status}",
             )
-            outcome = AuthenticationFailed("account_inactive", _("The account cannot log in."))
+            outcome = AuthenticationFailed(
+                MemberErrorCode.ACCOUNT_INACTIVE, _("The account cannot log in.")
+            )
         else:
             member.last_login = timezone.now()
             member.save(update_fields=["last_login"])

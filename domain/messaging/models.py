@@ -1,8 +1,10 @@
 from django.db import models
 from django.utils import timezone
 
+from domain.common.transitions import StatusMachine
 
-class OutboxMessage(models.Model):
+
+class OutboxMessage(StatusMachine, models.Model):
     """One SMS or email waiting to be sent, sent, or given up on (SPEC §9 transactional outbox).
 
     Written in the same transaction as the change that causes it, so a rolled-back change never
@@ -65,6 +67,3 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} #{self.pk} {self.status}"
-
-    def can_transition_to(self, status: str) -> bool:
-        return status in self.TRANSITIONS[self.Status(self.status)]

@@ -21,12 +21,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_q.tasks import async_task
 
-from domain.common.errors import DomainError, NotFound
+from domain.common.errors import CommonErrorCode, DomainError, NotFound
 from domain.common.phones import normalise_mobile
+from domain.common.transitions import transition
 from domain.sites.models import Site
 
 from . import sms
 from .backends import SmsMessage, get_sms_backend
+from .errors import MessagingErrorCode
 from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -56,7 +58,9 @@ def outbox_sms(
     """
     phone = normalise_mobile(to)
     if phone is None:
-        raise DomainError("invalid_phone", _("Enter a valid mobile number."), attr="to")
+        raise DomainError(
+            CommonErrorCode.INVALID_PHONE, _("Enter a valid mobile number."), attr="to"
+        )
     kind = sms.message_kind(body, subject)
     return _outbox_add(
         channel=OutboxMessage.Channel.SMS,
@@ -68,6 +72,28 @@ def outbox_sms(
         purpose=purpose,
         sensitive=sensitive,
     )
+
+
+def outbox_server_sms(
+    *,
+    to: str,
+    body: str,
+    subject: str = "",
+    site: Site | None = None,
+    purpose: str = "",
+    sensitive: bool = False,
+) -> OutboxMessage:
+    """Queue a text the server composed itself (a code, a link) to a number already checked.
+
+    If the outbox rules refuse it, the template or the site's data is at fault, not the caller:
+    that is a server error, never one of the outbox's 400 codes.
+    """
+    try:
+        return outbox_sms(
+            to=to, body=body, subject=subject, site=site, purpose=purpose, sensitive=sensitive
+        )
+    except DomainError as exc:
+        raise RuntimeError(f"A server-composed text message was refused: {exc.code}") from exc
 
 
 def outbox_email(
@@ -83,10 +109,14 @@ def outbox_email(
     try:
         validate_email(to)
     except ValidationError:
-        raise DomainError("invalid_email", _("Enter a valid email address."), attr="to")
+        raise DomainError(
+            MessagingErrorCode.INVALID_EMAIL, _("Enter a valid email address."), attr="to"
+        )
     if "\n" in subject or "\r" in subject:  # Django would refuse it at send time, every time
         raise DomainError(
-            "invalid_subject", _("The subject must be a single line."), attr="subject"
+            MessagingErrorCode.INVALID_SUBJECT,
+            _("The subject must be a single line."),
+            attr="subject",
         )
     return _outbox_add(
         channel=OutboxMessage.Channel.EMAIL,
@@ -124,10 +154,12 @@ def message_deliver(*, message_id: int) -> OutboxMessage:
             return OutboxMessage.objects.get(pk=message_id)
         if message.status != Status.PENDING or message.next_attempt_at > now:
             return message
-        _set_status(message, Status.SENDING)
-        message.attempts += 1
-        message.next_attempt_at = now + SENDING_LEASE
-        message.save(update_fields=["status", "attempts", "next_attempt_at"])
+        transition(
+            message,
+            Status.SENDING,
+            event=None,  # the outbox row is its own log (attempts, last_error, sent_at)
+            fields={"attempts": message.attempts + 1, "next_attempt_at": now + SENDING_LEASE},
+        )
     attempt = message.attempts
     try:
         provider_message_id = _send(message)
@@ -162,18 +194,8 @@ def _lock(message_id: int, *, skip_locked: bool = False) -> OutboxMessage | None
         OutboxMessage.objects.select_for_update(skip_locked=skip).filter(pk=message_id).first()
     )
     if message is None and not OutboxMessage.objects.filter(pk=message_id).exists():
-        raise NotFound("message_not_found", _("Message not found."))
+        raise NotFound(MessagingErrorCode.MESSAGE_NOT_FOUND, _("Message not found."))
     return message
-
-
-def _set_status(message: OutboxMessage, status: str) -> None:
-    if not message.can_transition_to(status):
-        raise DomainError(
-            "invalid_transition",
-            _("The message cannot move from %(from)s to %(to)s.")
-            % {"from": message.status, "to": status},
-        )
-    message.status = status
 
 
 def _send(message: OutboxMessage) -> str:
@@ -205,11 +227,16 @@ def _attempt_succeeded(message_id: int, attempt: int, provider_message_id: str) 
         if message.status != Status.SENDING or message.attempts != attempt:
             logger.warning("outbox message %s was sent after its claim expired", message_id)
             return message
-        _set_status(message, Status.SENT)
-        message.sent_at = timezone.now()
-        message.provider_message_id = provider_message_id[:200]
-        _erase_if_sensitive(message)
-        message.save(update_fields=["status", "sent_at", "provider_message_id", "body"])
+        transition(
+            message,
+            Status.SENT,
+            event=None,
+            fields={
+                "sent_at": timezone.now(),
+                "provider_message_id": provider_message_id[:200],
+                "body": _body_kept(message),
+            },
+        )
     return message
 
 
@@ -232,15 +259,15 @@ def _recover_interrupted(now: datetime) -> None:
 
 def _retry_or_fail(message: OutboxMessage, error: str, now: datetime) -> None:
     """Record a failed attempt: back off (base · 2^(attempts−1)) or give up at the maximum."""
-    message.last_error = error[:ERROR_MAX_CHARS]
+    fields = {"last_error": error[:ERROR_MAX_CHARS]}
     if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-        _set_status(message, Status.FAILED)
-        _erase_if_sensitive(message)
+        transition(
+            message, Status.FAILED, event=None, fields={**fields, "body": _body_kept(message)}
+        )
     else:
-        _set_status(message, Status.PENDING)
         delay = settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** (message.attempts - 1)
-        message.next_attempt_at = now + timedelta(seconds=delay)
-    message.save(update_fields=["status", "last_error", "next_attempt_at", "body"])
+        fields["next_attempt_at"] = now + timedelta(seconds=delay)
+        transition(message, Status.PENDING, event=None, fields=fields)
     logger.warning(
         "outbox message %s attempt %s failed (%s): %s",
         message.pk,
@@ -262,6 +289,6 @@ def _describe(error: Exception, message: OutboxMessage) -> str:
 REDACTED = "[erased after delivery]"
 
 
-def _erase_if_sensitive(message: OutboxMessage) -> None:
-    if message.sensitive:
-        message.body = REDACTED
+def _body_kept(message: OutboxMessage) -> str:
+    """The body once the message is done with: erased if it carried a secret (SPEC §14)."""
+    return REDACTED if message.sensitive else message.body

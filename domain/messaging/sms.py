@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.common.errors import DomainError
 
+from .errors import MessagingErrorCode
+
 ENCODING = "euc-kr"
 SMS_MAX_BYTES = 90
 # The Onnuri manual switches to LMS above 40 characters, whatever the byte count.
@@ -25,7 +27,7 @@ def encode_check(text: str, *, attr: str = "body") -> bytes:
         return text.encode(ENCODING)
     except UnicodeEncodeError:
         raise DomainError(
-            "unsupported_character",
+            MessagingErrorCode.UNSUPPORTED_CHARACTER,
             _("The message contains characters that cannot be sent by text message (e.g. emoji)."),
             attr=attr,
         )
@@ -39,18 +41,18 @@ def message_kind(body: str, subject: str = "", has_image: bool = False) -> str:
     LMS/MMS: body ≤ 2,000 bytes, subject ≤ 40 bytes.
     """
     if not body.strip():
-        raise DomainError("message_empty", _("The message is empty."), attr="body")
+        raise DomainError(MessagingErrorCode.MESSAGE_EMPTY, _("The message is empty."), attr="body")
     body_bytes = len(encode_check(body, attr="body"))
     subject_bytes = len(encode_check(subject, attr="subject"))
     if subject_bytes > SUBJECT_MAX_BYTES:
         raise DomainError(
-            "subject_too_long",
+            MessagingErrorCode.SUBJECT_TOO_LONG,
             _("The subject must be at most 40 bytes (20 Korean characters)."),
             attr="subject",
         )
     if body_bytes > LONG_MAX_BYTES:
         raise DomainError(
-            "message_too_long",
+            MessagingErrorCode.MESSAGE_TOO_LONG,
             _("The message must be at most 2,000 bytes (1,000 Korean characters)."),
             attr="body",
         )

@@ -22,6 +22,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from domain.common.errors import NotFound
 
+from .errors import SiteErrorCode
+
 MANUALS_DIR = Path(__file__).resolve().parent / "manuals"
 BODY_FONT = "HYSMyeongJo-Medium"
 HEADING_FONT = "HYGothic-Medium"  # the CID fonts have no bold: headings and **emphasis** use Gothic
@@ -39,7 +41,7 @@ _cache: dict[tuple[str, int], bytes] = {}
 
 
 class ManualNotFound(NotFound):
-    default_code = "manual_not_found"
+    default_code = SiteErrorCode.MANUAL_NOT_FOUND
     default_message = _("This site has no sign-up manual.")
 
 

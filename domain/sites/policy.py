@@ -12,6 +12,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from domain.members.errors import MemberErrorCode
+
 CHARACTER_CLASS_SCHEMES = {
     # upper and lower are separate classes (incheon-water, onnuri-biz)
     "separate_case": ("upper", "lower", "digit", "special"),
@@ -63,13 +65,13 @@ class UsernameRule:
         username = username.strip()
         return username.lower() if self.case_insensitive else username
 
-    def violation(self, username: str) -> str | None:
+    def violation(self, username: str) -> MemberErrorCode | None:
         """The code of the first rule `username` breaks, or None."""
         value = self.fold(username)
         if not self.min_length <= len(value) <= self.max_length:
-            return "username_length"
+            return MemberErrorCode.USERNAME_LENGTH
         if not re.fullmatch(self.pattern, value):
-            return "username_pattern"
+            return MemberErrorCode.USERNAME_PATTERN
         return None
 
 
@@ -107,23 +109,23 @@ class PasswordRule:
                 classes.add("special")
         return classes
 
-    def violation(self, password: str) -> str | None:
+    def violation(self, password: str) -> MemberErrorCode | None:
         """The code of the first rule `password` breaks, or None (SPEC §2)."""
         if len(password) > self.max_length or len(password) < self.min_length:
-            return "password_length"
+            return MemberErrorCode.PASSWORD_LENGTH
         for char in password:
             if char.isascii() and char.isalnum():
                 continue
             if not char.isprintable() or char.isspace() or not char.isascii():
-                return "password_character"
+                return MemberErrorCode.PASSWORD_CHARACTER
             if self.allowed_specials is not None and char not in self.allowed_specials:
-                return "password_character"
+                return MemberErrorCode.PASSWORD_CHARACTER
         classes = len(self.classes_of(password))
         if not any(
             len(password) >= alt.min_length and classes >= alt.min_classes
             for alt in self.alternatives
         ):
-            return "password_classes"
+            return MemberErrorCode.PASSWORD_CLASSES
         return None
 
 

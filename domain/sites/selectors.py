@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.common.errors import NotFound
 
+from .errors import SiteErrorCode
 from .models import Site
 
 
@@ -14,5 +15,5 @@ def site_get(*, slug: str) -> Site:
     """The active site with this slug; NotFound otherwise (an unknown site is a 404)."""
     site = site_list().filter(slug=slug).first()
     if site is None:
-        raise NotFound("site_not_found", _("No such site."))
+        raise NotFound(SiteErrorCode.SITE_NOT_FOUND, _("No such site."))
     return site

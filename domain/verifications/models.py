@@ -4,8 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from domain.common.transitions import StatusMachine
 
-class Verification(models.Model):
+
+class Verification(StatusMachine, models.Model):
     """A short-lived identity verification session (SPEC §4 본인인증).
 
     pending → verified | failed | expired; verified → consumed when its single-use token is
@@ -98,18 +100,24 @@ class Verification(models.Model):
     def __str__(self) -> str:
         return f"{self.purpose}/{self.method} {self.status}"
 
-    def can_transition_to(self, status: str) -> bool:
-        return status in self.TRANSITIONS[self.status]
-
     def is_expired(self, now=None) -> bool:
         return self.expires_at <= (now or timezone.now())
 
 
 class VerificationEvent(models.Model):
-    """Lifecycle of a verification (STYLE: every lifecycle writes events)."""
+    """Lifecycle of a verification (STYLE: every lifecycle writes events); written by the helpers
+    of domain.verifications.events."""
+
+    class Type(models.TextChoices):
+        STARTED = "started"
+        ATTEMPT_FAILED = "attempt_failed"  # a wrong code or signature; attempts left or not
+        FAILED = "failed"
+        VERIFIED = "verified"
+        EXPIRED = "expired"
+        CONSUMED = "consumed"
 
     verification = models.ForeignKey(Verification, on_delete=models.CASCADE, related_name="events")
-    type = models.CharField(max_length=30)
+    type = models.CharField(max_length=30, choices=Type.choices)
     parameters = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

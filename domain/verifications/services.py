@@ -13,14 +13,24 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from domain.common.errors import DomainError, NotFound
+from domain.common.errors import CommonErrorCode, DomainError, NotFound
 from domain.common.hashing import constant_time_equals, keyed_hash
 from domain.common.limits import Limit, limit_take
 from domain.common.numbers import normalise_business_number
 from domain.common.phones import normalise_mobile
 from domain.common.sandbox import sandbox_require_allowed
+from domain.common.transitions import transition, transition_many
 
-from .models import Verification, VerificationEvent
+from .errors import VerificationErrorCode
+from .events import (
+    verification_attempt_failed_event,
+    verification_consumed_event,
+    verification_expired_event,
+    verification_failed_event,
+    verification_started_event,
+    verification_verified_event,
+)
+from .models import Verification
 from .providers import get_identity_provider
 from .providers.base import VerificationFailed
 
@@ -44,11 +54,30 @@ TOKEN_LIFETIME = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
 SMS_MIN_INTERVAL = timedelta(seconds=30)
 SMS_PER_HOUR = 5
+# The verified identity: kept only until the token is used or the session expires (SPEC §4).
+IDENTITY_FIELDS = (
+    "name",
+    "birth_date",
+    "gender",
+    "nationality",
+    "mobile",
+    "carrier",
+    "ci_hash",
+    "di_hash",
+)
+BLANK_IDENTITY = {f: (None if f == "birth_date" else "") for f in IDENTITY_FIELDS}
+# Why a verification that is no longer pending cannot be confirmed.
+REFUSED_STATUS = {
+    Status.VERIFIED: VerificationErrorCode.VERIFIED,
+    Status.FAILED: VerificationErrorCode.FAILED,
+    Status.EXPIRED: VerificationErrorCode.EXPIRED,
+    Status.CONSUMED: VerificationErrorCode.CONSUMED,
+}
 
 
 class TooManyRequests(DomainError):
     status = 429
-    default_code = "throttled"
+    default_code = CommonErrorCode.THROTTLED
 
 
 SMS_LIMITS = (
@@ -56,14 +85,15 @@ SMS_LIMITS = (
         1,
         SMS_MIN_INTERVAL,
         lambda: TooManyRequests(
-            "sms_code_too_soon", _("Wait 30 seconds before asking for another code.")
+            VerificationErrorCode.SMS_CODE_TOO_SOON,
+            _("Wait 30 seconds before asking for another code."),
         ),
     ),
     Limit(
         SMS_PER_HOUR,
         timedelta(hours=1),
         lambda: TooManyRequests(
-            "sms_code_hourly_limit",
+            VerificationErrorCode.SMS_CODE_HOURLY_LIMIT,
             _("Too many codes were sent to this number. Try again later."),
         ),
     ),
@@ -81,10 +111,6 @@ def _sms_limit_scope(purpose: str) -> str:
 class Started:
     verification: Verification
     parameters: dict[str, Any]
-
-
-def _event(verification: Verification, type: str, **parameters) -> None:
-    VerificationEvent.objects.create(verification=verification, type=type, parameters=parameters)
 
 
 def _allowed_methods(site, purpose: str) -> set[str]:
@@ -114,16 +140,22 @@ def verification_start(
     """
     if purpose not in Purpose.values or purpose in INTERNAL_PURPOSES and member is None:
         raise DomainError(
-            "invalid_purpose", _("This verification purpose is not available."), attr="purpose"
+            VerificationErrorCode.INVALID_PURPOSE,
+            _("This verification purpose is not available."),
+            attr="purpose",
         )
     if method not in _allowed_methods(site, purpose):
         raise DomainError(
-            "method_not_allowed",
+            VerificationErrorCode.METHOD_NOT_ALLOWED,
             _("This site does not offer that verification method for this purpose."),
             attr="method",
         )
     if purpose in MEMBER_PURPOSES and member is None:
-        raise DomainError("login_required", _("Log in to verify for this purpose."), attr="purpose")
+        raise DomainError(
+            VerificationErrorCode.LOGIN_REQUIRED,
+            _("Log in to verify for this purpose."),
+            attr="purpose",
+        )
     now = timezone.now()
     verification = Verification(
         site=site,
@@ -142,7 +174,7 @@ def verification_start(
             normalised = normalise_business_number(business_number)
             if normalised is None:
                 raise DomainError(
-                    "invalid_business_number",
+                    CommonErrorCode.INVALID_BUSINESS_NUMBER,
                     _("The business registration number is not valid (check digit)."),
                     attr="business_number",
                 )
@@ -156,7 +188,7 @@ def verification_start(
             verification.provider = provider.name
             verification.save()
             parameters = provider.start(verification)
-        _event(verification, "started", purpose=purpose, method=method)
+        verification_started_event(verification)
     return Started(verification=verification, parameters=parameters)
 
 
@@ -168,7 +200,7 @@ def _sms_recipient(purpose: str, member, phone: str) -> str:
     if purpose in OWN_MOBILE_PURPOSES:
         if phone and normalise_mobile(phone) != registered:
             raise DomainError(
-                "phone_not_registered",
+                VerificationErrorCode.PHONE_NOT_REGISTERED,
                 _("Codes for this purpose are sent only to your registered mobile number."),
                 attr="phone",
             )
@@ -177,11 +209,13 @@ def _sms_recipient(purpose: str, member, phone: str) -> str:
 
 
 def _start_sms_code(verification: Verification, raw_phone: str) -> dict[str, Any]:
-    from domain.messaging.services import outbox_sms
+    from domain.messaging.services import outbox_server_sms
 
     phone = normalise_mobile(raw_phone)
     if phone is None:
-        raise DomainError("invalid_phone", _("Enter a valid mobile number."), attr="phone")
+        raise DomainError(
+            CommonErrorCode.INVALID_PHONE, _("Enter a valid mobile number."), attr="phone"
+        )
     now = verification.created_at
     limit_take(scope=_sms_limit_scope(verification.purpose), key=phone, limits=SMS_LIMITS, now=now)
     code = f"{secrets.randbelow(10**6):06d}"
@@ -191,7 +225,7 @@ def _start_sms_code(verification: Verification, raw_phone: str) -> dict[str, Any
     verification.save()
     verification.code_hash = _code_hash(verification, code)
     verification.save(update_fields=["code_hash"])
-    outbox_sms(
+    outbox_server_sms(
         to=phone,
         body=f"[{verification.site.name}] 인증번호 [{code}]를 3분 안에 입력해 주세요.",
         site=verification.site,
@@ -233,43 +267,46 @@ def verification_confirm(
             and verification.member != member
             and verification.purpose != Purpose.LOGIN_OTP
         ):
-            raise NotFound("verification_not_found", _("No such verification."))
+            raise NotFound(VerificationErrorCode.NOT_FOUND, _("No such verification."))
         now = timezone.now()
         if verification.status == Status.PENDING and verification.is_expired(now):
-            verification.status = Status.EXPIRED
-            verification.save(update_fields=["status"])
-            _event(verification, "expired")
+            transition(verification, Status.EXPIRED, event=verification_expired_event)
             failure = DomainError(
-                "verification_expired", _("The verification has expired. Start again.")
+                VerificationErrorCode.EXPIRED, _("The verification has expired. Start again.")
             )
         elif verification.status != Status.PENDING:
             failure = DomainError(
-                f"verification_{verification.status}",
+                REFUSED_STATUS[verification.status],
                 _("This verification can no longer be confirmed."),
             )
         else:
             try:
                 _check(verification, payload)
             except VerificationFailed as exc:
-                if verification.method in (Method.SMS_CODE, Method.BUSINESS_CERTIFICATE):
+                counted = verification.method in (Method.SMS_CODE, Method.BUSINESS_CERTIFICATE)
+                if counted:
                     verification.attempts += 1
-                    if verification.attempts >= MAX_ATTEMPTS:
-                        verification.status = Status.FAILED
-                    verification.save(update_fields=["attempts", "status"])
+                    verification.save(update_fields=["attempts"])
                     exc.extra = {"attempts_left": MAX_ATTEMPTS - verification.attempts}
-                else:
-                    verification.status = Status.FAILED
-                    verification.save(update_fields=["status"])
-                _event(verification, "attempt_failed", attempts=verification.attempts)
+                verification_attempt_failed_event(verification)
+                if not counted or verification.attempts >= MAX_ATTEMPTS:
+                    transition(verification, Status.FAILED, event=verification_failed_event)
                 failure = exc
             else:
                 token = secrets.token_urlsafe(32)
-                verification.status = Status.VERIFIED
-                verification.verified_at = now
-                verification.token_hash = keyed_hash(token, purpose="verification_token")
-                verification.token_expires_at = now + TOKEN_LIFETIME
-                verification.save()
-                _event(verification, "verified")
+                transition(
+                    verification,
+                    Status.VERIFIED,
+                    event=verification_verified_event,
+                    fields={
+                        "verified_at": now,
+                        "token_hash": keyed_hash(token, purpose="verification_token"),
+                        "token_expires_at": now + TOKEN_LIFETIME,
+                        # What _check took from the code or the provider.
+                        "provider_tx_id": verification.provider_tx_id,
+                        **{f: getattr(verification, f) for f in IDENTITY_FIELDS},
+                    },
+                )
     if failure is not None:
         raise failure
     return Confirmed(verification=verification, token=token)
@@ -279,7 +316,9 @@ def _check(verification: Verification, payload: dict[str, Any]) -> None:
     if verification.method == Method.SMS_CODE:
         code = str(payload.get("code") or "")
         if not constant_time_equals(_code_hash(verification, code), verification.code_hash):
-            raise VerificationFailed("invalid_code", _("The code is not correct."), attr="code")
+            raise VerificationFailed(
+                VerificationErrorCode.INVALID_CODE, _("The code is not correct."), attr="code"
+            )
         verification.mobile = verification.phone
         return
     if verification.method == Method.BUSINESS_CERTIFICATE:
@@ -289,7 +328,7 @@ def _check(verification: Verification, payload: dict[str, Any]) -> None:
         ).hexdigest()
         if not constant_time_equals(str(payload.get("signature") or ""), expected):
             raise VerificationFailed(
-                "invalid_signature",
+                VerificationErrorCode.INVALID_SIGNATURE,
                 _("The certificate signature does not match this business number."),
                 attr="signature",
             )
@@ -302,7 +341,7 @@ def _check(verification: Verification, payload: dict[str, Any]) -> None:
         ).exists()
     ):
         raise VerificationFailed(
-            "verification_reused", _("This verification result has already been used.")
+            VerificationErrorCode.REUSED, _("This verification result has already been used.")
         )
     identity = get_identity_provider(verification.method).confirm(verification, payload)
     verification.provider_tx_id = tx_id
@@ -317,19 +356,25 @@ def _check(verification: Verification, payload: dict[str, Any]) -> None:
 
 
 TOKEN_MESSAGES = {
-    "verification_token_invalid": _("The verification token is not valid."),
-    "verification_token_expired": _("The verification token has expired. Verify again."),
-    "verification_token_used": _("The verification token has already been used."),
-    "verification_token_wrong_site": _("The verification token belongs to another site."),
-    "verification_token_wrong_purpose": _("The verification token was made for another purpose."),
-    "verification_token_wrong_method": _("This step needs a verification by another method."),
-    "verification_token_wrong_phone": _("The verification token is for another phone number."),
+    VerificationErrorCode.TOKEN_INVALID: _("The verification token is not valid."),
+    VerificationErrorCode.TOKEN_EXPIRED: _("The verification token has expired. Verify again."),
+    VerificationErrorCode.TOKEN_USED: _("The verification token has already been used."),
+    VerificationErrorCode.TOKEN_WRONG_SITE: _("The verification token belongs to another site."),
+    VerificationErrorCode.TOKEN_WRONG_PURPOSE: _(
+        "The verification token was made for another purpose."
+    ),
+    VerificationErrorCode.TOKEN_WRONG_METHOD: _(
+        "This step needs a verification by another method."
+    ),
+    VerificationErrorCode.TOKEN_WRONG_PHONE: _(
+        "The verification token is for another phone number."
+    ),
 }
 
 TOKEN_ERROR_CODES = list(TOKEN_MESSAGES)
 
 
-def _token_error(code: str, attr: str) -> DomainError:
+def _token_error(code: VerificationErrorCode, attr: str) -> DomainError:
     return DomainError(code, TOKEN_MESSAGES[code], attr=attr)
 
 
@@ -350,60 +395,49 @@ def verification_consume(
     returned object carries the verified identity; the row's copy is blanked.
     """
     if not token:
-        raise _token_error("verification_token_invalid", attr)
+        raise _token_error(VerificationErrorCode.TOKEN_INVALID, attr)
     verification = (
         Verification.objects.select_for_update()
         .filter(token_hash=keyed_hash(token, purpose="verification_token"))
         .first()
     )
     if verification is None:
-        raise _token_error("verification_token_invalid", attr)
+        raise _token_error(VerificationErrorCode.TOKEN_INVALID, attr)
     if verification.site_id != site.id:
-        raise _token_error("verification_token_wrong_site", attr)
+        raise _token_error(VerificationErrorCode.TOKEN_WRONG_SITE, attr)
     if verification.status == Status.CONSUMED:
-        raise _token_error("verification_token_used", attr)
+        raise _token_error(VerificationErrorCode.TOKEN_USED, attr)
     if verification.status != Status.VERIFIED or verification.token_expires_at <= timezone.now():
-        raise _token_error("verification_token_expired", attr)
+        raise _token_error(VerificationErrorCode.TOKEN_EXPIRED, attr)
     if verification.purpose != purpose:
-        raise _token_error("verification_token_wrong_purpose", attr)
+        raise _token_error(VerificationErrorCode.TOKEN_WRONG_PURPOSE, attr)
     if methods is not None and verification.method not in methods:
-        raise _token_error("verification_token_wrong_method", attr)
+        raise _token_error(VerificationErrorCode.TOKEN_WRONG_METHOD, attr)
     if phone and verification.mobile != phone:
-        raise _token_error("verification_token_wrong_phone", attr)
+        raise _token_error(VerificationErrorCode.TOKEN_WRONG_PHONE, attr)
     if member is not None and verification.member_id not in (None, member.id):
-        raise _token_error("verification_token_invalid", attr)
+        raise _token_error(VerificationErrorCode.TOKEN_INVALID, attr)
     identity = {f: getattr(verification, f) for f in IDENTITY_FIELDS}
-    Verification.objects.filter(pk=verification.pk).update(
-        status=Status.CONSUMED,
-        consumed_at=timezone.now(),
-        **{f: (None if f == "birth_date" else "") for f in IDENTITY_FIELDS},
+    transition(
+        verification,
+        Status.CONSUMED,
+        event=verification_consumed_event,
+        fields={"consumed_at": timezone.now(), **BLANK_IDENTITY},
     )
-    _event(verification, "consumed")
-    verification.status = Status.CONSUMED
-    for field, value in identity.items():
+    for field, value in identity.items():  # the caller's copy; the row's is blanked
         setattr(verification, field, value)
     return verification
 
 
-IDENTITY_FIELDS = (
-    "name",
-    "birth_date",
-    "gender",
-    "nationality",
-    "mobile",
-    "carrier",
-    "ci_hash",
-    "di_hash",
-)
-
-
 def verifications_expire(*, now=None) -> int:
-    """Expire stale sessions and blank the identity held by unused ones (periodic job)."""
+    """Expire stale sessions and blank the identity held by unused ones (periodic job); one
+    `expired` event each. Returns how many expired."""
     now = now or timezone.now()
     stale = Verification.objects.filter(
         status__in=[Status.PENDING, Status.VERIFIED],
         expires_at__lte=now,
     ).exclude(status=Status.VERIFIED, token_expires_at__gt=now)
-    return stale.update(
-        status=Status.EXPIRED, **{f: (None if f == "birth_date" else "") for f in IDENTITY_FIELDS}
+    expired = transition_many(
+        stale, Status.EXPIRED, event=verification_expired_event, fields=BLANK_IDENTITY
     )
+    return len(expired)

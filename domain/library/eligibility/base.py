@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.common.errors import DomainError, ServiceUnavailable
 
+from ..errors import LibraryErrorCode
+
 
 @dataclass(frozen=True)
 class EligibilityResult:
@@ -23,7 +25,7 @@ class EligibilityResult:
 
 
 class ForeignRegistration(DomainError):
-    default_code = "foreign_registration_unsupported"
+    default_code = LibraryErrorCode.FOREIGN_REGISTRATION_UNSUPPORTED
     default_message = _(
         "A foreign registration number cannot be checked online. Visit a Yongin City library "
         "with your identification to become a full member."
@@ -31,7 +33,7 @@ class ForeignRegistration(DomainError):
 
 
 class EligibilityUnavailable(ServiceUnavailable):
-    default_code = "eligibility_unavailable"
+    default_code = LibraryErrorCode.ELIGIBILITY_UNAVAILABLE
     default_message = _(
         "The eligibility check could not be completed. Try again later, or visit a library "
         "with your identification."

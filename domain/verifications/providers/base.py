@@ -15,16 +15,18 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.common.errors import DomainError
 
+from ..errors import VerificationErrorCode
+
 
 class VerificationFailed(DomainError):
     status = 400
-    default_code = "verification_failed"
+    default_code = VerificationErrorCode.FAILED
     default_message = _("Identity verification failed.")
 
 
 class ProviderUnavailable(DomainError):
     status = 503
-    default_code = "verification_provider_unavailable"
+    default_code = VerificationErrorCode.PROVIDER_UNAVAILABLE
     default_message = _("The identity verification service is unavailable. Try again later.")
 
 

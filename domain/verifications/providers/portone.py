@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from domain.common.errors import CommonErrorCode
 from domain.common.phones import normalise_mobile
 
 from .base import IdentityProvider, ProviderUnavailable, VerificationFailed, VerifiedIdentity
@@ -59,7 +60,7 @@ class PortOneIdentityProvider(IdentityProvider):
         tx_id = payload.get("provider_tx_id")
         if not isinstance(tx_id, str) or not tx_id.strip() or len(tx_id) > MAX_TX_ID_LENGTH:
             raise VerificationFailed(
-                "invalid",
+                CommonErrorCode.INVALID,
                 _("Send the identity verification id you were given."),
                 attr="provider_tx_id",
             )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.common.phones import normalise_mobile
 
+from ..errors import VerificationErrorCode
 from .base import IdentityProvider, VerificationFailed, VerifiedIdentity
 
 SANDBOX_CODE = "000000"
@@ -51,7 +52,7 @@ class SandboxIdentityProvider(IdentityProvider):
             or nationality not in ("domestic", "foreign")
         ):
             raise VerificationFailed(
-                "invalid_identity",
+                VerificationErrorCode.INVALID_IDENTITY,
                 _("The sandbox identity needs name, birth_date, gender, phone and nationality."),
                 attr="identity",
             )

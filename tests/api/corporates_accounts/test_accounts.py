@@ -270,6 +270,8 @@ def test_staff_approval_swaps_the_account_in_use_and_texts_the_master(
     event = CorporateEvent.objects.get(type="account_approved")
     assert event.parameters == {"account_id": new_id, "retired_account_id": old.pk}
     assert event.actor == staff
+    retired = CorporateEvent.objects.get(type="account_retired")
+    assert retired.parameters == {"account_id": old.pk, "replaced_by_account_id": new_id}
     assert locmem.outbox[-1].to == MASTER_MOBILE
     assert "승인" in locmem.outbox[-1].body
     assert "110123" in locmem.outbox[-1].body

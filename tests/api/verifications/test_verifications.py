@@ -9,7 +9,8 @@ import time_machine
 from django.utils import timezone
 
 from domain.common.hashing import keyed_hash
-from domain.verifications.models import Verification
+from domain.verifications.models import Verification, VerificationEvent
+from domain.verifications.services import verification_consume, verifications_expire
 from tests.conftest import error_codes, identity, sms_code_from_outbox
 
 pytestmark = pytest.mark.django_db
@@ -177,3 +178,50 @@ def test_expired_session_cannot_be_confirmed(api):
             api, "yongin-library", started.json()["id"], code="000000", identity=identity()
         )
     assert error_codes(response) == ["verification_expired"]
+
+
+# --- the lifecycle's events (issue 8: every transition writes its event) ----------------------
+
+
+def events_of(verification_id) -> list[str]:
+    return list(
+        VerificationEvent.objects.filter(verification_id=verification_id).values_list(
+            "type", flat=True
+        )
+    )
+
+
+def test_a_used_verification_records_started_verified_consumed(api, site_of):
+    started = start(api, "yongin-library", purpose="sign_up", method="mobile")
+    confirmed = confirm(
+        api, "yongin-library", started.json()["id"], code="000000", identity=identity()
+    )
+    verification_consume(
+        site=site_of("yongin-library"),
+        token=confirmed.json()["verification_token"],
+        purpose="sign_up",
+    )
+    assert events_of(started.json()["id"]) == ["started", "verified", "consumed"]
+    row = Verification.objects.get()
+    assert (row.status, row.name, row.ci_hash) == ("consumed", "", "")
+
+
+def test_a_refused_provider_answer_records_the_attempt_and_the_failure(api):
+    started = start(api, "yongin-library", purpose="sign_up", method="ipin")
+    confirm(api, "yongin-library", started.json()["id"], code="123456", identity=identity())
+    assert events_of(started.json()["id"]) == ["started", "attempt_failed", "failed"]
+
+
+def test_the_expiry_job_expires_each_stale_session_with_its_event(api):
+    used = start(api, "yongin-library", purpose="sign_up", method="mobile").json()["id"]
+    confirm(api, "yongin-library", used, code="000000", identity=identity())
+    abandoned = start(api, "yongin-library", purpose="sign_up", method="mobile").json()["id"]
+    with time_machine.travel(timezone.now() + timedelta(minutes=30)):
+        assert verifications_expire() == 2
+        assert verifications_expire() == 0
+    assert events_of(used) == ["started", "verified", "expired"]
+    assert events_of(abandoned) == ["started", "expired"]
+    assert list(Verification.objects.values_list("status", "name")) == [
+        ("expired", ""),
+        ("expired", ""),
+    ]

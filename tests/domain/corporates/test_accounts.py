@@ -98,10 +98,10 @@ def test_concurrent_approvals_leave_exactly_one_account_in_use(member_factory):
 def test_the_stored_bankbook_is_removed_when_the_request_is_not_saved(monkeypatch):
     master = corporate_with_master(username="master01")
 
-    def fail(**kwargs):
+    def fail(*args, **kwargs):
         raise RuntimeError("event table unavailable")
 
-    monkeypatch.setattr(accounts, "corporate_event", fail)
+    monkeypatch.setattr(accounts, "bank_account_requested_event", fail)
     with pytest.raises(RuntimeError):
         bank_account_request(
             manager=master,

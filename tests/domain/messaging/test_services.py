@@ -14,6 +14,7 @@ from domain.messaging.services import (
     message_deliver,
     messages_deliver_due,
     outbox_email,
+    outbox_server_sms,
     outbox_sms,
 )
 from domain.sites.models import Site
@@ -263,3 +264,13 @@ def test_a_sensitive_message_body_is_erased_once_sent(django_capture_on_commit_c
     row = OutboxMessage.objects.get()
     assert row.status == "sent"
     assert "Xy7!secret" not in row.body
+
+
+@pytest.mark.django_db
+def test_a_server_composed_text_the_outbox_refuses_is_a_server_error():
+    """Its template or the site's data is wrong, not the caller: never a 400 code (issue 8)."""
+    assert outbox_server_sms(to="01012345678", body=CODE_BODY).status == "pending"
+    with pytest.raises(RuntimeError, match="unsupported_character") as raised:
+        outbox_server_sms(to="01012345678", body="인증번호 123456 🙂")
+    assert not isinstance(raised.value, DomainError)
+    assert OutboxMessage.objects.count() == 1

@@ -1,0 +1,120 @@
+"""The one way a status changes (STYLE "One place changes a status"; Saleor `Order.can_cancel`,
+Zulip actions: lock → check → change → event row).
+
+A model with a `status` mixes in `StatusMachine` and declares `TRANSITIONS = {from: {to, …}}`.
+`transition()` locks the row, checks the table, assigns the status and the fields that go with
+it, saves exactly those, and writes the lifecycle's event through its helper (e.g.
+`domain.corporates.events.corporate_approved_event`). Nothing else assigns `status`:
+tests/domain/common/test_transitions.py reads the code base for any other assignment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .errors import CommonErrorCode, Conflict
+
+STATUS = "status"
+
+Stateful = TypeVar("Stateful", bound=models.Model)
+# A lifecycle's event helper: called with the object moved and the transition's `**params`.
+EventHelper = Callable[..., Any]
+
+
+class StatusMachine:
+    """Mixed into every model with a status; `TRANSITIONS` lists the moves each status allows."""
+
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {}
+
+    def can_transition_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, ())
+
+
+def transition_refused(obj: StatusMachine, to: str) -> Conflict:
+    return Conflict(
+        CommonErrorCode.INVALID_TRANSITION,
+        _("The status cannot move from %(from)s to %(to)s.") % {"from": obj.status, "to": to},
+    )
+
+
+def _update_fields(model: type[models.Model], fields: dict[str, Any]) -> list[str]:
+    auto_now = [f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
+    return [STATUS, *fields, *(name for name in auto_now if name not in fields)]
+
+
+def _assign(obj: models.Model, to: str, fields: dict[str, Any], now) -> None:
+    obj.status = to
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    for field in obj._meta.concrete_fields:
+        if getattr(field, "auto_now", False) and field.name not in fields:
+            setattr(obj, field.attname, now)
+
+
+def transition(
+    obj: Stateful,
+    to: str,
+    *,
+    event: EventHelper | None,
+    fields: dict[str, Any] | None = None,
+    **params: Any,
+) -> Stateful:
+    """Move `obj` to status `to`, with `fields` set beside it, and record `event(obj, **params)`.
+
+    The row is locked (`select_for_update`) and its status re-read, so two requests racing on
+    one object see each other's move; a move `TRANSITIONS` does not allow is 409
+    `invalid_transition` and changes nothing. Only the status, `fields` and auto-now fields are
+    saved. `event=None` only where a lifecycle keeps no event table (the outbox: its row is the
+    log). Runs in the caller's transaction, or its own.
+    """
+    fields = fields or {}
+    model = type(obj)
+    with transaction.atomic():
+        locked = model._base_manager.select_for_update()
+        obj.refresh_from_db(fields=[STATUS], from_queryset=locked)
+        if not obj.can_transition_to(to):
+            raise transition_refused(obj, to)
+        _assign(obj, to, fields, timezone.now())
+        obj.save(update_fields=_update_fields(model, fields))
+        if event is not None:
+            event(obj, **params)
+    return obj
+
+
+def transition_many(
+    queryset: models.QuerySet,
+    to: str,
+    *,
+    event: EventHelper | None,
+    fields: dict[str, Any] | None = None,
+    **params: Any,
+) -> list[models.Model]:
+    """`transition()` for every row of `queryset` that may move to `to` (periodic expiry jobs).
+
+    One locking query (rows another transaction holds are skipped where the database can: the
+    next run takes them), one UPDATE for all, one event per row. Rows whose status no longer
+    allows the move are left untouched. Returns the rows moved.
+    """
+    fields = fields or {}
+    model = queryset.model
+    skip_locked = connection.features.has_select_for_update_skip_locked
+    with transaction.atomic():
+        rows = [
+            row
+            for row in queryset.select_for_update(skip_locked=skip_locked)
+            if row.can_transition_to(to)
+        ]
+        now = timezone.now()
+        for row in rows:
+            _assign(row, to, fields, now)
+        if rows:
+            model._base_manager.bulk_update(rows, _update_fields(model, fields), batch_size=500)
+        if event is not None:
+            for row in rows:
+                event(row, **params)
+    return rows
