@@ -16,6 +16,7 @@ class SiteMemberBackend(ModelBackend):
             return None
         from domain.common.errors import DomainError
         from domain.members.services import member_authenticate  # avoid an import cycle
+        from domain.sites.selectors import site_get
 
         slug, sep, login_id = username.partition("/")
         if not sep:
@@ -25,7 +26,8 @@ class SiteMemberBackend(ModelBackend):
             Member().set_password(password)  # same work whether or not the ID exists
             return None
         try:
-            return member_authenticate(site_slug=slug, username=login_id, password=password)
+            site = site_get(slug=slug)
+            return member_authenticate(site=site, username=login_id, password=password)
         except DomainError:
             return None
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from domain.audit.models import AuditEvent
 from domain.audit.services import RequestContext, audit_record
 from domain.common.errors import AuthenticationFailed, DomainError
-from domain.sites.selectors import site_get
+from domain.sites.models import Site
 
 from .account import member_temporary_password_valid
 from .models import Member
@@ -25,7 +25,7 @@ def _invalid_credentials() -> AuthenticationFailed:
 
 def member_authenticate(
     *,
-    site_slug: str,
+    site: Site,
     username: str,
     password: str,
     context: RequestContext | None = None,
@@ -37,7 +37,6 @@ def member_authenticate(
     While locked, even the right password gets the wrong-password answer. Every success,
     failure and lock is an audit event. The failure is committed before the error is raised.
     """
-    site = site_get(slug=site_slug)
     policy = site.rules
     folded = policy.username.fold(username)
     now = timezone.now()
@@ -49,6 +48,8 @@ def member_authenticate(
             .exclude(status=Member.Status.WITHDRAWN)
             .first()
         )
+        if member is not None:
+            member.site = site  # the row the caller resolved: save() and the token read it
         if member is None:
             Member().set_password(password)  # spend the same hashing time as a real check
             audit_record(
@@ -151,13 +152,11 @@ class LoginResult:
 
 
 def member_login(
-    *, site_slug: str, username: str, password: str, context: RequestContext | None = None
+    *, site: Site, username: str, password: str, context: RequestContext | None = None
 ) -> LoginResult:
     """Password step of the login; starts the SMS second step where the site requires it."""
-    member = member_authenticate(
-        site_slug=site_slug, username=username, password=password, context=context
-    )
-    if member.site.rules.login_second_factor != "sms_code":
+    member = member_authenticate(site=site, username=username, password=password, context=context)
+    if site.rules.login_second_factor != "sms_code":
         return LoginResult(member=member)
     from domain.verifications.services import verification_start
 
