@@ -76,7 +76,9 @@ def test_me_of_a_library_member_with_a_profile_and_a_grant(api, member_factory):
     library = response.json()["library"]
     assert (library["level"], library["card_number"]) == ("full", "2400000001")
     assert (library["loan_limit"], library["loan_limit_source"]) == (14, "multi_child_child")
+    assert library["loan_limit_valid_until"] == (date.today() + timedelta(days=30)).isoformat()
     assert library["mobile_card"]["barcode"] == "2400000001"
+    assert library["mobile_card"]["issued_at"].endswith("+09:00")  # Asia/Seoul, as DRF renders
 
 
 def test_me_of_an_associate_without_a_profile_row(api, member_factory):
