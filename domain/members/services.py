@@ -177,7 +177,8 @@ def member_login_otp_complete(
     )
     with transaction.atomic():
         verification = verification_consume(site=site, token=confirmed.token, purpose="login_otp")
-        member = Member.objects.get(pk=verification.member_id)
+        member = Member.objects.get(pk=verification.member_id, site=site)
+        member.site = site  # the row the caller resolved: the token reads it
         if member.status != Member.Status.ACTIVE:
             raise _inactive_error(member)
         audit_record(

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from domain.consents.models import ConsentDocument
 from domain.library.models import EligibilityCheck, LibraryProfile, LoanLimitGrant
-from tests.conftest import bearer_for, error_codes
+from tests.conftest import bearer_for, error_codes, sms_code_from_outbox
 from tests.factories.corporates import corporate_with_master
 
 pytestmark = pytest.mark.django_db
@@ -114,6 +114,27 @@ def test_login_loads_the_site_once(login, member_factory):
     assert response.status_code == 200, response.json()
     queries = [query["sql"] for query in captured.captured_queries]
     assert len(site_loads(queries)) <= 1, queries
+
+
+def test_each_step_of_the_onnuri_login_loads_the_site_once(
+    api, login, django_capture_on_commit_callbacks
+):
+    corporate_with_master(username="master01")
+    with (
+        CaptureQueriesContext(connection) as captured,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        started = login("onnuri-biz", "master01")
+    assert started.json()["otp_required"] is True
+    assert len(site_loads([q["sql"] for q in captured.captured_queries])) <= 1
+    with CaptureQueriesContext(connection) as captured:
+        response = api.post(
+            "/api/v1/sites/onnuri-biz/auth/token/otp/",
+            {"verification_id": started.json()["verification_id"], "code": sms_code_from_outbox()},
+            format="json",
+        )
+    assert response.status_code == 200, response.json()
+    assert len(site_loads([q["sql"] for q in captured.captured_queries])) <= 1
 
 
 # --- the cached consent check stays correct (SPEC §3 re-consent) ------------------------------

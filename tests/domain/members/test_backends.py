@@ -1,4 +1,4 @@
-"""The admin / browsable-API backend signs operators in as `<site>/<ID>` (domain.members.backends)."""
+"""The admin and browsable-API backend signs operators in as `<site>/<ID>`."""
 
 import pytest
 from django.contrib.auth import authenticate
