@@ -12,7 +12,6 @@ from rest_framework import serializers
 # schema still use per-instance fields; do not use this where the fields depend on the context
 # or the instance. (A comment, not a docstring: the schema would show it on every serializer.)
 class FieldsOnceMixin:
-
     @classmethod
     def _output_fields(cls) -> list:
         fields = cls.__dict__.get("_output_fields_built")
