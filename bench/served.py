@@ -49,7 +49,8 @@ def _database_ready(url: str) -> str | None:
             if not exists:
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     except psycopg.OperationalError as exc:
-        print(f"served benchmark skipped: PostgreSQL not reachable at {parts.hostname} ({exc})")
+        reason = str(exc).strip().splitlines()[0]
+        print(f"served benchmark skipped: PostgreSQL not reachable at {parts.hostname} ({reason})")
         return None
     return version
 

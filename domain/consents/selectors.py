@@ -98,8 +98,9 @@ def consents_pending_cached(*, member) -> list[ConsentDocument]:
     A "nothing pending" answer is cached per member, tagged with the member's kind and the
     `updated_at` of the member's site, which publishing or changing a document bumps
     (`ConsentDocument.save`), and kept until the next version published for later takes effect.
-    The site row comes with the member (authentication), so while the answer holds the check
-    costs no query, and a published version blocks at once in every server process. A pending
+    The site row comes with the member, loaded afresh by each request's authentication, so
+    while the answer holds the check costs no query, and a published version blocks at once in
+    every server process. A pending
     answer is never cached, so agreeing lets the member through at once; nothing a member does
     makes a required document pending again (a required consent cannot be withdrawn).
     """
