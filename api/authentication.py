@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication
 from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.exceptions import InvalidToken
+from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from domain.common.errors import CommonErrorCode
@@ -44,7 +46,25 @@ class SiteJWTAuthentication(JWTAuthentication):
         return member, token
 
     def get_user(self, validated_token):
-        member = super().get_user(validated_token)
+        """simplejwt's lookup, with the site in the same query: the site check above and the
+        view (`SiteScopedMixin.site`) read it, so a request loads the Site row once."""
+        try:
+            member_id = validated_token[api_settings.USER_ID_CLAIM]
+        except KeyError:
+            raise InvalidToken(_("Token contained no recognizable user identification"))
+        member = (
+            Member.objects.select_related("site")
+            .filter(**{api_settings.USER_ID_FIELD: member_id})
+            .first()
+        )
+        if member is None:
+            raise exceptions.AuthenticationFailed(
+                _("User not found"), code=CommonErrorCode.USER_NOT_FOUND
+            )
+        if not member.is_active:
+            raise exceptions.AuthenticationFailed(
+                _("User is inactive"), code=CommonErrorCode.USER_INACTIVE
+            )
         if member.status != Member.Status.ACTIVE:
             raise exceptions.AuthenticationFailed(
                 _("The account cannot log in."), code=MemberErrorCode.ACCOUNT_INACTIVE

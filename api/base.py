@@ -21,6 +21,11 @@ class SiteScopedMixin:
 
     @cached_property
     def site(self) -> Site:
+        # The authenticated member's site, loaded with the member, when it is the path's site.
+        user = getattr(self.request, "_user", None)  # set once authentication has run
+        site = user.site if getattr(user, "site_id", None) else None
+        if site is not None and site.slug == self.kwargs["site"] and site.is_active:
+            return site
         return site_get(slug=self.kwargs["site"])
 
     # Views that stay usable while a required action is pending (SPEC §3 re-consent, §5 forced

@@ -43,6 +43,8 @@ COMMON_CODES: dict[int, list[ErrorCode]] = {
         Common.AUTHENTICATION_FAILED,
         Common.TOKEN_NOT_VALID,
         Common.TOKEN_SITE_MISMATCH,
+        Common.USER_NOT_FOUND,
+        Common.USER_INACTIVE,
     ],
     403: [
         Common.PERMISSION_DENIED,

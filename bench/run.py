@@ -2,7 +2,9 @@
 
 Runs against a throwaway SQLite database (or DATABASE_URL if set) with the production password
 hasher (Argon2id at Django's default cost), the sandbox providers and the locmem SMS backend.
-Figures go into README.md "Benchmarks" with the machine they came from.
+Then the served benchmark (bench/served.py): gunicorn on PostgreSQL, `GET members/me/` against a
+bare view. `python bench/run.py served` runs only that one. Figures go into README.md
+"Benchmarks" with the machine they came from.
 """
 
 import os
@@ -29,6 +31,8 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
+from bench.served import served_bench  # noqa: E402
+
 settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
 settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     k: "100000/min" for k in settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
@@ -51,6 +55,9 @@ def timed(label, fn, repeat):
 
 
 def main() -> None:
+    if sys.argv[1:] == ["served"]:
+        served_bench()
+        return
     call_command("migrate", verbosity=0)
     from domain.members.demo import DEMO_MEMBER, demo_accounts_ensure
 
@@ -136,6 +143,7 @@ def main() -> None:
     print(f"{'benchmark':<45} {'runs':>5} {'median ms':>10} {'p95 ms':>9} {'queries':>8}")
     for label, runs, median, p95, queries in rows:
         print(f"{label:<45} {runs:>5} {median:>10.1f} {p95:>9.1f} {queries:>8}")
+    served_bench()
 
 
 if __name__ == "__main__":

@@ -68,7 +68,7 @@ class LoginView(SiteAPIView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         result = member_login(
-            site_slug=self.site.slug,
+            site=self.site,
             username=serializer.validated_data["username"],
             password=serializer.validated_data["password"],
             context=self.context,

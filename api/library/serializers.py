@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from api.serializers import FieldsOnceMixin
+
 TYPES = ["full_member", "multi_child_self", "multi_child_children"]
 
 
@@ -49,7 +51,7 @@ class MobileCardSerializer(serializers.Serializer):
     issued_at = serializers.DateTimeField()
 
 
-class LibraryStateSerializer(serializers.Serializer):
+class LibraryStateSerializer(FieldsOnceMixin, serializers.Serializer):
     member_id = serializers.IntegerField()
     level = serializers.CharField(help_text="`associate` (준회원) or `full` (정회원).")
     card_number = serializers.CharField(allow_null=True)

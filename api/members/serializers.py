@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.library.serializers import LibraryStateSerializer
+from api.serializers import FieldsOnceMixin
 from domain.library.selectors import library_state
 from domain.members.models import Member
 
@@ -12,7 +13,7 @@ class AddressSerializer(serializers.Serializer):
     detail = serializers.CharField(max_length=200, allow_blank=True)
 
 
-class MemberProfileSerializer(serializers.ModelSerializer):
+class MemberProfileSerializer(FieldsOnceMixin, serializers.ModelSerializer):
     site = serializers.CharField(source="site.slug", read_only=True)
     address = serializers.SerializerMethodField()
     library = serializers.SerializerMethodField(
@@ -42,13 +43,11 @@ class MemberProfileSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_address(self, member) -> AddressSerializer:
-        return AddressSerializer(
-            {
-                "postal_code": member.postal_code,
-                "road": member.address_road,
-                "detail": member.address_detail,
-            }
-        ).data
+        return {
+            "postal_code": member.postal_code,
+            "road": member.address_road,
+            "detail": member.address_detail,
+        }
 
     @extend_schema_field(LibraryStateSerializer(allow_null=True))
     def get_library(self, member):

@@ -37,6 +37,8 @@ class CommonErrorCode(ErrorCode):
     AUTHENTICATION_FAILED = "authentication_failed"
     TOKEN_NOT_VALID = "token_not_valid"
     TOKEN_SITE_MISMATCH = "token_site_mismatch"
+    USER_NOT_FOUND = "user_not_found"  # simplejwt's: a token of a member that is gone
+    USER_INACTIVE = "user_inactive"
     PERMISSION_DENIED = "permission_denied"
     # The URL layer and the state machines.
     NOT_FOUND = "not_found"

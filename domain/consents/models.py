@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from domain.sites.models import Site
+
 
 class ConsentDocument(models.Model):
     """One version of a consent text (약관·개인정보 수집·이용 동의 등) of a site.
@@ -69,6 +71,15 @@ class ConsentDocument(models.Model):
     def __str__(self) -> str:
         return f"{self.code} v{self.version}"
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        self._site_touch()
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        self._site_touch()
+        return deleted
+
     def clean(self) -> None:
         if not isinstance(self.kinds, list) or not self.kinds:
             raise ValidationError({"kinds": _("List at least one member kind.")})
@@ -84,6 +95,11 @@ class ConsentDocument(models.Model):
 
     def applies_to(self, kind: str) -> bool:
         return kind in (self.kinds or [])
+
+    def _site_touch(self) -> None:
+        # The cached required-action answers of the site's members are tagged with the site's
+        # `updated_at` (selectors.consents_pending_cached): a new version is seen at once.
+        Site.objects.filter(pk=self.site_id).update(updated_at=timezone.now())
 
 
 class ConsentRecord(models.Model):

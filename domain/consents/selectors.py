@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -54,28 +55,68 @@ def consent_documents_current(
     return [document for document in documents if document.applies_to(kind)]
 
 
-def consents_pending(*, member) -> list[ConsentDocument]:
-    """Required sign-up documents whose current version `member` has not agreed to (SPEC §3).
-
-    Runs on every authenticated request (the "required action" check), so it is one query: the
-    effective documents of the member's site, each annotated with whether the member holds an
-    active agreement to that very row.
-    """
-    if not member.site_id:
-        return []
+def _pending_and_next_change(
+    *, member, now: datetime
+) -> tuple[list[ConsentDocument], datetime | None]:
+    """`consents_pending`, and when its answer changes by itself: the `effective_at` of the next
+    sign-up document version published for later (None if there is none). One query."""
     agreed = ConsentRecord.objects.filter(
         member_id=member.pk, document=OuterRef("pk"), agreed=True, withdrawn_at__isnull=True
     )
-    documents = _latest_versions(
-        _effective(site_id=member.site_id, scope=Scope.SIGN_UP)
+    documents = list(
+        ConsentDocument.objects.filter(site_id=member.site_id, scope=Scope.SIGN_UP)
+        .order_by()  # sorted below; the model's ordering would join the site
         .defer("body")
         .annotate(agreed=Exists(agreed))
     )
-    return [
+    pending = [
         document
-        for document in documents
+        for document in _latest_versions(d for d in documents if d.effective_at <= now)
         if document.required and document.applies_to(member.kind) and not document.agreed
     ]
+    return pending, min((d.effective_at for d in documents if d.effective_at > now), default=None)
+
+
+def consents_pending(*, member) -> list[ConsentDocument]:
+    """Required sign-up documents whose current version `member` has not agreed to (SPEC §3).
+
+    One query: the sign-up documents of the member's site, each annotated with whether the
+    member holds an active agreement to that very row.
+    """
+    if not member.site_id:
+        return []
+    return _pending_and_next_change(member=member, now=timezone.now())[0]
+
+
+# A bound on how long a cached answer can outlive a change made around the model (raw SQL, a
+# data migration); every change through the ORM or the admin takes effect at once.
+NOTHING_PENDING_SECONDS = 600
+
+
+def consents_pending_cached(*, member) -> list[ConsentDocument]:
+    """`consents_pending` for the required-action check that runs on every request.
+
+    A "nothing pending" answer is cached per member, tagged with the member's kind and the
+    `updated_at` of the member's site, which publishing or changing a document bumps
+    (`ConsentDocument.save`), and kept until the next version published for later takes effect.
+    The site row comes with the member, loaded afresh by each request's authentication, so
+    while the answer holds the check costs no query, and a published version blocks at once in
+    every server process. A pending
+    answer is never cached, so agreeing lets the member through at once; nothing a member does
+    makes a required document pending again (a required consent cannot be withdrawn).
+    """
+    if not member.site_id:
+        return []
+    key = f"consents:nothing-pending:{member.pk}"
+    tag = (member.kind, member.site.updated_at.isoformat())
+    now = timezone.now()
+    cached = cache.get(key)
+    if cached is not None and cached[0] == tag and (cached[1] is None or now < cached[1]):
+        return []
+    pending, next_change = _pending_and_next_change(member=member, now=now)
+    if not pending:
+        cache.set(key, (tag, next_change), NOTHING_PENDING_SECONDS)
+    return pending
 
 
 def consent_records_active(*, member, codes: Iterable[str]) -> dict[str, list[ConsentRecord]]:

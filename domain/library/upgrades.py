@@ -76,25 +76,6 @@ def library_profile_of(member: Member) -> LibraryProfile:
     return LibraryProfile.objects.filter(member=member).first() or LibraryProfile(member=member)
 
 
-@dataclass(frozen=True)
-class LoanLimit:
-    limit: int
-    source: str  # "default" | "multi_child_self" | "multi_child_child"
-    valid_until: date | None
-
-
-def loan_limit_of(member: Member) -> LoanLimit:
-    """The limit in force: the highest active grant, else the default of 7 (SPEC §6)."""
-    grant = (
-        LoanLimitGrant.objects.filter(member=member, active=True)
-        .order_by("-limit", "-valid_until")
-        .first()
-    )
-    if grant is None:
-        return LoanLimit(LibraryProfile.DEFAULT_LOAN_LIMIT, "default", None)
-    return LoanLimit(grant.limit, grant.reason, grant.valid_until)
-
-
 def children_of_latest_check(*, member: Member) -> list[date]:
     """Birth dates from the member's latest passed multi-child check (within the hour)."""
     check = _recent_passed_check(member)

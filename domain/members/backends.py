@@ -23,6 +23,7 @@ class SiteMemberBackend(ModelBackend):
             member_authenticate,
             platform_authenticate,
         )
+        from domain.sites.selectors import site_get
 
         context = RequestContext.from_request(request) if request is not None else None
         slug, sep, login_id = username.partition("/")
@@ -30,7 +31,7 @@ class SiteMemberBackend(ModelBackend):
             if not sep:
                 return platform_authenticate(username=username, password=password, context=context)
             return member_authenticate(
-                site_slug=slug, username=login_id, password=password, context=context
+                site=site_get(slug=slug), username=login_id, password=password, context=context
             )
         except DomainError:
             return None

@@ -28,6 +28,7 @@ from domain.audit.models import AuditEvent
 from domain.audit.services import RequestContext, audit_record
 from domain.common.errors import DomainError
 from domain.members.errors import MemberErrorCode
+from domain.sites.models import Site
 from domain.sites.policy import LockoutPolicy
 
 from .models import Member
@@ -98,17 +99,18 @@ def member_failure_record(
         member.save(update_fields=fields)
 
 
-def member_locked_for_check(*, member_id: int, check: PasswordCheck) -> Member | None:
+def member_locked_for_check(
+    *, member_id: int, check: PasswordCheck, site: Site | None = None
+) -> Member | None:
     """Lock the member's row (inside the caller's transaction) if its hash is still the one
-    `check` verified; None when it changed in between (the caller checks again)."""
-    member = (
-        Member.objects.select_for_update(of=("self",))
-        .select_related("site")
-        .filter(pk=member_id)
-        .first()
-    )
+    `check` verified; None when it changed in between (the caller checks again). A caller that
+    already holds the member's `site` passes it, so the row is not loaded again."""
+    members = Member.objects.select_for_update(of=("self",)).filter(pk=member_id)
+    member = (members if site else members.select_related("site")).first()
     if member is None or member.password != check.encoded:
         return None
+    if site:
+        member.site = site
     return member
 
 

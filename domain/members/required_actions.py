@@ -20,9 +20,9 @@ def required_action_check(*, member, consent_exempt: bool, password_exempt: bool
         )
     if consent_exempt or password_exempt:
         return
-    from domain.consents.selectors import consents_pending
+    from domain.consents.selectors import consents_pending_cached
 
-    pending = consents_pending(member=member)
+    pending = consents_pending_cached(member=member)
     if pending:
         raise PermissionDenied(
             ConsentErrorCode.CONSENT_REQUIRED,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from domain.audit.models import AuditEvent
 from domain.audit.services import RequestContext, audit_record
 from domain.common.errors import AuthenticationFailed, DomainError
-from domain.sites.selectors import site_get
+from domain.sites.models import Site
 
 from .account import member_temporary_password_valid
 from .errors import MemberErrorCode
@@ -32,7 +32,7 @@ def _invalid_credentials() -> AuthenticationFailed:
 
 def member_authenticate(
     *,
-    site_slug: str,
+    site: Site,
     username: str,
     password: str,
     context: RequestContext | None = None,
@@ -46,7 +46,6 @@ def member_authenticate(
     is committed before the error is raised. The hash is checked outside the transaction
     (`domain.members.lockout`).
     """
-    site = site_get(slug=site_slug)
     folded = site.rules.username.fold(username)
     return _password_login(
         candidates=Member.objects.filter(site=site, username=folded).exclude(
@@ -89,6 +88,8 @@ def _password_login(
     (`domain.members.lockout`); repeated if the password changed in between."""
     for _round in range(CHECK_ROUNDS):
         member = candidates.first()
+        if member is not None and site is not None:
+            member.site = site  # the row the caller resolved: save() and the token read it
         check = password_verify(encoded=member.password if member else None, password=password)
         now = timezone.now()
         with transaction.atomic():
@@ -102,7 +103,7 @@ def _password_login(
                 )
                 refusal = _invalid_credentials()
             else:
-                member = member_locked_for_check(member_id=member.pk, check=check)
+                member = member_locked_for_check(member_id=member.pk, check=check, site=site)
                 if member is None:
                     continue  # the password changed since it was read: check again
                 refusal = _login_outcome(
@@ -175,13 +176,11 @@ class LoginResult:
 
 
 def member_login(
-    *, site_slug: str, username: str, password: str, context: RequestContext | None = None
+    *, site: Site, username: str, password: str, context: RequestContext | None = None
 ) -> LoginResult:
     """Password step of the login; starts the SMS second step where the site requires it."""
-    member = member_authenticate(
-        site_slug=site_slug, username=username, password=password, context=context
-    )
-    if member.site.rules.login_second_factor != "sms_code":
+    member = member_authenticate(site=site, username=username, password=password, context=context)
+    if site.rules.login_second_factor != "sms_code":
         return LoginResult(member=member)
     from domain.verifications.services import verification_start
 
@@ -202,7 +201,8 @@ def member_login_otp_complete(
     )
     with transaction.atomic():
         verification = verification_consume(site=site, token=confirmed.token, purpose="login_otp")
-        member = Member.objects.get(pk=verification.member_id)
+        member = Member.objects.get(pk=verification.member_id, site=site)
+        member.site = site  # the row the caller resolved: the token reads it
         if member.status != Member.Status.ACTIVE:
             raise _inactive_error(member)
         audit_record(

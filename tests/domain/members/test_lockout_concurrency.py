@@ -26,9 +26,7 @@ def test_ten_parallel_wrong_passwords_lock_the_account_once():
     member = MemberFactory(site=Site.objects.get(slug="yongin-library"), username="racer01")
 
     def attempt(_):
-        return member_authenticate(
-            site_slug="yongin-library", username="racer01", password="Wrong!pass1"
-        )
+        return member_authenticate(site=member.site, username="racer01", password="Wrong!pass1")
 
     assert run_concurrently(attempt, 10) == ["invalid_credentials"] * 10
     member.refresh_from_db()
@@ -60,9 +58,7 @@ def test_a_login_racing_a_password_change_is_checked_against_the_new_hash(monkey
     member = MemberFactory(username="racer02")
     changed_after_check(monkeypatch, services, member)
     with pytest.raises(DomainError) as refused:
-        member_authenticate(
-            site_slug="yongin-library", username="racer02", password=DEFAULT_PASSWORD
-        )
+        member_authenticate(site=member.site, username="racer02", password=DEFAULT_PASSWORD)
     assert refused.value.code == "invalid_credentials"
     member.refresh_from_db()
     assert member.failed_login_count == 1 and member.check_password(NEW_PASSWORD)

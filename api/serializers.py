@@ -1,0 +1,33 @@
+"""Serializer plumbing shared by the API areas."""
+
+from rest_framework import serializers
+
+
+# For output serializers on hot reads: the fields are built and bound once per class.
+#
+# DRF builds a serializer's fields for every instance (a ModelSerializer also introspects the
+# model each time): on `members/me/` that was more work than rendering the values. Reading an
+# instance does not change a field, so one bound set per class serves every instance, and a
+# `SerializerMethodField` calls its method on the current serializer. Input validation and the
+# schema still use per-instance fields; do not use this where the fields depend on the context
+# or the instance. (A comment, not a docstring: the schema would show it on every serializer.)
+class FieldsOnceMixin:
+    @classmethod
+    def _output_fields(cls) -> list:
+        fields = cls.__dict__.get("_output_fields_built")
+        if fields is None:
+            fields = [field for field in cls().fields.values() if not field.write_only]
+            cls._output_fields_built = fields
+        return fields
+
+    def to_representation(self, instance) -> dict:
+        data = {}
+        for field in self._output_fields():
+            if isinstance(field, serializers.SerializerMethodField):
+                data[field.field_name] = getattr(self, field.method_name)(instance)
+                continue
+            attribute = field.get_attribute(instance)
+            data[field.field_name] = (
+                None if attribute is None else field.to_representation(attribute)
+            )
+        return data

@@ -1,0 +1,25 @@
+"""Settings of the server `make bench` starts under gunicorn; never used by a deployment.
+
+Production-like where it matters to the figures (DEBUG off, persistent database connections,
+the production middleware and authentication), plus the bench-only URLconf with the bare view.
+The database comes from DATABASE_URL (bench/served.py points it at its own PostgreSQL database).
+"""
+
+from backend.settings.base import *  # noqa: F403
+from backend.settings.base import finalise
+
+SECRET_KEY = "bench-only-not-secret-" + "b" * 40
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+ROOT_URLCONF = "bench.urls"
+# One connection per worker for the whole run, as a deployment with CONN_MAX_AGE would have;
+# connecting per request would swamp both sides of the comparison alike.
+DATABASES["default"]["CONN_MAX_AGE"] = 600  # noqa: F405
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {  # noqa: F405
+    scope: "1000000/min"
+    for scope in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]  # noqa: F405
+}
+SMS_BACKEND = "locmem"
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405
+finalise(globals())
