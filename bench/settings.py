@@ -9,7 +9,10 @@ from backend.settings.base import *  # noqa: F403
 from backend.settings.base import finalise
 
 SECRET_KEY = "bench-only-not-secret-" + "b" * 40
+IDENTITY_HASH_KEY = "bench-only-identity-" + "i" * 40
 DEBUG = False
+# Not a deployment: backend.wsgi's start-up refusal (backend/checks.py) is for production.
+DEPLOYMENT_CHECKS_ON_START = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 ROOT_URLCONF = "bench.urls"
 # One connection per worker for the whole run, as a deployment with CONN_MAX_AGE would have;
