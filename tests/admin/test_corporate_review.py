@@ -146,9 +146,7 @@ def test_a_refusal_is_an_admin_error_and_changes_nothing(pending, operator):
     events = CorporateEvent.objects.count()
     sms = OutboxMessage.objects.count()
 
-    again = client.post(
-        LIST, {"action": "approve", "_selected_action": [pending.pk]}, follow=True
-    )
+    again = client.post(LIST, {"action": "approve", "_selected_action": [pending.pk]}, follow=True)
 
     messages = [m for m in again.context["messages"]]
     assert [m.level_tag for m in messages] == ["error"]
