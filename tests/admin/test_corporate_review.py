@@ -47,7 +47,7 @@ def log_in(api, username):
 
 def test_the_approve_action_calls_the_review_service(api, pending, operator):
     master = master_of(pending)
-    assert error_codes(log_in(api, master.username)) == ["account_pending"]
+    assert error_codes(log_in(api, master.username)) == ["account_pending_review"]
 
     response = client_for(operator).post(
         LIST, {"action": "approve", "_selected_action": [pending.pk]}, follow=True
@@ -105,7 +105,7 @@ def test_the_reject_button_needs_a_reason_then_tells_it(api, pending, operator):
     assert client.get(url).status_code == 200
 
     blank = client.post(url, {"reason": "   "}, follow=True)
-    assert shown_messages(blank) == ["반려 사유를 입력해 주세요."]  # the service's refusal
+    assert shown_messages(blank) == [f"{pending.name}: 반려 사유를 입력해 주세요."]  # the service's
     pending.refresh_from_db()
     assert pending.status == Corporate.Status.PENDING_REVIEW
     assert not OutboxMessage.objects.filter(purpose="corporate_rejected").exists()
@@ -142,7 +142,7 @@ def test_the_reject_action_asks_for_the_reason(pending, operator):
 
 def test_a_refusal_is_an_admin_error_and_changes_nothing(pending, operator):
     client = client_for(operator)
-    client.post(LIST, {"action": "approve", "_selected_action": [pending.pk]})
+    client.post(LIST, {"action": "approve", "_selected_action": [pending.pk]}, follow=True)
     events = CorporateEvent.objects.count()
     sms = OutboxMessage.objects.count()
 
@@ -172,7 +172,7 @@ def test_a_document_opens_through_the_logged_download(pending, operator):
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
     assert response.headers["Content-Type"] == "application/pdf"
-    assert response.headers["Cache-Control"] == "private, no-store"
+    assert {"private", "no-store"} <= set(response.headers["Cache-Control"].split(", "))
     log = AuditEvent.objects.get(type=AuditEvent.Type.PERSONAL_DATA_VIEWED)
     assert (log.actor, log.member) == (operator, master_of(pending))
     assert log.parameters["item"] == "corporate_registration_certificate"

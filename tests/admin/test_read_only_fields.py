@@ -14,22 +14,30 @@ from . import client_for, operator_of
 
 pytestmark = pytest.mark.django_db
 
-# Written by the verification or a service, never by hand.
+# Statuses and the verified identity: written by services and the verification, never by hand.
 PROTECTED = {
     "status",
-    "name",
-    "mobile",
     "birth_date",
     "gender",
     "nationality",
+    "mobile",
     "ci_hash",
     "di_hash",
     "verified_ci_hash",
     "verified_di_hash",
-    "is_active",
-    "kind",
+    "reject_reason",
+    "reviewed_by",
+    "reviewed_at",
+    "approved_by",
+    "approved_at",
+}
+# A member's account besides (a branch's or a site's name and is_active are the operator's).
+MEMBER_PROTECTED = {
+    "name",
     "username",
+    "kind",
     "site",
+    "is_active",
     "password",
     "failed_login_count",
     "locked_until",
@@ -64,8 +72,10 @@ def test_no_admin_form_edits_a_status_or_an_identity_field(who, superuser, membe
     for model, model_admin in admin.site._registry.items():
         if not model.__module__.startswith("domain."):
             continue
-        obj = member if model is Member else None
-        assert not editable_fields(model_admin, user, obj) & PROTECTED, model.__name__
+        obj, protected = (
+            (member, PROTECTED | MEMBER_PROTECTED) if model is Member else (None, PROTECTED)
+        )
+        assert not editable_fields(model_admin, user, obj) & protected, model.__name__
 
 
 @pytest.mark.parametrize("who", ["superuser", "operator"])
