@@ -106,11 +106,15 @@ class SiteScopedAdmin(admin.ModelAdmin):
             current_app=self.admin_site.name,
         )
 
+    def object_label(self, obj) -> str:
+        """How messages and confirmation pages name `obj`."""
+        return str(obj)
+
     def refuse(self, request, obj, error: DomainError) -> None:
         """A service's refusal as admin error messages, one per field error."""
         errors = error.errors if isinstance(error, ValidationFailed) else [error]
         for each in errors:
-            self.message_user(request, f"{obj}: {each.message}", messages.ERROR)
+            self.message_user(request, f"{self.object_label(obj)}: {each.message}", messages.ERROR)
 
     def file_download(self, request, obj, open_file: FileOpener):
         """A private file from a service's download (which checks and logs the read)."""
@@ -154,7 +158,9 @@ class ReviewAdmin(SiteScopedAdmin):
         except DomainError as error:
             self.refuse(request, obj, error)
             return False
-        self.message_user(request, DONE[verb] % {"object": obj}, messages.SUCCESS)
+        self.message_user(
+            request, DONE[verb] % {"object": self.object_label(obj)}, messages.SUCCESS
+        )
         return True
 
     # --- list actions -------------------------------------------------------------------
@@ -203,14 +209,19 @@ class ReviewAdmin(SiteScopedAdmin):
         reject = verb == "reject"
         single = not action and len(objects) == 1
         if single:
-            title = f"{REJECT if reject else APPROVE}: {objects[0]}"
+            title = f"{REJECT if reject else APPROVE}: {self.object_label(objects[0])}"
         else:
             title = REJECT_SELECTED if reject else APPROVE_SELECTED
+        cancel_url = (
+            self.admin_url("change", objects[0])
+            if single
+            else reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+        )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": title,
-            "objects": objects,
+            "objects": [(obj.pk, self.object_label(obj)) for obj in objects],
             "action": verb if action else "",
             "with_reason": reject,
             "reason": reason,
@@ -218,11 +229,7 @@ class ReviewAdmin(SiteScopedAdmin):
             "question": _("The applicant is told the result by SMS.") if not reject else "",
             "submit_label": REJECT if reject else APPROVE,
             "cancel_label": pgettext_lazy("admin", "Cancel"),
-            "cancel_url": (
-                self.admin_url("change", objects[0])
-                if single
-                else reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
-            ),
+            "cancel_url": cancel_url,
             "form_action": "" if single else request.get_full_path(),
         }
         return TemplateResponse(request, self.confirm_template, context)

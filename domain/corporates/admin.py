@@ -218,6 +218,9 @@ class BankAccountAdmin(ReviewAdmin):
     def bank(self, obj):
         return BANKS.get(obj.bank_code, obj.bank_code)
 
+    def object_label(self, obj) -> str:
+        return f"{obj.corporate} · {self.bank(obj)} {mask_account(obj.number)}"
+
     @admin.display(description=pgettext_lazy("admin", "account number"))
     def masked_number(self, obj):
         return mask_account(obj.number)

@@ -161,6 +161,9 @@ class NameChangeRequestAdmin(ReviewAdmin):
     ]
     readonly_fields = fields
 
+    def object_label(self, obj) -> str:
+        return f"{obj.member.username}: {obj.current_name} → {obj.requested_name}"
+
     @admin.display(description=pgettext_lazy("admin", "evidence"))
     def evidence_link(self, obj):
         return self.links([(self.admin_url("evidence", obj), _("Download the evidence"))])
