@@ -53,6 +53,12 @@ class SiteScopedAdmin(admin.ModelAdmin):
             return queryset
         return queryset.filter(**{self.site_field: request.user.site_id})
 
+    def get_list_filter(self, request):
+        filters = super().get_list_filter(request)
+        if request.user.is_superuser:
+            return filters
+        return [f for f in filters if f != "site"]  # one site: nothing to filter by
+
     def site_applies(self, site) -> bool:
         """Whether this model belongs on the admin of `site`'s operators."""
         return self.site_feature is None or self.site_feature in site.rules.features
