@@ -1,10 +1,51 @@
-"""Admin base: an operator (site staff) sees and edits only their own site's rows (SPEC §8)."""
+"""Admin base (SPEC §8; manual 004 §2.3): an operator (site staff) sees only their own site's
+rows, and only the models their site's policy uses; the platform superuser sees everything.
 
-from django.contrib import admin
+Reviews are list actions and object-page buttons that call the same services as the API, so
+the events, SMS and refusals are the API's: a refusal (DomainError) is shown as an admin error
+message and changes nothing. Private files open through the services' permission-checked,
+access-logged downloads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+# The API's download answer (nosniff, no-store), so files leave the admin the same way.
+from api.members.name_change_views import EXTENSIONS, private_file_response
+from domain.audit.services import RequestContext
+from domain.capabilities import Capability, member_can
+from domain.common.errors import DomainError, ValidationFailed
+
+# (content type, download name without extension, open file), from a service's download.
+FileOpener = Callable[[], tuple[str, str, object]]
+
+APPROVE = pgettext_lazy("admin", "Approve")
+REJECT = pgettext_lazy("admin", "Reject")
+APPROVE_SELECTED = _("Approve the selected items")
+REJECT_SELECTED = _("Reject the selected items (with a reason)")
+DONE = {
+    "approve": _("%(object)s: approved."),
+    "reject": _("%(object)s: rejected."),
+}
 
 
 class SiteScopedAdmin(admin.ModelAdmin):
     site_field = "site"
+    # Operators see the model only when their site's policy lists this feature (SPEC §2).
+    site_feature: str | None = None
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -12,9 +53,30 @@ class SiteScopedAdmin(admin.ModelAdmin):
             return queryset
         return queryset.filter(**{self.site_field: request.user.site_id})
 
+    def get_list_filter(self, request):
+        filters = super().get_list_filter(request)
+        if request.user.is_superuser:
+            return filters
+        return [f for f in filters if f != "site"]  # one site: nothing to filter by
+
+    def site_applies(self, site) -> bool:
+        """Whether this model belongs on the admin of `site`'s operators."""
+        return self.site_feature is None or self.site_feature in site.rules.features
+
     def _is_operator(self, request) -> bool:
+        """The platform superuser, or staff of a site this model applies to. Always a bool:
+        Django lists a model on the index only when a permission `is True`."""
         user = request.user
-        return user.is_active and user.is_staff and (user.is_superuser or user.site_id)
+        if not (user.is_active and user.is_staff):
+            return False
+        if user.is_superuser:
+            return True
+        site = user.site if user.site_id else None
+        return bool(
+            site is not None
+            and member_can(user, site, Capability.SITE_READ)
+            and self.site_applies(site)
+        )
 
     def has_module_permission(self, request):
         return self._is_operator(request)
@@ -30,3 +92,166 @@ class SiteScopedAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    # --- helpers for object pages with extra views --------------------------------------
+
+    def object_or_404(self, request, object_id):
+        """The object, in the operator's scope; PermissionDenied for a non-operator."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        return obj
+
+    def admin_url(self, name: str, obj, *args) -> str:
+        """The URL of this admin's view `name` (change, approve, …) for `obj`."""
+        return reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}",
+            args=[obj.pk, *args],
+            current_app=self.admin_site.name,
+        )
+
+    def object_label(self, obj) -> str:
+        """How messages and confirmation pages name `obj`."""
+        return str(obj)
+
+    def refuse(self, request, obj, error: DomainError) -> None:
+        """A service's refusal as admin error messages, one per field error."""
+        errors = error.errors if isinstance(error, ValidationFailed) else [error]
+        for each in errors:
+            self.message_user(request, f"{self.object_label(obj)}: {each.message}", messages.ERROR)
+
+    def file_download(self, request, obj, open_file: FileOpener):
+        """A private file from a service's download (which checks and logs the read)."""
+        try:
+            content_type, stem, file = open_file()
+        except DomainError as error:
+            self.refuse(request, obj, error)
+            return redirect(self.admin_url("change", obj))
+        filename = f"{stem}.{EXTENSIONS.get(content_type, 'bin')}"
+        return private_file_response(file, content_type=content_type, filename=filename)
+
+    def links(self, items: list[tuple[str, str]]):
+        return format_html_join(mark_safe("<br>"), '<a href="{}">{}</a>', items)  # noqa: S308
+
+
+def request_context(request) -> RequestContext:
+    return RequestContext.from_request(request)
+
+
+class ReviewAdmin(SiteScopedAdmin):
+    """Approve, or reject with a reason, as list actions and object-page buttons.
+
+    Subclasses call their services in `review_approve` / `review_reject`; objects whose status
+    is `review_status` get the buttons.
+    """
+
+    change_form_template = "admin/review_change_form.html"
+    confirm_template = "admin/review_confirm.html"
+    actions = ["approve", "reject"]
+    review_status = "pending"
+
+    def review_approve(self, request, obj) -> None:
+        raise NotImplementedError
+
+    def review_reject(self, request, obj, *, reason: str) -> None:
+        raise NotImplementedError
+
+    def _review(self, request, obj, verb: str, **kwargs) -> bool:
+        try:
+            getattr(self, f"review_{verb}")(request, obj, **kwargs)
+        except DomainError as error:
+            self.refuse(request, obj, error)
+            return False
+        self.message_user(
+            request, DONE[verb] % {"object": self.object_label(obj)}, messages.SUCCESS
+        )
+        return True
+
+    # --- list actions -------------------------------------------------------------------
+
+    @admin.action(description=APPROVE_SELECTED)
+    def approve(self, request, queryset):
+        for obj in queryset:
+            self._review(request, obj, "approve")
+
+    @admin.action(description=REJECT_SELECTED)
+    def reject(self, request, queryset):
+        objects = list(queryset)
+        if "apply" not in request.POST:  # first ask for the reason
+            return self._confirm(request, objects, "reject", action=True)
+        for obj in objects:
+            self._review(request, obj, "reject", reason=request.POST.get("reason", ""))
+        return None
+
+    # --- object pages -------------------------------------------------------------------
+
+    def get_urls(self):
+        info = f"{self.opts.app_label}_{self.opts.model_name}"
+        view = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/approve/", view(self.approve_view), name=f"{info}_approve"),
+            path("<path:object_id>/reject/", view(self.reject_view), name=f"{info}_reject"),
+            *super().get_urls(),
+        ]
+
+    def approve_view(self, request, object_id):
+        obj = self.object_or_404(request, object_id)
+        if request.method == "POST":
+            self._review(request, obj, "approve")
+            return redirect(self.admin_url("change", obj))
+        return self._confirm(request, [obj], "approve")
+
+    def reject_view(self, request, object_id):
+        obj = self.object_or_404(request, object_id)
+        reason = request.POST.get("reason", "")
+        if request.method == "POST" and self._review(request, obj, "reject", reason=reason):
+            return redirect(self.admin_url("change", obj))
+        return self._confirm(request, [obj], "reject", reason=reason)
+
+    def _confirm(self, request, objects, verb: str, *, action: bool = False, reason: str = ""):
+        """The page that asks before a review: a confirmation, or the rejection's reason."""
+        reject = verb == "reject"
+        single = not action and len(objects) == 1
+        if single:
+            title = f"{REJECT if reject else APPROVE}: {self.object_label(objects[0])}"
+        else:
+            title = REJECT_SELECTED if reject else APPROVE_SELECTED
+        cancel_url = (
+            self.admin_url("change", objects[0])
+            if single
+            else reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            "objects": [(obj.pk, self.object_label(obj)) for obj in objects],
+            "action": verb if action else "",
+            "with_reason": reject,
+            "reason": reason,
+            "reason_label": _("Reason (sent by SMS)"),
+            "question": _("The applicant is told the result by SMS.") if not reject else "",
+            "submit_label": REJECT if reject else APPROVE,
+            "cancel_label": pgettext_lazy("admin", "Cancel"),
+            "cancel_url": cancel_url,
+            "form_action": "" if single else request.get_full_path(),
+        }
+        return TemplateResponse(request, self.confirm_template, context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.status == self.review_status:
+            context["review_tools"] = [
+                {
+                    "url": self.admin_url("approve", obj),
+                    "label": APPROVE,
+                    "css": "approve",
+                },
+                {
+                    "url": self.admin_url("reject", obj),
+                    "label": REJECT,
+                    "css": "reject",
+                },
+            ]
+        return super().render_change_form(request, context, add, change, form_url, obj)

@@ -37,11 +37,13 @@ from .banks import ACCOUNT_NUMBER_PATTERN, BANKS
 from .errors import CorporateErrorCode
 from .events import (
     bank_account_approved_event,
+    bank_account_rejected_event,
     bank_account_request_deleted_event,
     bank_account_requested_event,
     bank_account_retired_event,
 )
 from .models import BankAccount, Corporate, CorporateManager
+from .review import rejection_reason_clean
 
 BANKBOOK_FOLDER = "corporate-bankbooks"
 NUMBER_SEPARATORS = re.compile(r"[\s-]+")
@@ -276,6 +278,54 @@ def bank_account_approve(*, site, staff, account_id: int) -> BankAccount:
                     f"{mask_account(account.number)})가 승인되어 사용 계좌로 등록되었습니다."
                 ),
                 purpose="account_approved",
+                prefer="sms",
+            )
+    return account
+
+
+def bank_account_reject(*, site, staff, account_id: int, reason: str) -> BankAccount:
+    """Staff refuse a pending request with a reason the master is told by SMS (SPEC §7.2, §8;
+    issue 9). The reason is required (`reason_required`) and sendable by text message
+    (`unsupported_character`); pending → deleted only (409 `invalid_transition`), under the
+    corporate's row lock like every account mutation. The account in use is untouched.
+    """
+    reason = rejection_reason_clean(reason)
+    if not member_can(staff, site, Capability.ACCOUNTS_REVIEW):
+        raise _not_found()
+    corporate_id = (
+        BankAccount.objects.filter(corporate__site=site, pk=account_id)
+        .values_list("corporate_id", flat=True)
+        .first()
+    )
+    if corporate_id is None:
+        raise _not_found()
+    with transaction.atomic():
+        corporate = _corporate_lock(corporate_id=corporate_id)
+        account = BankAccount.objects.select_for_update().get(pk=account_id)
+        if account.status != Status.PENDING:  # a retirement is not a refusal
+            raise transition_refused(account, Status.DELETED)
+        transition(
+            account,
+            Status.DELETED,
+            event=bank_account_rejected_event,
+            fields={"deleted_at": timezone.now()},
+            actor=staff,
+            reason=reason,
+        )
+        master = (
+            corporate.managers.filter(role=CorporateManager.Role.MASTER)
+            .select_related("member__site")
+            .first()
+        )
+        if master is not None:
+            member_notify(
+                member=master.member,
+                title="계좌 추가 반려 안내",
+                body=(
+                    f"[{site.name}] {corporate.name}의 계좌 추가({BANKS[account.bank_code]} "
+                    f"{mask_account(account.number)}) 신청이 반려되었습니다. 사유: {reason}"
+                ),
+                purpose="account_rejected",
                 prefer="sms",
             )
     return account

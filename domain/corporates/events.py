@@ -159,9 +159,17 @@ def bank_account_request_deleted_event(account: BankAccount, /, *, actor) -> Cor
     )
 
 
-def bank_account_rejected_event(account: BankAccount, /, *, actor) -> CorporateEvent:
+def bank_account_rejected_event(
+    account: BankAccount, /, *, actor, reason: str = ""
+) -> CorporateEvent:
+    """Staff refused the request with `reason`, or (no reason) it was withdrawn with the
+    corporate's sign-up on the corporate's rejection."""
     return _record(
-        account.corporate_id, BankAccountEventType.REJECTED, actor=actor, account_id=account.pk
+        account.corporate_id,
+        BankAccountEventType.REJECTED,
+        actor=actor,
+        account_id=account.pk,
+        **({"reason": reason} if reason else {}),
     )
 
 

@@ -10,6 +10,13 @@ class LibraryBranchAdmin(SiteScopedAdmin):
     list_display = ["name", "code", "is_active", "sort_order"]
     list_editable = ["is_active", "sort_order"]
 
+    def site_applies(self, site) -> bool:
+        """Sites whose members choose a home library (yongin-library, SPEC §2)."""
+        return any(
+            "home_library" in (*kind.required_fields, *kind.optional_fields)
+            for kind in site.rules.member_kinds
+        )
+
     def has_add_permission(self, request):
         return self._is_operator(request)
 

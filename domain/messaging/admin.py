@@ -1,13 +1,15 @@
 from django.contrib import admin
 
+from domain.common.admin import SiteScopedAdmin
 from domain.common.masking import mask_email, mask_phone
 
 from .models import OutboxMessage
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
-    """Read-only: the outbox is written by services only. Bodies (codes, links) are not shown."""
+class OutboxMessageAdmin(SiteScopedAdmin):
+    """Read-only: the outbox is written by services only. Bodies (codes, links) are not shown.
+    Operators see their site's messages (what was texted, whether it went out)."""
 
     list_display = [
         "id",
