@@ -62,10 +62,7 @@ class SandboxIdentityProvider(IdentityProvider):
         ):
             raise VerificationFailed(
                 VerificationErrorCode.INVALID_IDENTITY,
-                _(
-                    "The sandbox identity needs name, birth_date, gender, phone and nationality "
-                    "(and, if given, a ci of 1 to 88 characters)."
-                ),
+                _("The sandbox identity needs name, birth_date, gender, phone and nationality."),
                 attr="identity",
             )
         ci, di = sandbox_ci(name, birth_date, gender, explicit_ci)
