@@ -159,9 +159,17 @@ def bank_account_request_deleted_event(account: BankAccount, /, *, actor) -> Cor
     )
 
 
-def bank_account_rejected_event(account: BankAccount, /, *, actor) -> CorporateEvent:
+def bank_account_rejected_event(
+    account: BankAccount, /, *, actor, reason: str = ""
+) -> CorporateEvent:
+    """`reason`: staff's, for a rejected request; none when the corporate's sign-up was rejected
+    (its own event holds the reason)."""
     return _record(
-        account.corporate_id, BankAccountEventType.REJECTED, actor=actor, account_id=account.pk
+        account.corporate_id,
+        BankAccountEventType.REJECTED,
+        actor=actor,
+        account_id=account.pk,
+        **({"reason": reason} if reason else {}),
     )
 
 

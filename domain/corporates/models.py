@@ -95,7 +95,8 @@ class InvitationEventType(models.TextChoices):
 class BankAccountEventType(models.TextChoices):
     REQUESTED = "account_requested"
     REQUEST_DELETED = "account_request_deleted"  # the master withdrew the request
-    REJECTED = "account_rejected"  # withdrawn with the corporate's sign-up, on its rejection
+    # Rejected by staff with a reason, or withdrawn with the corporate's sign-up on its rejection.
+    REJECTED = "account_rejected"
     APPROVED = "account_approved"
     RETIRED = "account_retired"  # replaced by a newly approved account (SPEC §7.2)
 
@@ -220,6 +221,9 @@ class BankAccount(StatusMachine, models.Model):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    reject_reason = models.CharField(
+        max_length=300, blank=True, help_text="Why staff rejected the request (told by SMS)."
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

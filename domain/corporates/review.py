@@ -135,6 +135,19 @@ def corporate_approve(
     return corporate
 
 
+def reject_reason_clean(reason: str) -> str:
+    """A staff refusal's reason, which is told by SMS (corporates, account requests): required
+    (`reason_required`), at most 300 characters, sendable by text (`unsupported_character`)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(
+            CommonErrorCode.REASON_REQUIRED, _("Enter the reason for the rejection."), attr="reason"
+        )
+    reason = reason[:REASON_MAX_LENGTH]
+    encode_check(reason, attr="reason")
+    return reason
+
+
 def corporate_reject(
     *,
     site,
@@ -150,13 +163,7 @@ def corporate_reject(
     manager's account becomes rejected (login answers `account_rejected`) and the sign-up
     account request is withdrawn.
     """
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(
-            CommonErrorCode.REASON_REQUIRED, _("Enter the reason for the rejection."), attr="reason"
-        )
-    reason = reason[:REASON_MAX_LENGTH]
-    encode_check(reason, attr="reason")
+    reason = reject_reason_clean(reason)
     now = timezone.now()
     with transaction.atomic():
         corporate = _review_start(site=site, staff=staff, corporate_id=corporate_id)
