@@ -43,7 +43,7 @@ from .events import (
     bank_account_retired_event,
 )
 from .models import BankAccount, Corporate, CorporateManager
-from .review import reject_reason_clean
+from .review import rejection_reason_clean
 
 BANKBOOK_FOLDER = "corporate-bankbooks"
 NUMBER_SEPARATORS = re.compile(r"[\s-]+")
@@ -310,7 +310,7 @@ def bank_account_reject(
     `corporate_not_approved`); another site's account is a 404. `context` is taken as by the
     other review services; the account's event carries no request data.
     """
-    reason = reject_reason_clean(reason)
+    reason = rejection_reason_clean(reason)
     with transaction.atomic():
         corporate, account = _review_start(site=site, staff=staff, account_id=account_id)
         if account.status != Status.PENDING:  # the account in use is retired, never rejected

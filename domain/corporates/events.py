@@ -172,8 +172,8 @@ def bank_account_request_deleted_event(account: BankAccount, /, *, actor) -> Cor
 def bank_account_rejected_event(
     account: BankAccount, /, *, actor, reason: str = ""
 ) -> CorporateEvent:
-    """`reason`: staff's, for a rejected request; none when the corporate's sign-up was rejected
-    (its own event holds the reason)."""
+    """Staff refused the request with `reason`, or (no reason) it was withdrawn with the
+    corporate's sign-up on the corporate's rejection."""
     return _record(
         account.corporate_id,
         BankAccountEventType.REJECTED,

@@ -97,8 +97,7 @@ class InvitationEventType(models.TextChoices):
 class BankAccountEventType(models.TextChoices):
     REQUESTED = "account_requested"
     REQUEST_DELETED = "account_request_deleted"  # the master withdrew the request
-    # Rejected by staff with a reason, or withdrawn with the corporate's sign-up on its rejection.
-    REJECTED = "account_rejected"
+    REJECTED = "account_rejected"  # refused by staff, or withdrawn with a rejected sign-up
     APPROVED = "account_approved"
     RETIRED = "account_retired"  # replaced by a newly approved account (SPEC §7.2)
 

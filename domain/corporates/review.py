@@ -135,9 +135,9 @@ def corporate_approve(
     return corporate
 
 
-def reject_reason_clean(reason: str) -> str:
-    """A staff refusal's reason, which is told by SMS (corporates, account requests): required
-    (`reason_required`), at most 300 characters, sendable by text (`unsupported_character`)."""
+def rejection_reason_clean(reason: str | None) -> str:
+    """A staff rejection's reason, told by SMS: required (`reason_required`), at most
+    REASON_MAX_LENGTH characters, and sendable by text message (`unsupported_character`)."""
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(
@@ -163,7 +163,7 @@ def corporate_reject(
     manager's account becomes rejected (login answers `account_rejected`) and the sign-up
     account request is withdrawn.
     """
-    reason = reject_reason_clean(reason)
+    reason = rejection_reason_clean(reason)
     now = timezone.now()
     with transaction.atomic():
         corporate = _review_start(site=site, staff=staff, corporate_id=corporate_id)
