@@ -138,6 +138,7 @@ def test_a_mobile_without_an_invitation_is_refused(api, master, invited, verify)
     response = api.post(ACCEPT, accept_body(api, master.corporate, token), format="json")
     assert response.status_code == 400
     assert error_codes(response) == ["invitation_no_match"]
+    assert "상호명과 사업자등록번호를 확인" in response.json()["errors"][0]["detail"]
     nothing_created()
     verification = Verification.objects.get(purpose="invitation")
     assert verification.status == "verified" and verification.consumed_at is None
