@@ -99,7 +99,10 @@ def _manager_role(member, site) -> str | None:
 
         role = (
             CorporateManager.objects.filter(
-                member=member, corporate__site=site, corporate__status=Corporate.Status.APPROVED
+                member=member,
+                status=CorporateManager.Status.ACTIVE,  # an admin who left holds no role
+                corporate__site=site,
+                corporate__status=Corporate.Status.APPROVED,
             )
             .values_list("role", flat=True)
             .first()

@@ -26,6 +26,7 @@ class BankAccountSerializer(serializers.ModelSerializer):
             "created_at",
             "approved_at",
             "deleted_at",
+            "reject_reason",
         ]
         read_only_fields = fields
 
@@ -56,4 +57,14 @@ class BankAccountCreateSerializer(serializers.Serializer):
     # Emptiness, size and type are the service's checks (by content, SPEC §14).
     bankbook = serializers.FileField(
         allow_empty_file=True, help_text="The bankbook copy (통장사본): PDF, JPG or PNG, ≤ 10 MB."
+    )
+
+
+class BankAccountRejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why the request is rejected; told to the master by SMS. Must not be blank.",
     )

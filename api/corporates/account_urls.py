@@ -13,6 +13,11 @@ site_urlpatterns = [
         name="bank-account-approve",
     ),
     path(
+        "accounts/<int:pk>/reject/",
+        views.BankAccountRejectView.as_view(),
+        name="bank-account-reject",
+    ),
+    path(
         "accounts/<int:pk>/bankbook/",
         views.BankAccountBankbookView.as_view(),
         name="bank-account-bankbook",

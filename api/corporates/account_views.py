@@ -1,7 +1,8 @@
 """A corporate's bank accounts (onnuri-biz; SPEC §7.2, §11; manual 004 §2.3 계좌추가/삭제).
 
 The master and general admins see their corporate's accounts; only the master adds or deletes;
-staff see every corporate of the site, approve requests and read bankbook copies (logged).
+staff see every corporate of the site, approve or reject requests and read bankbook copies
+(logged).
 Anything outside the caller's scope is a 404 (api.corporates.base).
 """
 
@@ -25,14 +26,17 @@ from domain.corporates.accounts import (
     bank_account_delete,
     bank_account_get,
     bank_account_list,
+    bank_account_reject,
     bank_account_request,
 )
 from domain.corporates.errors import CorporateErrorCode
 from domain.corporates.models import BankAccount
+from domain.messaging.errors import MessagingErrorCode
 
 from .account_serializers import (
     BankAccountCreateSerializer,
     BankAccountFilterSerializer,
+    BankAccountRejectSerializer,
     BankAccountSerializer,
 )
 from .base import CorporateAPIView
@@ -150,6 +154,40 @@ class BankAccountApproveView(BankAccountScopedMixin, CorporateAPIView):
     @extend_schema(summary="Approve a bank account request", request=None)
     def post(self, request, site, pk):
         account = bank_account_approve(site=self.site, staff=request.user, account_id=pk)
+        return Response(self.get_serializer(account).data)
+
+
+@extend_schema(tags=["accounts"])
+class BankAccountRejectView(BankAccountScopedMixin, CorporateAPIView):
+    """Staff reject a pending request with a reason: it is deleted with the reason (shown in
+    the list), the account in use stays, and the master is told by SMS."""
+
+    access = {"POST": Capability.ACCOUNTS_REVIEW}
+    error_codes = {
+        **NOT_FOUND_CODES,
+        400: [
+            CommonErrorCode.REASON_REQUIRED,
+            MessagingErrorCode.UNSUPPORTED_CHARACTER,
+            CommonErrorCode.MAX_LENGTH,
+        ],
+        409: [CommonErrorCode.INVALID_TRANSITION, CorporateErrorCode.CORPORATE_NOT_APPROVED],
+    }
+
+    @extend_schema(
+        summary="Reject a bank account request (staff)",
+        request=BankAccountRejectSerializer,
+        responses={200: BankAccountSerializer},
+    )
+    def post(self, request, site, pk):
+        serializer = BankAccountRejectSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        account = bank_account_reject(
+            site=self.site,
+            staff=request.user,
+            account_id=pk,
+            reason=serializer.validated_data["reason"],
+            context=self.context,
+        )
         return Response(self.get_serializer(account).data)
 
 

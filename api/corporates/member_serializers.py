@@ -23,19 +23,27 @@ class MaskedField(serializers.CharField):
 
 class CorporateMemberEntrySerializer(serializers.Serializer):
     id = serializers.CharField(
-        help_text="`admin-<n>` for an admin, `invitation-<n>` for an invitation (or the trace "
-        "of an invited admin who left); use it in the paths of this menu."
+        help_text="The entry's id, fixed for its whole life: `invitation-<n>` for an entry that "
+        "began as an invitation (it keeps the id once accepted, as the admin it became, and "
+        "after the admin leaves), `admin-<n>` for the master who signed the company up. Use "
+        "it in the paths of this menu."
     )
-    kind = serializers.ChoiceField(choices=[ADMIN, INVITATION])
+    kind = serializers.ChoiceField(
+        choices=[ADMIN, INVITATION], help_text="What the entry is now: an admin or an invitation."
+    )
     role = serializers.ChoiceField(choices=CorporateManager.Role.choices)
     department = serializers.CharField()
     position = serializers.CharField()
     name = MaskedField(mask_name, help_text="Masked: 김정*.")
     mobile = MaskedField(mask_phone, help_text="Masked: 0104****190; blank once withdrawn.")
     status = serializers.ChoiceField(
-        choices=EntryStatus.CHOICES,
+        choices=EntryStatus.choices,
         help_text="`invited` (미가입), `active` (shows `last_access`), `suspended`, `withdrawn` "
-        "(탈퇴).",
+        "(탈퇴: the admin left), `deleted` (삭제: the master deleted the account). Withdrawn "
+        "and deleted entries keep the masked name and have no actions.",
+    )
+    status_label = serializers.CharField(
+        help_text="The status as shown, in the request's language (미가입, 탈퇴, 삭제, ...)."
     )
     last_access = serializers.DateTimeField(allow_null=True, help_text="최근 접속 시간.")
     expires_at = serializers.DateTimeField(
@@ -65,16 +73,18 @@ class MasterTransferResultSerializer(serializers.Serializer):
 
 
 class InvitationSerializer(serializers.Serializer):
-    """What the join page shows before the invitee signs up."""
+    """What the join page shows before the invitee signs up: only what the invitee may know.
+    Not the company's name or number: the invitee proves knowing them (manual 004 §1.2)."""
 
-    company_name = serializers.CharField(source="corporate.name")
-    name = MaskedField(mask_name, help_text="The invitee, masked.")
-    department = serializers.CharField()
-    position = serializers.CharField()
-    expires_at = serializers.DateTimeField()
+    inviter_name = MaskedField(mask_name, help_text="Who invited (the master), masked: 홍길*.")
+    department = serializers.CharField(help_text="Pre-fills the join form.")
+    position = serializers.CharField(help_text="Pre-fills the join form.")
+    expires_at = serializers.DateTimeField(help_text="When the invitation expires.")
 
 
 class InvitationAcceptSerializer(serializers.Serializer):
+    """관리자 추가 가입 (manual 004 §1.2), by the link's token or without it: the same form."""
+
     company_name = serializers.CharField(
         max_length=100, trim_whitespace=False, help_text="상호명, exactly as the company's."
     )

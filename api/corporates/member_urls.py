@@ -1,6 +1,6 @@
 """The 멤버 menu, 내 정보 and invitation links (relative to `sites/<slug:site>/`).
 
-Rows of the members list are addressed as `admin-<n>` or `invitation-<n>`.
+Entries of the members list are addressed by their ids, `invitation-<n>` or `admin-<n>`.
 """
 
 from django.urls import path, re_path
@@ -33,6 +33,12 @@ site_urlpatterns = [
         ENTRY + r"reset-password/$",
         views.AdminPasswordResetView.as_view(),
         name="corporate-member-reset-password",
+    ),
+    # Before `invitations/<token>/`: "accept" is never a token (43 URL-safe characters).
+    path(
+        "invitations/accept/",
+        views.InvitationAcceptByCompanyView.as_view(),
+        name="invitation-accept-by-company",
     ),
     path(
         "invitations/<str:token>/", views.InvitationDetailView.as_view(), name="invitation-detail"

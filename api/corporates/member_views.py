@@ -2,8 +2,10 @@
 
 Every `corporate-members/` endpoint except `me/` needs the master's capability
 `members.manage`: a general admin gets 404 on the whole menu. Rows of the list are addressed by
-string ids, `admin-<n>` (an admin) or `invitation-<n>` (an invitation). The admin's own password
-is changed with POST `members/me/password/` (shared with every site).
+their entry id, fixed for the entry's life (domain.corporates.managers): `invitation-<n>` for an
+entry that began as an invitation, also once accepted, `admin-<n>` for the master who signed
+the company up. The admin's own password is changed with POST `members/me/password/` (shared
+with every site).
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +27,7 @@ from domain.corporates.errors import CorporateErrorCode
 from domain.corporates.invitations import (
     InvitationAcceptData,
     invitation_accept,
+    invitation_accept_by_company,
     invitation_cancel,
     invitation_create,
     invitation_get_by_token,
@@ -43,6 +46,7 @@ from domain.corporates.managers import (
     corporate_master_transfer,
     corporate_member_entries,
     entry_id_parse,
+    entry_resolve,
     invitation_entry,
 )
 from domain.members.errors import MemberErrorCode
@@ -67,9 +71,26 @@ ENTRY_ID = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.PATH,
     pattern=ENTRY_ID_PATTERN,
-    description="A row of the members list: `admin-<n>` or `invitation-<n>`.",
+    description="An entry of the members list, by its id (`invitation-<n>` or `admin-<n>`).",
 )
 PASSWORD_SENT = _("A temporary password has been sent to the admin by SMS.")
+# What joining by an invitation can refuse, either way in: the sign-up form's rules, the
+# verification and the person (domain.corporates.invitations._invitation_join).
+JOIN_CODES = [
+    CorporateErrorCode.INVITATION_PHONE_MISMATCH,
+    MemberErrorCode.USERNAME_LENGTH,
+    MemberErrorCode.USERNAME_PATTERN,
+    MemberErrorCode.USERNAME_TAKEN,
+    *PASSWORD_ERROR_CODES,
+    MemberErrorCode.PASSWORD_MISMATCH,
+    ConsentErrorCode.CONSENT_REQUIRED,
+    ConsentErrorCode.UNKNOWN_CONSENT_DOCUMENT,
+    ConsentErrorCode.DUPLICATE_CONSENT_DOCUMENT,
+    ConsentErrorCode.CONSENT_VERSION_OUTDATED,
+    *MANAGER_POLICY_CODES,
+    MemberErrorCode.ALREADY_REGISTERED,
+    *TOKEN_ERROR_CODES,
+]
 INVITATION_CODES = {
     400: [CorporateErrorCode.INVITATION_EXPIRED],
     404: [CorporateErrorCode.INVITATION_NOT_FOUND],
@@ -87,10 +108,10 @@ class MembersMenuView(CorporateAPIView):
     filter_backends: list = []  # the list is built in memory (a handful of rows)
 
     def entry_ref(self) -> tuple[str, int]:
-        parsed = entry_id_parse(self.kwargs["entry_id"])
-        if parsed is None:  # the URL pattern already refuses malformed ids
-            raise NotFound()
-        return parsed
+        """What the path's entry id addresses now: an admin or a pending invitation."""
+        return entry_resolve(
+            corporate_id=self.manager.corporate_id, entry_id=self.kwargs["entry_id"]
+        )
 
 
 @extend_schema(tags=TAGS)
@@ -162,7 +183,9 @@ class InvitationResendView(MembersMenuView):
 
     @extend_schema(summary="Resend the invitation SMS", request=None)
     def post(self, request, site, entry_id):
-        kind, pk = self.entry_ref()
+        # An entry that began as an invitation keeps its id: once accepted, resending it is
+        # `invalid_transition`; the master's own entry has no invitation.
+        kind, pk = entry_id_parse(entry_id) or (ADMIN, 0)
         if kind != INVITATION:
             raise NotFound()
         invitation = invitation_resend(manager=self.manager, invitation_id=pk, context=self.context)
@@ -289,8 +312,9 @@ class InvitationLinkView(SiteAPIView):
 
 @extend_schema(tags=TAGS)
 class InvitationDetailView(InvitationLinkView):
-    """The join page's header (manual 004 §1.2): the inviting company, the invitee (masked),
-    department, position and when the link expires."""
+    """The join page's header (manual 004 §1.2): only what the invitee may know — who invited
+    (masked), department, position and when the link expires; not the company's name or
+    number, which the invitee must enter."""
 
     serializer_class = InvitationSerializer
     error_codes = INVITATION_CODES
@@ -318,33 +342,61 @@ class InvitationAcceptView(InvitationLinkView):
         400: [
             CorporateErrorCode.INVITATION_EXPIRED,
             CorporateErrorCode.INVITATION_COMPANY_MISMATCH,
-            CorporateErrorCode.INVITATION_PHONE_MISMATCH,
-            MemberErrorCode.USERNAME_LENGTH,
-            MemberErrorCode.USERNAME_PATTERN,
-            MemberErrorCode.USERNAME_TAKEN,
-            *PASSWORD_ERROR_CODES,
-            MemberErrorCode.PASSWORD_MISMATCH,
-            ConsentErrorCode.CONSENT_REQUIRED,
-            ConsentErrorCode.UNKNOWN_CONSENT_DOCUMENT,
-            ConsentErrorCode.DUPLICATE_CONSENT_DOCUMENT,
-            ConsentErrorCode.CONSENT_VERSION_OUTDATED,
-            *MANAGER_POLICY_CODES,
-            MemberErrorCode.ALREADY_REGISTERED,
-            *TOKEN_ERROR_CODES,
+            *JOIN_CODES,
         ],
         404: [CorporateErrorCode.INVITATION_NOT_FOUND],
         409: [CommonErrorCode.INVALID_TRANSITION],
     }
 
-    @extend_schema(summary="Accept an invitation", responses={201: MemberProfileSerializer})
-    def post(self, request, site, token):
-        serializer = self.get_serializer(data=request.data)
+    def accept_data(self) -> InvitationAcceptData:
+        serializer = self.get_serializer(data=self.request.data)
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
         values["consents"] = [dict(c) for c in values["consents"]]
-        manager = invitation_accept(
-            site=self.site, token=token, data=InvitationAcceptData(**values), context=self.context
-        )
+        return InvitationAcceptData(**values)
+
+    def joined(self, manager) -> Response:
         return Response(
             MemberProfileSerializer(manager.member).data, status=status.HTTP_201_CREATED
         )
+
+    @extend_schema(summary="Accept an invitation", responses={201: MemberProfileSerializer})
+    def post(self, request, site, token):
+        manager = invitation_accept(
+            site=self.site, token=token, data=self.accept_data(), context=self.context
+        )
+        return self.joined(manager)
+
+
+@extend_schema(tags=TAGS)
+class InvitationAcceptByCompanyView(InvitationAcceptView):
+    """관리자 추가 가입 without the link's token, as manual 004 §1.2 shows it (the SMS's bare
+    `/join` link): the invitee enters the company name and business number, verifies the
+    invited mobile (`verifications/`, purpose `invitation`, method `mobile`) and the manager
+    details; the server finds the pending invitation of that company for the verified mobile
+    and the invitee becomes a general admin, with no further approval.
+
+    `invitation_no_match` (400) whichever of company name, business number or mobile has no
+    pending invitation; every refusal leaves the verification token usable.
+    """
+
+    error_codes = {
+        400: [
+            CommonErrorCode.INVALID_BUSINESS_NUMBER,
+            CorporateErrorCode.INVITATION_NO_MATCH,
+            CorporateErrorCode.INVITATION_EXPIRED,
+            *JOIN_CODES,
+        ],
+        409: [CommonErrorCode.INVALID_TRANSITION],
+    }
+
+    @extend_schema(
+        summary="Accept an invitation without its link (company name and business number)",
+        operation_id="sites_invitations_accept_by_company",
+        responses={201: MemberProfileSerializer},
+    )
+    def post(self, request, site):
+        manager = invitation_accept_by_company(
+            site=self.site, data=self.accept_data(), context=self.context
+        )
+        return self.joined(manager)

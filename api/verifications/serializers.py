@@ -41,6 +41,13 @@ class SandboxIdentitySerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=20)
     carrier = serializers.CharField(max_length=20, required=False, allow_blank=True)
     nationality = serializers.ChoiceField(choices=["domestic", "foreign"], default="domestic")
+    ci = serializers.CharField(
+        max_length=88,
+        required=False,
+        help_text="Optional: the CI to emulate (two people with the same name, birth date and "
+        "gender). By default the sandbox derives it from those three, never from the phone "
+        "(SPEC §12), so a new number keeps the person's CI.",
+    )
 
 
 class VerificationConfirmSerializer(serializers.Serializer):

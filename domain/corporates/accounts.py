@@ -216,6 +216,43 @@ def bank_account_delete(*, manager: CorporateManager, account_id: int) -> BankAc
     return account
 
 
+def _review_start(*, site, staff, account_id: int) -> tuple[Corporate, BankAccount]:
+    """For a staff review, inside the transaction: the corporate locked first (as every account
+    mutation), then the account; 404 outside the staff's site, 409 `corporate_not_approved`
+    while the corporate's own sign-up is under review (its request goes with that review)."""
+    if not member_can(staff, site, Capability.ACCOUNTS_REVIEW):
+        raise _not_found()
+    corporate_id = (
+        BankAccount.objects.filter(corporate__site=site, pk=account_id)
+        .values_list("corporate_id", flat=True)
+        .first()
+    )
+    if corporate_id is None:
+        raise _not_found()
+    corporate = _corporate_lock(corporate_id=corporate_id)
+    account = BankAccount.objects.select_for_update().get(pk=account_id)
+    if corporate.status != Corporate.Status.APPROVED:
+        raise Conflict(
+            CorporateErrorCode.CORPORATE_NOT_APPROVED,
+            _("The corporate has not been approved yet."),
+        )
+    return corporate, account
+
+
+def _master_notify(*, corporate: Corporate, title: str, body: str, purpose: str) -> None:
+    master = (
+        corporate.managers.filter(role=CorporateManager.Role.MASTER)
+        .select_related("member__site")
+        .first()
+    )
+    if master is not None:
+        member_notify(member=master.member, title=title, body=body, purpose=purpose, prefer="sms")
+
+
+def _account_label(account: BankAccount) -> str:
+    return f"{BANKS[account.bank_code]} {mask_account(account.number)}"
+
+
 def bank_account_approve(*, site, staff, account_id: int) -> BankAccount:
     """Staff approve a pending request (SPEC §7.2, §8): it goes in use and the account in use
     is retired (deleted), in one transaction under the corporate's row lock, so exactly one
@@ -226,23 +263,8 @@ def bank_account_approve(*, site, staff, account_id: int) -> BankAccount:
     `invalid_transition`). The master is told by SMS after commit (manual 004 §2.3 "계좌 추가가
     승인되면 담당자에게 문자를 보내드립니다").
     """
-    if not member_can(staff, site, Capability.ACCOUNTS_REVIEW):
-        raise _not_found()
-    corporate_id = (
-        BankAccount.objects.filter(corporate__site=site, pk=account_id)
-        .values_list("corporate_id", flat=True)
-        .first()
-    )
-    if corporate_id is None:
-        raise _not_found()
     with transaction.atomic():
-        corporate = _corporate_lock(corporate_id=corporate_id)
-        account = BankAccount.objects.select_for_update().get(pk=account_id)
-        if corporate.status != Corporate.Status.APPROVED:
-            raise Conflict(
-                CorporateErrorCode.CORPORATE_NOT_APPROVED,
-                _("The corporate has not been approved yet."),
-            )
+        corporate, account = _review_start(site=site, staff=staff, account_id=account_id)
         if not account.can_transition_to(Status.IN_USE):  # before the account in use is retired
             raise transition_refused(account, Status.IN_USE)
         now = timezone.now()
@@ -264,70 +286,52 @@ def bank_account_approve(*, site, staff, account_id: int) -> BankAccount:
             actor=staff,
             retired=retired,
         )
-        master = (
-            corporate.managers.filter(role=CorporateManager.Role.MASTER)
-            .select_related("member__site")
-            .first()
+        _master_notify(
+            corporate=corporate,
+            title="계좌 추가 승인 안내",
+            body=(
+                f"[{site.name}] {corporate.name}의 계좌 추가({_account_label(account)})가 "
+                "승인되어 사용 계좌로 등록되었습니다."
+            ),
+            purpose="account_approved",
         )
-        if master is not None:
-            member_notify(
-                member=master.member,
-                title="계좌 추가 승인 안내",
-                body=(
-                    f"[{site.name}] {corporate.name}의 계좌 추가({BANKS[account.bank_code]} "
-                    f"{mask_account(account.number)})가 승인되어 사용 계좌로 등록되었습니다."
-                ),
-                purpose="account_approved",
-                prefer="sms",
-            )
     return account
 
 
-def bank_account_reject(*, site, staff, account_id: int, reason: str) -> BankAccount:
-    """Staff refuse a pending request with a reason the master is told by SMS (SPEC §7.2, §8;
-    issue 9). The reason is required (`reason_required`) and sendable by text message
-    (`unsupported_character`); pending → deleted only (409 `invalid_transition`), under the
-    corporate's row lock like every account mutation. The account in use is untouched.
+def bank_account_reject(
+    *, site, staff, account_id: int, reason: str, context: RequestContext | None = None
+) -> BankAccount:
+    """Staff reject a pending request with a reason the master is told by SMS (SPEC §7.2, §8;
+    manual 004 §2.3: the master is texted the outcome of a request). The request is deleted
+    with the reason (the list shows it); the account in use stays, and the master may ask again.
+
+    `reason_required` / `unsupported_character` (400, as a corporate's rejection); only a
+    pending request (409 `invalid_transition`) of an approved corporate (409
+    `corporate_not_approved`); another site's account is a 404. `context` is taken as by the
+    other review services; the account's event carries no request data.
     """
     reason = rejection_reason_clean(reason)
-    if not member_can(staff, site, Capability.ACCOUNTS_REVIEW):
-        raise _not_found()
-    corporate_id = (
-        BankAccount.objects.filter(corporate__site=site, pk=account_id)
-        .values_list("corporate_id", flat=True)
-        .first()
-    )
-    if corporate_id is None:
-        raise _not_found()
     with transaction.atomic():
-        corporate = _corporate_lock(corporate_id=corporate_id)
-        account = BankAccount.objects.select_for_update().get(pk=account_id)
-        if account.status != Status.PENDING:  # a retirement is not a refusal
+        corporate, account = _review_start(site=site, staff=staff, account_id=account_id)
+        if account.status != Status.PENDING:  # the account in use is retired, never rejected
             raise transition_refused(account, Status.DELETED)
         transition(
             account,
             Status.DELETED,
             event=bank_account_rejected_event,
-            fields={"deleted_at": timezone.now()},
+            fields={"deleted_at": timezone.now(), "reject_reason": reason},
             actor=staff,
             reason=reason,
         )
-        master = (
-            corporate.managers.filter(role=CorporateManager.Role.MASTER)
-            .select_related("member__site")
-            .first()
+        _master_notify(
+            corporate=corporate,
+            title="계좌 추가 반려 안내",
+            body=(
+                f"[{site.name}] {corporate.name}의 계좌 추가({_account_label(account)}) 신청이 "
+                f"반려되었습니다. 사유: {reason}"
+            ),
+            purpose="account_rejected",
         )
-        if master is not None:
-            member_notify(
-                member=master.member,
-                title="계좌 추가 반려 안내",
-                body=(
-                    f"[{site.name}] {corporate.name}의 계좌 추가({BANKS[account.bank_code]} "
-                    f"{mask_account(account.number)}) 신청이 반려되었습니다. 사유: {reason}"
-                ),
-                purpose="account_rejected",
-                prefer="sms",
-            )
     return account
 
 

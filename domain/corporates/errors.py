@@ -25,6 +25,7 @@ class CorporateErrorCode(ErrorCode):
     INVITATION_EXPIRED = "invitation_expired"
     INVITATION_COMPANY_MISMATCH = "invitation_company_mismatch"
     INVITATION_PHONE_MISMATCH = "invitation_phone_mismatch"
+    INVITATION_NO_MATCH = "invitation_no_match"  # no invitation for that company and mobile
     # The members menu and 내 정보.
     CANNOT_DELETE_MASTER = "cannot_delete_master"
     PASSWORD_RESET_NOT_ALLOWED = "password_reset_not_allowed"

@@ -11,6 +11,7 @@ from .models import (
     Corporate,
     CorporateEvent,
     CorporateEventType,
+    CorporateManager,
     Invitation,
     InvitationEventType,
 )
@@ -66,11 +67,17 @@ def corporate_terms_changed_event(
     )
 
 
-# --- its admins (CorporateManager rows; the account itself is audited) ------------------------
+# --- its admins (CorporateManager rows: their departures are transitions; the account itself
+# is audited) ------------------------------------------------------------------------------------
 
 
-def corporate_admin_deleted_event(corporate: Corporate, /, *, actor, member) -> CorporateEvent:
-    return _record(corporate.pk, CorporateEventType.ADMIN_DELETED, actor=actor, member_id=member.pk)
+def corporate_admin_deleted_event(manager: CorporateManager, /, *, actor) -> CorporateEvent:
+    return _record(
+        manager.corporate_id,
+        CorporateEventType.ADMIN_DELETED,
+        actor=actor,
+        member_id=manager.member_id,
+    )
 
 
 def corporate_admin_password_reset_event(
@@ -81,9 +88,12 @@ def corporate_admin_password_reset_event(
     )
 
 
-def corporate_admin_withdrew_event(corporate: Corporate, /, *, member) -> CorporateEvent:
+def corporate_admin_withdrew_event(manager: CorporateManager, /) -> CorporateEvent:
     return _record(
-        corporate.pk, CorporateEventType.ADMIN_WITHDREW, actor=member, member_id=member.pk
+        manager.corporate_id,
+        CorporateEventType.ADMIN_WITHDREW,
+        actor=manager.member,
+        member_id=manager.member_id,
     )
 
 

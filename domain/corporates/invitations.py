@@ -2,12 +2,15 @@
 §1.2, §4.2).
 
 The link carries a random token (`secrets.token_urlsafe(32)`); only its keyed hash is stored.
-A link lives 72 hours, dies when the invitation is resent or cancelled, and is used once.
+A link lives 72 hours, dies when the invitation is resent or cancelled, and is used once. The
+invitee may also join without the token, as the manual shows it: company name, business number
+and a verification of the invited mobile find the invitation (`invitation_accept_by_company`).
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -199,7 +202,7 @@ def invitation_cancel(
 
 
 def _invitation_by_token(*, site, token: str, lock: bool = False) -> Invitation:
-    invitations = Invitation.objects.select_related("corporate__site").filter(
+    invitations = Invitation.objects.select_related("corporate__site", "invited_by").filter(
         token_hash=keyed_hash(token or "", purpose=TOKEN_PURPOSE),
         corporate__site=site,
         corporate__status=Corporate.Status.APPROVED,
@@ -213,11 +216,15 @@ def _invitation_by_token(*, site, token: str, lock: bool = False) -> Invitation:
             _("This invitation link is not valid. Ask your company's master for a new one."),
         )
     if invitation.expires_at <= timezone.now():
-        raise DomainError(
-            CorporateErrorCode.INVITATION_EXPIRED,
-            _("This invitation link has expired. Ask your company's master to send it again."),
-        )
+        raise _expired()
     return invitation
+
+
+def _expired() -> DomainError:
+    return DomainError(
+        CorporateErrorCode.INVITATION_EXPIRED,
+        _("This invitation link has expired. Ask your company's master to send it again."),
+    )
 
 
 def invitation_get_by_token(*, site, token: str) -> Invitation:
@@ -254,40 +261,27 @@ def _company_errors(corporate: Corporate, data: InvitationAcceptData) -> list[Do
     return errors
 
 
-def invitation_accept(
-    *, site, token: str, data: InvitationAcceptData, context: RequestContext | None = None
+def _invitation_join(
+    *,
+    site,
+    data: InvitationAcceptData,
+    accepted: list,
+    context: RequestContext | None,
+    invitation_find: Callable[[Verification], Invitation],
 ) -> CorporateManager:
-    """관리자 추가 가입 (SPEC §7.1; manual 004 §1.2): the invitee joins as a general admin.
-
-    Refusals, all leaving the link and the verification usable: `invitation_not_found` (404:
-    unknown, used or cancelled link), `invitation_expired`; then together
-    `invitation_company_mismatch` (company name exactly as the corporate's, business number
-    with or without dashes), the sign-up ID/password/email rules and consents; then in the
-    transaction `username_taken`, the verification token (purpose invitation, mobile),
-    `invitation_phone_mismatch` (the verified mobile is not the invited one),
-    `under_minimum_age` and `already_registered`. Name, birth date and mobile come from the
-    verification. Under a lock of the invitation: the member (active, no further approval), its
-    general-admin role and the invitation's acceptance are written together.
+    """Both ways in, once the form is valid: in one transaction the ID is checked, the
+    verification token used (purpose invitation), the invitation found and locked by
+    `invitation_find(person)`, the verified mobile matched to the invited one
+    (`invitation_phone_mismatch`) and the person checked (`under_minimum_age`,
+    `already_registered`); then the member (active, no further approval), its general-admin
+    role carrying the invitation (the members list's entry keeps its id) and the acceptance
+    are written together. Any refusal rolls back, leaving the token and the invitation usable.
     """
-    invitation = _invitation_by_token(site=site, token=token)
-    errors = _company_errors(invitation.corporate, data)
-    form_errors, accepted = manager_answers_check(
-        site=site,
-        username=data.username,
-        password=data.password,
-        password_confirm=data.password_confirm,
-        email=data.email,
-        consents=data.consents,
-    )
-    errors += form_errors
-    if errors:
-        raise ValidationFailed(errors)
     username = site.rules.username.fold(data.username)
     taken = username_taken_error()
     password_hash = make_password(data.password)  # outside the transaction (SQLite write lock)
     try:
         with transaction.atomic():
-            invitation = _invitation_by_token(site=site, token=token, lock=True)
             if Member.objects.filter(site=site, username=username).exists():
                 raise taken
             person = verification_consume(
@@ -298,6 +292,7 @@ def invitation_accept(
                     site=site, purpose=Verification.Purpose.INVITATION
                 ),
             )
+            invitation = invitation_find(person)
             if person.mobile != invitation.mobile:
                 raise DomainError(
                     CorporateErrorCode.INVITATION_PHONE_MISMATCH,
@@ -319,6 +314,7 @@ def invitation_accept(
                 role=CorporateManager.Role.GENERAL,
                 department=data.department or invitation.department,
                 position=data.position or invitation.position,
+                invitation=invitation,
             )
             consents_record(
                 member=member,
@@ -336,3 +332,108 @@ def invitation_accept(
     except IntegrityError:  # a concurrent sign-up took the ID between the check and insert
         raise taken
     return manager
+
+
+def _form_check(*, site, data: InvitationAcceptData, errors: list[DomainError]) -> list:
+    """The ID, password, email and consent rules of sign-up, raised together with `errors`;
+    returns the accepted consents."""
+    form_errors, accepted = manager_answers_check(
+        site=site,
+        username=data.username,
+        password=data.password,
+        password_confirm=data.password_confirm,
+        email=data.email,
+        consents=data.consents,
+    )
+    errors = errors + form_errors
+    if errors:
+        raise ValidationFailed(errors)
+    return accepted
+
+
+def invitation_accept(
+    *, site, token: str, data: InvitationAcceptData, context: RequestContext | None = None
+) -> CorporateManager:
+    """관리자 추가 가입 by the link's token (SPEC §7.1; manual 004 §1.2): the invitee joins as
+    a general admin.
+
+    Refusals, all leaving the link and the verification usable: `invitation_not_found` (404:
+    unknown, used or cancelled link), `invitation_expired`; then together
+    `invitation_company_mismatch` (company name exactly as the corporate's, business number
+    with or without dashes), the sign-up ID/password/email rules and consents; then those of
+    `_invitation_join` (`username_taken`, the verification token, `invitation_phone_mismatch`,
+    `under_minimum_age`, `already_registered`). Name, birth date and mobile come from the
+    verification.
+    """
+    invitation = _invitation_by_token(site=site, token=token)
+    accepted = _form_check(site=site, data=data, errors=_company_errors(invitation.corporate, data))
+    return _invitation_join(
+        site=site,
+        data=data,
+        accepted=accepted,
+        context=context,
+        invitation_find=lambda person: _invitation_by_token(site=site, token=token, lock=True),
+    )
+
+
+def invitation_accept_by_company(
+    *, site, data: InvitationAcceptData, context: RequestContext | None = None
+) -> CorporateManager:
+    """관리자 추가 가입 without the token, as manual 004 §1.2 shows it (the SMS carries a bare
+    `/join` link): the invitee enters the company name and business number and verifies the
+    invited mobile; the pending invitation of that company for that verified mobile is found.
+
+    Refusals: together, the sign-up ID/password/email rules, consents and
+    `invalid_business_number` (check digit); then those of `_invitation_join`, where
+    `invitation_no_match` (400) means no pending invitation of an approved company of this site
+    with exactly that name and business number for the verified mobile — one code whichever
+    part is wrong, so the answer does not tell which companies exist — and
+    `invitation_expired` an expired one. Every refusal leaves the verification token usable.
+    """
+    business_number = normalise_business_number(data.business_number)
+    errors = []
+    if business_number is None:
+        errors.append(
+            DomainError(
+                CommonErrorCode.INVALID_BUSINESS_NUMBER,
+                _("The business registration number is not valid (check digit)."),
+                attr="business_number",
+            )
+        )
+    accepted = _form_check(site=site, data=data, errors=errors)
+
+    def invitation_find(person: Verification) -> Invitation:
+        invitation = (
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("corporate__site")
+            .filter(
+                corporate__site=site,
+                corporate__status=Corporate.Status.APPROVED,
+                corporate__name=data.company_name.strip(),
+                corporate__business_number=business_number,
+                mobile=person.mobile,
+                status=Invitation.Status.PENDING,
+            )
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        if invitation is None:
+            raise DomainError(
+                CorporateErrorCode.INVITATION_NO_MATCH,
+                _(
+                    "No invitation of this company was found for the verified mobile number. "
+                    "Check the company name and business registration number, or ask your "
+                    "company's master to invite this number."
+                ),
+            )
+        if invitation.expires_at <= timezone.now():
+            raise _expired()
+        return invitation
+
+    return _invitation_join(
+        site=site,
+        data=data,
+        accepted=accepted,
+        context=context,
+        invitation_find=invitation_find,
+    )

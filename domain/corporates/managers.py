@@ -1,8 +1,18 @@
 """A corporate's admins: the members list, deletion, password reset, master transfer and the
 admin's own info (SPEC §7.1, §8, §14; manual 004 §4.1, §4.3 and 내 정보).
 
-The members list mixes two kinds of rows, each addressed by a string id: `admin-<pk>` (a
-CorporateManager) and `invitation-<pk>` (an Invitation). Invitations live in
+One entry of the members list is one person the master added or who signed the company up,
+from invitation to departure, under one id that never changes:
+
+- `invitation-<n>`: an entry that began as the master's invitation n (멤버 추가). Accepted, the
+  admin it became carries the invitation (`CorporateManager.invitation`) and the entry keeps
+  this id; the paths of the menu then act on that admin.
+- `admin-<n>`: the master who signed the company up (CorporateManager n), who has no
+  invitation.
+
+The kind prefix names where the entry began, not what it is now (`kind` says that). An admin
+who leaves keeps the CorporateManager row, as `withdrawn` (탈퇴) or `deleted` (삭제), so the
+entry stays listed. Cancelled invitations are not listed. Invitations live in
 `domain.corporates.invitations`.
 """
 
@@ -14,13 +24,15 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from domain.audit.models import AuditEvent
 from domain.audit.services import RequestContext, audit_record
 from domain.common.errors import Conflict, DomainError, NotFound, ValidationFailed
+from domain.common.masking import mask_name
+from domain.common.transitions import transition, transition_refused
 from domain.consents.services import consents_validate
 from domain.members.account import (
     member_anonymise,
@@ -70,12 +82,15 @@ MANAGER_POLICY_CODES = [
 ]
 
 
-class EntryStatus:
-    INVITED = "invited"  # 미가입
-    ACTIVE = "active"  # 최근 접속 시간
-    SUSPENDED = "suspended"  # an admin whose account staff have stopped
-    WITHDRAWN = "withdrawn"  # 탈퇴
-    CHOICES = (INVITED, ACTIVE, SUSPENDED, WITHDRAWN)
+class EntryStatus(models.TextChoices):
+    """An entry's state in the members list (manual 004 §4.1 비고); labels are translated,
+    shared with the Member and CorporateManager statuses they come from."""
+
+    INVITED = "invited", _("Not joined")  # 미가입
+    ACTIVE = "active", Member.Status.ACTIVE.label  # shows 최근 접속 시간
+    SUSPENDED = "suspended", Member.Status.SUSPENDED.label  # staff stopped the account
+    WITHDRAWN = "withdrawn", CorporateManager.Status.WITHDRAWN.label  # 탈퇴: the admin left
+    DELETED = "deleted", CorporateManager.Status.DELETED.label  # 삭제: by the master
 
 
 @dataclass(frozen=True)
@@ -96,6 +111,10 @@ class MemberEntry:
     expired: bool | None
     created_at: datetime
 
+    @property
+    def status_label(self) -> str:
+        return str(EntryStatus(self.status).label)
+
 
 def entry_id_parse(value: str) -> tuple[str, int] | None:
     """`admin-12` → ("admin", 12); `invitation-5` → ("invitation", 5); anything else None."""
@@ -103,33 +122,83 @@ def entry_id_parse(value: str) -> tuple[str, int] | None:
     return (match.group(1), int(match.group(2))) if match else None
 
 
+def manager_entry_id(manager: CorporateManager) -> str:
+    """The entry id of an admin: its invitation's if it joined by one (module docstring)."""
+    if manager.invitation_id:
+        return f"{INVITATION}-{manager.invitation_id}"
+    return f"{ADMIN}-{manager.pk}"
+
+
+def entry_resolve(*, corporate_id: int, entry_id: str) -> tuple[str, int]:
+    """What an entry id of `corporate_id` addresses now: (ADMIN, CorporateManager pk) or
+    (INVITATION, Invitation pk) while the invitation is not accepted. An id that is not an
+    entry of this corporate (malformed, another corporate's, or `admin-<n>` of an admin who
+    joined by invitation: not its id) is a 404."""
+    parsed = entry_id_parse(entry_id)
+    if parsed is not None:
+        kind, pk = parsed
+        if kind == ADMIN:
+            if CorporateManager.objects.filter(
+                corporate_id=corporate_id, pk=pk, invitation__isnull=True
+            ).exists():
+                return ADMIN, pk
+        else:
+            manager_pk = (
+                CorporateManager.objects.filter(corporate_id=corporate_id, invitation_id=pk)
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if manager_pk is not None:
+                return ADMIN, manager_pk
+            if Invitation.objects.filter(corporate_id=corporate_id, pk=pk).exists():
+                return INVITATION, pk
+    raise NotFound()
+
+
+def _entry_admin_pk(*, corporate_id: int, entry_id: str) -> int | None:
+    """The admin an entry id addresses, or None (an invitation not yet accepted, no entry)."""
+    try:
+        kind, pk = entry_resolve(corporate_id=corporate_id, entry_id=entry_id)
+    except NotFound:
+        return None
+    return pk if kind == ADMIN else None
+
+
+def _admin_status(manager: CorporateManager) -> str:
+    if manager.status != CorporateManager.Status.ACTIVE:
+        return manager.status  # withdrawn / deleted, as the entry's
+    member_status = manager.member.status
+    if member_status == Member.Status.ACTIVE:
+        return EntryStatus.ACTIVE
+    if member_status == Member.Status.WITHDRAWN:
+        return EntryStatus.WITHDRAWN
+    return EntryStatus.SUSPENDED
+
+
 def admin_entry(manager: CorporateManager) -> MemberEntry:
+    """An admin's row; one who left shows the masked name kept at departure, no mobile."""
     member = manager.member
-    if member.status == Member.Status.ACTIVE:
-        status = EntryStatus.ACTIVE
-    elif member.status == Member.Status.WITHDRAWN:
-        status = EntryStatus.WITHDRAWN
-    else:
-        status = EntryStatus.SUSPENDED
+    active = manager.status == CorporateManager.Status.ACTIVE
+    invitation = manager.invitation if manager.invitation_id else None
     return MemberEntry(
-        id=f"{ADMIN}-{manager.pk}",
+        id=manager_entry_id(manager),
         kind=ADMIN,
         role=manager.role,
         department=manager.department,
         position=manager.position,
-        name=member.name,
-        mobile=member.mobile,
-        status=status,
-        last_access=member.last_login,
+        name=member.name if active else manager.masked_name,
+        mobile=member.mobile if active else "",
+        status=_admin_status(manager),
+        last_access=member.last_login if active else None,
         expires_at=None,
         expired=None,
-        created_at=manager.created_at,
+        # Where the entry began, so it keeps its place in the list once accepted.
+        created_at=invitation.created_at if invitation else manager.created_at,
     )
 
 
 def invitation_entry(invitation: Invitation, now: datetime | None = None) -> MemberEntry:
-    """A pending invitation (미가입), or the trace of an admin who joined and left (탈퇴)."""
-    pending = invitation.status == Invitation.Status.PENDING
+    """An invitation not (yet) accepted: 미가입, with when its link expires."""
     return MemberEntry(
         id=f"{INVITATION}-{invitation.pk}",
         kind=INVITATION,
@@ -138,35 +207,32 @@ def invitation_entry(invitation: Invitation, now: datetime | None = None) -> Mem
         position=invitation.position,
         name=invitation.name,
         mobile=invitation.mobile,
-        status=EntryStatus.INVITED if pending else EntryStatus.WITHDRAWN,
+        status=EntryStatus.INVITED,
         last_access=None,
-        expires_at=invitation.expires_at if pending else None,
-        expired=invitation.expires_at <= (now or timezone.now()) if pending else None,
+        expires_at=invitation.expires_at,
+        expired=invitation.expires_at <= (now or timezone.now()),
         created_at=invitation.created_at,
     )
 
 
 def corporate_member_entries(*, corporate: Corporate) -> list[MemberEntry]:
-    """멤버 list (manual 004 §4.1), newest first: the admins, pending invitations (with expiry)
-    and admins who joined by invitation and have since withdrawn or been deleted.
+    """멤버 list (manual 004 §4.1), newest first: every admin — active, suspended, withdrawn
+    (탈퇴) or deleted (삭제) — and the pending invitations (with expiry).
 
     A corporate has a handful of admins, so the rows are merged in memory and paginated as a
-    list. An admin who joined with the corporate itself (the first master) and later left has
-    no invitation and therefore no trace here.
+    list (two queries).
     """
     now = timezone.now()
-    managers = list(CorporateManager.objects.filter(corporate=corporate).select_related("member"))
-    current = {manager.member_id for manager in managers}
+    managers = CorporateManager.objects.filter(corporate=corporate).select_related(
+        "member", "invitation"
+    )
     entries = [admin_entry(manager) for manager in managers]
-    for invitation in Invitation.objects.filter(
-        corporate=corporate, status__in=[Invitation.Status.PENDING, Invitation.Status.ACCEPTED]
-    ):
-        if (
-            invitation.status == Invitation.Status.ACCEPTED
-            and invitation.accepted_member_id in current
-        ):
-            continue  # shown as the admin it became
-        entries.append(invitation_entry(invitation, now))
+    entries += [
+        invitation_entry(invitation, now)
+        for invitation in Invitation.objects.filter(
+            corporate=corporate, status=Invitation.Status.PENDING
+        )
+    ]
     entries.sort(key=lambda entry: (entry.created_at, entry.id), reverse=True)
     return entries
 
@@ -231,13 +297,19 @@ def _admin_locked(*, corporate_id: int, manager_id: int) -> CorporateManager:
     return manager
 
 
-def _manager_remove(*, manager: CorporateManager) -> None:
-    """Drop the role; the invitation keeps the list's 탈퇴 row but not the mobile (personal
-    data goes with the account)."""
-    Invitation.objects.filter(
-        corporate_id=manager.corporate_id, accepted_member_id=manager.member_id
-    ).update(mobile="")
-    manager.delete()
+def _manager_leave(*, manager: CorporateManager, name: str, to: str, event, **params) -> None:
+    """The admin leaves (탈퇴 / 삭제) once its account is erased: the row stays, with the masked
+    `name`, as the list's entry; the invitation it joined by drops the name and mobile too
+    (personal data goes with the account)."""
+    transition(
+        manager,
+        to,
+        event=event,
+        fields={"masked_name": mask_name(name), "left_at": timezone.now()},
+        **params,
+    )
+    if manager.invitation_id:
+        Invitation.objects.filter(pk=manager.invitation_id).update(name="", mobile="")
 
 
 def corporate_admin_delete(
@@ -245,9 +317,10 @@ def corporate_admin_delete(
 ) -> None:
     """계정 삭제하기 (manual 004 §4.1): the master deletes a general admin's account.
 
-    The account is withdrawn (personal data erased, login impossible, refresh tokens revoked)
-    and its role removed. The master, and the caller itself, cannot be deleted
-    (`cannot_delete_master`, 409); an admin of another corporate is a 404.
+    The account is withdrawn (personal data erased, login impossible, refresh tokens revoked);
+    the entry stays listed as deleted (삭제). The master, and the caller itself, cannot be
+    deleted (`cannot_delete_master`, 409); an admin who already left is `invalid_transition`
+    (409); an admin of another corporate is a 404.
     """
     with transaction.atomic():
         Corporate.objects.select_for_update().get(pk=manager.corporate_id)
@@ -257,11 +330,19 @@ def corporate_admin_delete(
                 CorporateErrorCode.CANNOT_DELETE_MASTER,
                 _("The master cannot be deleted. Transfer the master role first."),
             )
+        if not target.can_transition_to(CorporateManager.Status.DELETED):
+            raise transition_refused(target, CorporateManager.Status.DELETED)
         member = target.member
+        name = member.name
         if member.status != Member.Status.WITHDRAWN:
             member_anonymise(member=member, actor=manager.member, context=context)
-        _manager_remove(manager=target)
-        corporate_admin_deleted_event(target.corporate, actor=manager.member, member=member)
+        _manager_leave(
+            manager=target,
+            name=name,
+            to=CorporateManager.Status.DELETED,
+            event=corporate_admin_deleted_event,
+            actor=manager.member,
+        )
 
 
 def corporate_admin_password_reset(
@@ -281,6 +362,7 @@ def corporate_admin_password_reset(
         member = target.member
         if (
             target.role != CorporateManager.Role.GENERAL
+            or target.status != CorporateManager.Status.ACTIVE
             or member.status != Member.Status.ACTIVE
             or target.pk == manager.pk
         ):
@@ -346,15 +428,15 @@ def corporate_master_transfer(
     """마스터 권한 이관 (SPEC §7.1; manual 004 §4.3): the master hands the role to an active
     general admin of the same corporate and becomes a general admin. Returns the new master.
 
-    `target_id` is the members list id (`admin-<pk>`); anything else — an invitation, a
-    withdrawn or suspended admin, another corporate's admin, the master itself — is
-    `transfer_target_invalid`. The corporate row is locked first, then both manager rows; the
-    master is demoted before the target is promoted, so `corporate_single_master` holds after
-    every statement. A transfer that lost a race (the caller is no longer master) or that the
-    constraint refuses is `transfer_conflict` (409). Both are told by SMS (SPEC §14 notices).
+    `target_id` is the members list id of an admin; anything else — an invitation not yet
+    accepted, a withdrawn, deleted or suspended admin, another corporate's admin, the master
+    itself — is `transfer_target_invalid`. The corporate row is locked first, then both manager
+    rows; the master is demoted before the target is promoted, so `corporate_single_master`
+    holds after every statement. A transfer that lost a race (the caller is no longer master)
+    or that the constraint refuses is `transfer_conflict` (409). Both are told by SMS (SPEC
+    §14 notices).
     """
-    parsed = entry_id_parse(target_id)
-    target_pk = parsed[1] if parsed and parsed[0] == ADMIN else None
+    target_pk = _entry_admin_pk(corporate_id=manager.corporate_id, entry_id=target_id)
     try:
         with transaction.atomic():
             corporate = (
@@ -376,6 +458,7 @@ def corporate_master_transfer(
             if (
                 target is None
                 or target.role != CorporateManager.Role.GENERAL
+                or target.status != CorporateManager.Status.ACTIVE
                 or target.member.status != Member.Status.ACTIVE
             ):
                 raise _transfer_target_invalid()
@@ -486,8 +569,9 @@ def corporate_manager_withdraw(
 
     The master must hand over the role first (`master_must_transfer`); otherwise the account
     is withdrawn as any member's (the current password, counted toward the lockout, then the
-    data erased) and the role removed. The corporate row is locked so a concurrent transfer to
-    this admin cannot interleave; the password is checked before, outside the transaction.
+    data erased) and the entry stays listed as withdrawn (탈퇴). The corporate row is locked so
+    a concurrent transfer to this admin cannot interleave; the password is checked before,
+    outside the transaction.
     """
     master_must_transfer = DomainError(
         CorporateErrorCode.MASTER_MUST_TRANSFER,
@@ -509,6 +593,11 @@ def corporate_manager_withdraw(
             raise master_must_transfer
         member = Member.objects.select_for_update(of=("self",)).get(pk=locked.member_id)
         member_password_unchanged(member=member, check=check, attr="password")
-        member = member_anonymise(member=member, context=context)
-        _manager_remove(manager=locked)
-        corporate_admin_withdrew_event(locked.corporate, member=member)
+        name = member.name
+        locked.member = member_anonymise(member=member, context=context)
+        _manager_leave(
+            manager=locked,
+            name=name,
+            to=CorporateManager.Status.WITHDRAWN,
+            event=corporate_admin_withdrew_event,
+        )

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from domain.common.transitions import StatusMachine
 
@@ -123,12 +125,29 @@ class CorporateEvent(models.Model):
         ordering = ["created_at", "id"]
 
 
-class CorporateManager(models.Model):
-    """A member's role in its corporate: master (one per corporate) or general admin."""
+class CorporateManager(StatusMachine, models.Model):
+    """A member's role in its corporate: master (one per corporate) or general admin.
+
+    The row outlives the admin's account: one who withdraws (탈퇴) or whom the master deletes
+    (삭제) stays in the members list with that state (manual 004 §4.1), keeping only the masked
+    name. An admin who joined by invitation carries it, so the list's entry keeps one id from
+    invitation to departure (domain.corporates.managers).
+    """
 
     class Role(models.TextChoices):
         MASTER = "master"  # 마스터 관리자
         GENERAL = "general"  # 일반관리자
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        WITHDRAWN = "withdrawn", _("Withdrawn")  # 탈퇴: the admin left
+        DELETED = "deleted", pgettext_lazy("members list", "Deleted")  # 삭제: by the master
+
+    TRANSITIONS = {
+        Status.ACTIVE: {Status.WITHDRAWN, Status.DELETED},
+        Status.WITHDRAWN: set(),
+        Status.DELETED: set(),
+    }
 
     member = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="corporate_manager"
@@ -137,7 +156,22 @@ class CorporateManager(models.Model):
     role = models.CharField(max_length=8, choices=Role.choices)
     department = models.CharField(max_length=100)
     position = models.CharField(max_length=100)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    invitation = models.OneToOneField(
+        "Invitation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="manager",
+        help_text="The invitation the admin joined by; none for the master who signed up.",
+    )
+    masked_name = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The name, masked (SPEC §13), kept for the list once the account is erased.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
+    left_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -190,6 +224,11 @@ class Invitation(StatusMachine, models.Model):
     def __str__(self) -> str:
         return f"invitation {self.pk} {self.status}"
 
+    @property
+    def inviter_name(self) -> str:
+        """Who invited (blank once that account is erased)."""
+        return self.invited_by.name if self.invited_by_id else ""
+
 
 class BankAccount(StatusMachine, models.Model):
     """A corporate's deposit account (SPEC §7.2): exactly one in use at a time."""
@@ -220,6 +259,9 @@ class BankAccount(StatusMachine, models.Model):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    reject_reason = models.CharField(
+        max_length=300, blank=True, help_text="Why staff rejected the request (told by SMS)."
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -44,6 +44,7 @@ from api.openapi import authenticates
 from api.permissions import Access, access_refusals
 from domain.common.errors import CommonErrorCode, ErrorCode
 from domain.consents.errors import ConsentErrorCode
+from domain.corporates.managers import _manager_leave
 from domain.members.account import member_anonymise
 from domain.members.errors import MemberErrorCode
 from domain.members.required_actions import required_action_check
@@ -123,6 +124,9 @@ GUARDED = {
     verification_confirm: {CommonErrorCode.INVALID_TRANSITION},  # only a pending one moves
     verification_consume: {CommonErrorCode.INVALID_TRANSITION},  # only a verified one moves
     member_anonymise: {CommonErrorCode.INVALID_TRANSITION},  # an active or suspended member
+    # An admin leaving: deletion checks `can_transition_to` under the row lock (its own 409);
+    # withdrawal checks the password under the lock, unusable once the account is erased.
+    _manager_leave: {CommonErrorCode.INVALID_TRANSITION},
 }
 
 

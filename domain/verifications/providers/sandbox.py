@@ -12,13 +12,18 @@ from ..errors import VerificationErrorCode
 from .base import IdentityProvider, VerificationFailed, VerifiedIdentity
 
 SANDBOX_CODE = "000000"
+CI_MAX_LENGTH = 88  # as a real CI (SPEC §13, PortOne `ci`)
 
 
-def sandbox_ci(name: str, birth_date: date, phone: str) -> tuple[str, str]:
-    """Deterministic CI (88 chars) and DI (64 chars): the same person always gets the same CI."""
-    seed = f"{name}|{birth_date.isoformat()}|{phone}".encode()
-    ci = base64.b64encode(hashlib.sha512(b"ci:" + seed).digest() + b"\0" * 2).decode()[:88]
-    di = hashlib.sha256(b"di:" + seed).hexdigest()
+def sandbox_ci(name: str, birth_date: date, gender: str, ci: str = "") -> tuple[str, str]:
+    """Deterministic CI (88 chars) and DI (64 chars) from name, birth date and gender — not the
+    phone, which a person can change (SPEC §12) — so the same person always gets the same CI.
+    An explicit `ci` (two people with the same name and birth date) replaces the derived one;
+    the DI is then derived from it."""
+    if not ci:
+        seed = f"{name}|{birth_date.isoformat()}|{gender}".encode()
+        ci = base64.b64encode(hashlib.sha512(b"ci:" + seed).digest() + b"\0" * 2).decode()[:88]
+    di = hashlib.sha256(b"di:" + ci.encode()).hexdigest()
     return ci, di
 
 
@@ -43,6 +48,7 @@ class SandboxIdentityProvider(IdentityProvider):
         name = str(identity.get("name", "")).strip()
         gender = identity.get("gender")
         nationality = identity.get("nationality", "domestic")
+        explicit_ci = identity.get("ci", "")
         if (
             not name
             or len(name) > 100
@@ -50,13 +56,16 @@ class SandboxIdentityProvider(IdentityProvider):
             or phone is None
             or gender not in ("male", "female")
             or nationality not in ("domestic", "foreign")
+            or not isinstance(explicit_ci, str)
+            or len(explicit_ci) > CI_MAX_LENGTH
+            or ("ci" in identity and not explicit_ci)
         ):
             raise VerificationFailed(
                 VerificationErrorCode.INVALID_IDENTITY,
                 _("The sandbox identity needs name, birth_date, gender, phone and nationality."),
                 attr="identity",
             )
-        ci, di = sandbox_ci(name, birth_date, phone)
+        ci, di = sandbox_ci(name, birth_date, gender, explicit_ci)
         return VerifiedIdentity(
             name=name,
             birth_date=birth_date,

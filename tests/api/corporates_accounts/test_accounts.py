@@ -309,6 +309,90 @@ def test_approval_needs_an_approved_corporate(api, staff):
     assert account.status == Status.PENDING
 
 
+# --- reject ----------------------------------------------------------------------------------
+
+
+def test_staff_reject_a_request_with_a_reason_texted_to_the_master(
+    api, master, staff, django_capture_on_commit_callbacks
+):
+    old = in_use_of(master.corporate)
+    account_id = add(api, master).json()["id"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(
+            f"{URL}{account_id}/reject/",
+            {"reason": "통장사본의 예금주가 상호명과 다릅니다."},
+            format="json",
+            **bearer_for(staff),
+        )
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert (body["status"], body["reject_reason"]) == (
+        "deleted",
+        "통장사본의 예금주가 상호명과 다릅니다.",
+    )
+    assert body["deleted_at"]
+    assert in_use_of(master.corporate) == old  # the account in use is untouched
+    event = CorporateEvent.objects.get(type="account_rejected")
+    assert event.actor == staff
+    assert event.parameters == {
+        "account_id": account_id,
+        "reason": "통장사본의 예금주가 상호명과 다릅니다.",
+    }
+    sms = locmem.outbox[-1]
+    assert sms.to == MASTER_MOBILE
+    assert "반려" in sms.body and "예금주가 상호명과 다릅니다" in sms.body
+    assert "110123" in sms.body and "110123456789" not in sms.body
+    # The master sees why, and may ask again.
+    listed = api.get(f"{URL}{account_id}/", **bearer_for(master.member)).json()
+    assert listed["reject_reason"] == "통장사본의 예금주가 상호명과 다릅니다."
+    assert add(api, master).status_code == 201
+
+    again = api.post(
+        f"{URL}{account_id}/reject/", {"reason": "again"}, format="json", **bearer_for(staff)
+    )
+    assert again.status_code == 409
+    assert error_codes(again) == ["invalid_transition"]
+
+
+@pytest.mark.parametrize(
+    "reason,code",
+    [("", "reason_required"), ("   ", "reason_required"), ("🙂", "unsupported_character")],
+)
+def test_reject_needs_a_sendable_reason(api, master, staff, reason, code):
+    account_id = add(api, master).json()["id"]
+    response = api.post(
+        f"{URL}{account_id}/reject/", {"reason": reason}, format="json", **bearer_for(staff)
+    )
+    assert response.status_code == 400
+    assert error_codes(response) == [code]
+    assert BankAccount.objects.get(pk=account_id).status == Status.PENDING
+    assert not CorporateEvent.objects.filter(type="account_rejected").exists()
+
+
+def test_the_account_in_use_cannot_be_rejected(api, master, staff):
+    in_use = in_use_of(master.corporate)
+    response = api.post(
+        f"{URL}{in_use.pk}/reject/", {"reason": "사용 중"}, format="json", **bearer_for(staff)
+    )
+    assert response.status_code == 409
+    assert error_codes(response) == ["invalid_transition"]
+    assert in_use_of(master.corporate) == in_use
+
+
+def test_only_the_sites_staff_reject(api, master, general, other_master, member_factory, site_of):
+    account_id = add(api, master).json()["id"]
+    elsewhere = member_factory(site=site_of("incheon-water"), username="operator3x", staff=True)
+    for headers in (
+        bearer_for(master.member),
+        bearer_for(general.member),
+        bearer_for(other_master.member),
+        bearer_for(elsewhere),
+    ):
+        response = api.post(f"{URL}{account_id}/reject/", {"reason": "x"}, format="json", **headers)
+        assert response.status_code in (401, 404), response.json()
+    assert BankAccount.objects.get(pk=account_id).status == Status.PENDING
+
+
 # --- scope and the bankbook ------------------------------------------------------------------
 
 

@@ -80,8 +80,7 @@ def test_invitation_sms_link_accept_and_login(
 
     page = api.get(f"{SITE}invitations/{token}/")
     assert page.status_code == 200
-    assert page.json()["company_name"] == master.corporate.name
-    assert page.json()["name"] == "김정*"
+    assert page.json()["inviter_name"] == "홍길*"  # not the company: the invitee must know it
 
     body = accept_body(api, master.corporate, verify(ONNURI, "invitation", INVITEE))
     joined = accept(api, token, body)

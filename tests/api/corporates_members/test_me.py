@@ -99,7 +99,11 @@ def test_master_must_transfer_before_withdrawing(api, master, general):
     )
     assert response.status_code == 204
     assert Member.objects.get(pk=master.member_id).status == "withdrawn"
-    assert list(CorporateManager.objects.values_list("pk", "role")) == [(general.pk, "master")]
+    # The old master's entry stays, as withdrawn (manual 004 §4.1 탈퇴).
+    assert list(CorporateManager.objects.values_list("pk", "role", "status")) == [
+        (master.pk, "general", "withdrawn"),
+        (general.pk, "master", "active"),
+    ]
 
 
 def test_general_admin_withdraws(api, master, general):
@@ -114,6 +118,8 @@ def test_general_admin_withdraws(api, master, general):
         status=Invitation.Status.ACCEPTED,
         accepted_member=general.member,
     )
+    Member.objects.filter(pk=general.member_id).update(name="김정호")
+    CorporateManager.objects.filter(pk=general.pk).update(invitation=invitation)  # joined by it
     wrong = api.delete(ME, {"password": "Wrong!pass1"}, format="json", **bearer_for(general.member))
     assert wrong.status_code == 400 and error_codes(wrong) == ["invalid_password"]
     response = api.delete(
@@ -121,9 +127,10 @@ def test_general_admin_withdraws(api, master, general):
     )
     assert response.status_code == 204
     assert Member.objects.get(pk=general.member_id).status == "withdrawn"
-    assert not CorporateManager.objects.filter(pk=general.pk).exists()
+    left = CorporateManager.objects.get(pk=general.pk)
+    assert (left.status, left.masked_name, left.left_at is not None) == ("withdrawn", "김정*", True)
     invitation.refresh_from_db()
-    assert invitation.mobile == ""
+    assert (invitation.name, invitation.mobile) == ("", "")  # personal data went with the account
     rows = api.get(MEMBERS, **bearer_for(master.member)).json()["results"]
     assert [(r["id"], r["status"], r["name"], r["mobile"]) for r in rows] == [
         (f"invitation-{invitation.pk}", "withdrawn", "김정*", ""),

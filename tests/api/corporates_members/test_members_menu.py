@@ -113,7 +113,7 @@ def test_delete_general_admin_withdraws_the_account(
     assert response.status_code == 204
     member = Member.objects.get(pk=general.member_id)
     assert member.status == "withdrawn" and member.name == "" and member.mobile == ""
-    assert not CorporateManager.objects.filter(pk=general.pk).exists()
+    assert CorporateManager.objects.get(pk=general.pk).status == "deleted"  # listed as 삭제
     assert CorporateEvent.objects.filter(type="admin_deleted", actor=master.member).exists()
     refused = login_with_otp(api, django_capture_on_commit_callbacks, "general01", DEFAULT_PASSWORD)
     assert refused.status_code == 401

@@ -77,12 +77,12 @@ def test_no_rrn_anywhere(api, verify, caplog, django_capture_on_commit_callbacks
                 ],
             )
         )
-        for username, rrn, mobile in (
-            ("other2", "1000002", "01033330002"),
-            ("other3", "1000003", "01033330003"),
-            ("other4", "1000004", "01033330004"),
+        for username, rrn, mobile, name in (  # three people: the sandbox CI ignores the phone
+            ("other2", "1000002", "01033330002", "이웃둘"),
+            ("other3", "1000003", "01033330003", "이웃셋"),
+            ("other4", "1000004", "01033330004", "이웃넷"),
         ):
-            join(api, verify, identity(name="이웃", phone=mobile), username)
+            join(api, verify, identity(name=name, phone=mobile), username)
             headers = headers_for(api, username)
             record(full_member(api, headers, rrn))
             record(apply(api, headers, type="multi_child_self", consent=True, rrn_back=rrn))

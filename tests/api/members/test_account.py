@@ -164,9 +164,7 @@ def test_profile_edit_refuses_a_mobile_without_verification(api, logged_in):
 
 
 def test_profile_edit_of_the_mobile_with_a_verification(api, verify, logged_in, member_factory):
-    # The sandbox derives the CI from the phone too, so a changed number is shown on a member
-    # without a CI (an account from before verification); one with a CI re-verifies as itself.
-    member, _, auth = logged_in(ci_hash="")
+    member, _, auth = logged_in()  # the sandbox person, with its CI (SPEC §12: not the phone)
     token = verify(YONGIN, "profile_update", identity(phone="01055556666"), headers=auth)
     response = api.patch(ME, {"verification_token": token}, format="json", **auth)
     assert response.status_code == 200, response.json()

@@ -29,8 +29,9 @@ def headers_for(api, member) -> dict:
     return bearer(response.json()["access"])
 
 
-def ci_hash_of(name: str, birth_date: str, phone: str) -> str:
-    ci, _ = sandbox_ci(name, date.fromisoformat(birth_date), phone)
+def ci_hash_of(name: str, birth_date: str, gender: str = "male") -> str:
+    """The stored CI hash of the sandbox person (SPEC §12: the phone plays no part)."""
+    ci, _ = sandbox_ci(name, date.fromisoformat(birth_date), gender)
     return keyed_hash(ci, purpose="ci")
 
 

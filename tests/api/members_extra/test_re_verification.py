@@ -41,7 +41,7 @@ def test_same_name_updates_the_identity_fields(api, verify, old_member):
     assert response.json()["gender"] == "female"
     old_member.refresh_from_db()
     assert old_member.mobile == "01012345678"
-    assert old_member.ci_hash == ci_hash_of("홍길동", "1990-01-01", "01012345678")
+    assert old_member.ci_hash == ci_hash_of("홍길동", "1990-01-01", "female")
     assert old_member.di_hash
     event = AuditEvent.objects.get(member=old_member, type=AuditEvent.Type.RE_VERIFIED)
     assert set(event.parameters["fields"]) == {"mobile", "gender", "ci_hash", "di_hash"}
@@ -64,7 +64,7 @@ def test_another_person_with_the_same_name_is_identity_mismatch(
     member = member_factory(
         site=site_of(ANIMAL),
         name="홍길동",
-        ci_hash=ci_hash_of("홍길동", "1990-01-01", "01012345678"),
+        ci_hash=ci_hash_of("홍길동", "1990-01-01"),
     )
     response = re_verify(
         api, verify, member, identity(name="홍길동", birth_date="1970-07-07", phone="01077778888")

@@ -8,10 +8,14 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
-from domain.common.errors import Conflict
+from domain.common.errors import Conflict, NotFound
 from domain.corporates import accounts
-from domain.corporates.accounts import bank_account_approve, bank_account_request
-from domain.corporates.models import BankAccount, CorporateEvent
+from domain.corporates.accounts import (
+    bank_account_approve,
+    bank_account_reject,
+    bank_account_request,
+)
+from domain.corporates.models import BankAccount, Corporate, CorporateEvent
 from tests.factories.corporates import corporate_with_master
 
 Status = BankAccount.Status
@@ -113,3 +117,30 @@ def test_the_stored_bankbook_is_removed_when_the_request_is_not_saved(monkeypatc
     assert not BankAccount.objects.filter(status=Status.PENDING).exists()
     folder = settings.PRIVATE_MEDIA_ROOT / "corporate-bankbooks"
     assert not folder.exists() or not any(folder.iterdir())
+
+
+@pytest.mark.django_db
+def test_reject_service_refusals_change_nothing(member_factory):
+    """`bank_account_reject`: staff of the site only (404 otherwise), never while the corporate's
+    own sign-up is under review (its request goes with that review)."""
+    master = corporate_with_master(username="master01")
+    corporate = master.corporate
+    staff = member_factory(site=corporate.site, username="operator2x", staff=True)
+    request = pending_create(corporate, "110123456789")
+    with pytest.raises(NotFound):
+        bank_account_reject(
+            site=corporate.site, staff=master.member, account_id=request.pk, reason="x"
+        )
+    Corporate.objects.filter(pk=corporate.pk).update(status=Corporate.Status.PENDING_REVIEW)
+    with pytest.raises(Conflict) as refused:
+        bank_account_reject(site=corporate.site, staff=staff, account_id=request.pk, reason="x")
+    assert refused.value.code == "corporate_not_approved"
+    request.refresh_from_db()
+    assert (request.status, request.reject_reason) == (Status.PENDING, "")
+    assert not CorporateEvent.objects.filter(type="account_rejected").exists()
+    Corporate.objects.filter(pk=corporate.pk).update(status=Corporate.Status.APPROVED)
+    rejected = bank_account_reject(
+        site=corporate.site, staff=staff, account_id=request.pk, reason="  사본 불명확  "
+    )
+    assert (rejected.status, rejected.reject_reason) == (Status.DELETED, "사본 불명확")
+    assert rejected.deleted_at is not None
