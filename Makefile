@@ -28,13 +28,13 @@ migrate: install
 demo: migrate
 	$(MANAGE) seed_demo
 
-# API on $(HOST):$(PORT) and a django-q2 worker beside it; Ctrl-C stops both.
+# API on $(HOST):$(PORT) and a django-q2 worker beside it; Ctrl-C or SIGTERM (to make or to
+# its process group) stops both: workers/launcher.py hands each one signal, once, and waits.
 run: demo
 	@echo "API on http://$(HOST):$(PORT)/api/v1/  (docs: /api/v1/docs/)  worker: django-q2"
-	@trap 'kill 0' INT TERM EXIT; \
-	$(MANAGE) qcluster & \
-	$(MANAGE) runserver $(HOST):$(PORT) --noreload; \
-	wait
+	@exec env DJANGO_SETTINGS_MODULE=$(SETTINGS) $(BIN)/python -m workers.launcher \
+	  -- $(BIN)/python manage.py qcluster \
+	  -- $(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
 
 serve: install
 	$(MANAGE) runserver $(HOST):$(PORT)

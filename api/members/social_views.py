@@ -20,6 +20,7 @@ from domain.members.social_accounts import (
     social_account_list,
     social_account_unlink,
     social_login,
+    social_provider_offered,
 )
 
 from .extra_serializers import SocialAccountSerializer, SocialCodeSerializer, SocialLinkSerializer
@@ -41,8 +42,8 @@ PROVIDER_PARAMETER = OpenApiParameter(
 class SocialAccountListView(SiteAPIView):
     """The member's linked SNS accounts; link one with the provider's authorization code.
 
-    yongin-library only (site policy `sns_providers`: Kakao, Naver); elsewhere 404
-    `unknown_social_provider`.
+    yongin-library only (site policy: the `sns_link` feature and `sns_providers` Kakao, Naver);
+    elsewhere 404 `unknown_social_provider`.
     """
 
     access = {"GET": Capability.PROFILE, "POST": Capability.PROFILE}
@@ -62,7 +63,7 @@ class SocialAccountListView(SiteAPIView):
         summary="My linked SNS accounts", responses={200: SocialAccountSerializer(many=True)}
     )
     def get(self, request, site):
-        if not set(PROVIDERS) & set(self.site.rules.sns_providers):
+        if not any(social_provider_offered(site=self.site, provider=p) for p in PROVIDERS):
             raise UnknownSocialProvider()
         accounts = social_account_list(member=request.user)
         return Response(self.get_serializer(accounts, many=True).data)

@@ -15,11 +15,14 @@ from domain.sites.manual import site_manual_pdf
 
 @extend_schema(tags=["sites"])
 class SiteManualView(FileDownloadMixin, SiteAPIView):
-    """Download the site's sign-up manual (incheon-water: 회원가입 간편 메뉴얼); anyone may.
+    """Download the site's sign-up manual (incheon-water: 회원가입 간편 메뉴얼; onnuri-biz: 매뉴얼
+    다운로드 on the login screen); anyone may.
 
-    Sites without a manual answer 404 `manual_not_found`.
+    Only on sites whose policy lists `signup_manual` (else 404 `feature_not_available`); a site
+    listing it without a manual file answers 404 `manual_not_found`.
     """
 
+    feature = "signup_manual"
     authentication_classes: list = []
     access = {"GET": PUBLIC}
     error_codes = {404: [SiteErrorCode.MANUAL_NOT_FOUND]}

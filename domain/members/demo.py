@@ -7,6 +7,8 @@ from django.db import transaction
 
 from domain.audit.services import RequestContext
 from domain.consents.services import consents_agree_all_required
+from domain.corporates.demo import demo_corporate_ensure
+from domain.corporates.managers import MANAGER_KIND
 from domain.sites.models import Site
 
 from .models import Member
@@ -17,17 +19,20 @@ DEMO_OPERATOR = {"username": "operator1", "password": "Night#Owl8031"}
 
 
 def demo_accounts_ensure() -> list[tuple[str, str, str, str]]:
-    """Create (or reset) one member and one operator per site; returns (site, role, id, pw)."""
-    created = []
+    """Create (or reset) one member and one operator per site, and on a site with corporates
+    (onnuri-biz) an approved demo company whose master and general admin stand in for the
+    member (a manager needs a company); returns (site, role, ID, password)."""
     # Hashed once each, before the transaction (SQLite write lock).
     hashes = {c["username"]: make_password(c["password"]) for c in (DEMO_MEMBER, DEMO_OPERATOR)}
+    created: list[tuple[Site, Member, list]] = []  # site, its operator, its rows
     with transaction.atomic():
         for site in Site.objects.filter(is_active=True):
             kind = site.rules.member_kinds[0].code
-            for role, creds, extra in (
-                ("member", DEMO_MEMBER, {"kind": kind, "is_staff": False}),
-                ("operator", DEMO_OPERATOR, {"kind": "staff", "is_staff": True}),
-            ):
+            roles = [("operator", DEMO_OPERATOR, {"kind": "staff", "is_staff": True})]
+            if kind != MANAGER_KIND:
+                roles.insert(0, ("member", DEMO_MEMBER, {"kind": kind, "is_staff": False}))
+            rows, operator = [], None
+            for role, creds, extra in roles:
                 password_check(site=site, password=creds["password"], username=creds["username"])
                 member, _ = Member.objects.update_or_create(
                     site=site,
@@ -50,5 +55,13 @@ def demo_accounts_ensure() -> list[tuple[str, str, str, str]]:
                     consents_agree_all_required(
                         member=member, context=RequestContext(), source="sign_up"
                     )
-                created.append((site.slug, role, creds["username"], creds["password"]))
-    return created
+                rows.append((site.slug, role, creds["username"], creds["password"]))
+                if role == "operator":
+                    operator = member
+            created.append((site, operator, rows))
+    result = []
+    for site, operator, rows in created:
+        result += rows
+        if "corporates" in site.rules.features and site.rules.kind(MANAGER_KIND):
+            result += demo_corporate_ensure(site=site, operator=operator)
+    return result

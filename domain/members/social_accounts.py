@@ -20,10 +20,19 @@ from .errors import MemberErrorCode
 from .models import Member, SocialAccount
 from .social import PROVIDERS, UnknownSocialProvider, get_social_provider
 
+FEATURE = "sns_link"
+
+
+def social_provider_offered(*, site, provider: str) -> bool:
+    """Whether the site offers `provider` for SNS link and login: its policy lists the
+    `sns_link` feature and the provider in `sns_providers` (SPEC §2)."""
+    rules = site.rules
+    return provider in PROVIDERS and provider in rules.sns_providers and FEATURE in rules.features
+
 
 def social_provider_require(*, site, provider: str) -> None:
-    """A provider the site offers for SNS login (site policy `sns_providers`), else 404."""
-    if provider not in PROVIDERS or provider not in site.rules.sns_providers:
+    """A provider the site offers for SNS login, else 404 `unknown_social_provider`."""
+    if not social_provider_offered(site=site, provider=provider):
         raise UnknownSocialProvider()
 
 

@@ -7,6 +7,7 @@ import time_machine
 from django.utils import timezone
 
 from domain.audit.models import AuditEvent
+from domain.corporates.demo import MASTER as DEMO_MASTER
 from domain.members.demo import DEMO_MEMBER, demo_accounts_ensure
 from tests.conftest import SITE_SLUGS, error_codes, sms_code_from_outbox
 
@@ -19,9 +20,12 @@ def bearer(token: str) -> dict:
 
 @pytest.mark.parametrize("slug", SITE_SLUGS)
 def test_demo_member_logs_in_on_each_site(api, login, slug, django_capture_on_commit_callbacks):
-    demo_accounts_ensure()
+    """onnuri-biz has no plain members: its demo master stands in (a manager needs a company)."""
     with django_capture_on_commit_callbacks(execute=True):
-        response = login(slug, DEMO_MEMBER["username"], DEMO_MEMBER["password"])
+        demo_accounts_ensure()
+    demo = DEMO_MASTER if slug == "onnuri-biz" else DEMO_MEMBER
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(slug, demo["username"], demo["password"])
     assert response.status_code == 200, response.json()
     tokens = response.json()
     if slug == "onnuri-biz":  # SMS code as the second step (SPEC §5)
@@ -35,7 +39,7 @@ def test_demo_member_logs_in_on_each_site(api, login, slug, django_capture_on_co
         tokens = response.json()
     me = api.get(f"/api/v1/sites/{slug}/members/me/", **bearer(tokens["access"]))
     assert me.status_code == 200
-    assert me.json()["username"] == "demomember"
+    assert me.json()["username"] == demo["username"]
     assert me.json()["site"] == slug
     assert AuditEvent.objects.filter(type="login_succeeded", site__slug=slug).count() == 1
 

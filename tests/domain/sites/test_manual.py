@@ -1,4 +1,5 @@
 import os
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -24,7 +25,31 @@ def test_incheon_water_manual_is_a_real_multi_page_pdf():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("slug", ["animal-protection", "yongin-library", "onnuri-biz"])
+def test_onnuri_biz_manual_covers_manual_004_sign_up_login_accounts_and_members():
+    """From manual 004 §1, §2.3 and §4; purchases and dispatches join with issues 10/11."""
+    text = (manual.MANUALS_DIR / "onnuri-biz.txt").read_text(encoding="utf-8")
+    blocks = [block.strip().splitlines() for block in re.split(r"\n\s*\n", text)]
+    headings = [lines[0] for lines in blocks if lines and manual._is_heading(lines)]
+    assert headings == [
+        "1. 회원가입",
+        "1.1. (최초) 기업 신규 가입",
+        "1.2. 관리자 추가 가입",
+        "2. 로그인",
+        "3. 계좌추가/삭제",
+        "4. 멤버/권한 관리",
+        "4.1. 멤버 확인",
+        "4.2. 일반관리자 추가",
+        "4.3. 마스터 권한 이관",
+    ]
+    assert "인증번호" in text  # the SMS code of the login (SPEC §2 second factor)
+    pdf = site_manual_pdf(site=Site.objects.get(slug="onnuri-biz"))
+    assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
+    assert page_count(pdf) > 1
+    assert b"/BaseFont /HYGothic-Medium" in pdf
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", ["animal-protection", "yongin-library"])
 def test_a_site_without_a_manual_is_not_found(slug):
     with pytest.raises(NotFound) as raised:
         site_manual_pdf(site=Site.objects.get(slug=slug))

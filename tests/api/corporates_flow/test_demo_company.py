@@ -1,0 +1,136 @@
+"""A new user on onnuri-biz with `seed_demo` only (issue 9 finding 7 and its "Done when").
+
+The credentials come from the command's output, the SMS code from the SMS backend (locmem here;
+the console in `make run`), and everything else over the API as the README describes it:
+POST auth/token/ → otp_required + verification_id → POST auth/token/otp/ → the company, its
+members and its bank accounts.
+"""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+
+from domain.corporates.models import (
+    BankAccount,
+    Corporate,
+    CorporateEvent,
+    CorporateManager,
+    Invitation,
+)
+from domain.members.models import Member
+from domain.messaging.backends import locmem
+from tests.conftest import error_codes, sms_code_from_outbox
+
+pytestmark = pytest.mark.django_db
+
+SITE = "/api/v1/sites/onnuri-biz/"
+ROW = re.compile(r"^\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s*$")
+
+
+def seed_demo(capture) -> str:
+    out = io.StringIO()
+    with capture(execute=True):
+        call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def credentials(output: str) -> dict[tuple[str, str], tuple[str, str]]:
+    """(site, role) → (ID, password), read from the printed table."""
+    rows = (ROW.match(line) for line in output.splitlines())
+    return {(m[1], m[2]): (m[3], m[4]) for m in rows if m}
+
+
+def log_in(api, capture, username: str, password: str) -> dict:
+    with capture(execute=True):
+        first = api.post(
+            f"{SITE}auth/token/", {"username": username, "password": password}, format="json"
+        )
+    assert first.status_code == 200, first.json()
+    assert first.json()["otp_required"] is True and "access" not in first.json()
+    texted = locmem.outbox[-1]
+    second = api.post(
+        f"{SITE}auth/token/otp/",
+        {"verification_id": first.json()["verification_id"], "code": sms_code_from_outbox()},
+        format="json",
+    )
+    assert second.status_code == 200, second.json()
+    return {"HTTP_AUTHORIZATION": f"Bearer {second.json()['access']}", "texted": texted}
+
+
+def test_the_demo_master_logs_in_with_the_sms_code_and_sees_company_members_accounts(
+    api, django_capture_on_commit_callbacks
+):
+    output = seed_demo(django_capture_on_commit_callbacks)
+    master_id, master_password = credentials(output)[("onnuri-biz", "master")]
+
+    headers = log_in(api, django_capture_on_commit_callbacks, master_id, master_password)
+    texted = headers.pop("texted")
+    assert texted.to == Member.objects.get(site__slug="onnuri-biz", username=master_id).mobile
+
+    mine = api.get(f"{SITE}corporates/mine/", **headers)
+    assert mine.status_code == 200, mine.json()
+    assert mine.json()["status"] == "approved"
+    assert mine.json()["name"] in output  # the printed company is the one shown
+
+    members = api.get(f"{SITE}corporate-members/", **headers)
+    assert members.status_code == 200, members.json()
+    entries = members.json()["results"]
+    assert sorted(e["role"] for e in entries) == ["general", "master"]
+    assert {e["status"] for e in entries} == {"active"}
+
+    accounts = api.get(f"{SITE}accounts/", **headers)
+    assert accounts.status_code == 200, accounts.json()
+    assert [a["status"] for a in accounts.json()["results"]] == ["in_use"]
+
+
+def test_the_demo_general_admin_logs_in_too_without_the_members_menu(
+    api, django_capture_on_commit_callbacks
+):
+    output = seed_demo(django_capture_on_commit_callbacks)
+    admin_id, admin_password = credentials(output)[("onnuri-biz", "general-admin")]
+    headers = log_in(api, django_capture_on_commit_callbacks, admin_id, admin_password)
+    headers.pop("texted")
+    assert api.get(f"{SITE}corporates/mine/", **headers).status_code == 200
+    assert api.get(f"{SITE}accounts/", **headers).status_code == 200
+    refused = api.get(f"{SITE}corporate-members/", **headers)
+    assert refused.status_code == 404  # the members menu is the master's (manual 004 §4.1)
+    assert error_codes(refused)
+
+
+def test_the_demo_company_went_through_the_services(django_capture_on_commit_callbacks):
+    seed_demo(django_capture_on_commit_callbacks)
+    corporate = Corporate.objects.get(site__slug="onnuri-biz")
+    assert corporate.status == Corporate.Status.APPROVED
+    assert corporate.reviewed_by.username == "operator1"
+    events = list(CorporateEvent.objects.filter(corporate=corporate).values_list("type", flat=True))
+    assert events == [
+        "signed_up",
+        "approved",
+        "account_approved",
+        "admin_invited",
+        "admin_joined",
+    ]
+    roles = set(CorporateManager.objects.filter(corporate=corporate).values_list("role", flat=True))
+    assert roles == {"master", "general"}
+    for manager in CorporateManager.objects.filter(corporate=corporate).select_related("member"):
+        assert manager.member.status == Member.Status.ACTIVE
+        assert manager.member.ci_hash  # verified, as a sign-up makes it
+        assert manager.member.consent_records.filter(agreed=True).exists()
+    assert Invitation.objects.get(corporate=corporate).status == Invitation.Status.ACCEPTED
+    account = BankAccount.objects.get(corporate=corporate)
+    assert account.status == BankAccount.Status.IN_USE and account.holder == corporate.name
+
+
+def test_seed_demo_is_idempotent(django_capture_on_commit_callbacks):
+    models = (Member, Corporate, CorporateManager, CorporateEvent, Invitation, BankAccount)
+    first = seed_demo(django_capture_on_commit_callbacks)
+    counts = [model.objects.count() for model in models]
+    master = Member.objects.get(site__slug="onnuri-biz", username="demomaster")
+    master.failed_login_count = 3
+    master.save(update_fields=["failed_login_count"])
+    assert seed_demo(django_capture_on_commit_callbacks) == first
+    assert [model.objects.count() for model in models] == counts
+    master.refresh_from_db()
+    assert master.failed_login_count == 0  # reset, like the other demo accounts
