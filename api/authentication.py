@@ -78,6 +78,8 @@ class SiteSessionAuthentication(SessionAuthentication):
         if result is None:
             return None
         member = result[0]
+        if not member.is_staff:  # sessions are for operators (domain.members.backends)
+            return None
         path_site = url_site(request)
         if path_site and not member.is_superuser and member.site_slug != path_site:
             return None

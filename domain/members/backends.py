@@ -30,11 +30,18 @@ class SiteMemberBackend(ModelBackend):
         try:
             if not sep:
                 return platform_authenticate(username=username, password=password, context=context)
-            return member_authenticate(
+            member = member_authenticate(
                 site=site_get(slug=slug), username=login_id, password=password, context=context
             )
         except DomainError:
             return None
+        return member if self.user_can_authenticate(member) else None
 
     def user_can_authenticate(self, user):
-        return super().user_can_authenticate(user) and user.status == Member.Status.ACTIVE
+        # Sessions are for operators (admin, browsable API). Members log in through the API,
+        # where a site's second step (onnuri-biz SMS code, SPEC §5) cannot be skipped.
+        return (
+            super().user_can_authenticate(user)
+            and user.status == Member.Status.ACTIVE
+            and user.is_staff
+        )
