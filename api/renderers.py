@@ -1,0 +1,42 @@
+"""The browsable API operators use (SPEC §1, §11: "operators through the browsable API").
+
+Its forms are a convenience drawn beside the answer: building one must never turn an answer
+into a 500. REST framework only tolerates its own exceptions there, and asks every list view
+for a queryset even when the list is built in memory (consents, social accounts, the members
+menu); this renderer skips what a view cannot give.
+"""
+
+from rest_framework import exceptions, generics, renderers
+
+from domain.common.errors import DomainError
+
+# What a form may meet while asking the view for a serializer: a hidden capability, an object
+# outside the caller's scope, a refused state (the answer itself already says so).
+FORM_REFUSALS = (DomainError, exceptions.APIException)
+
+
+def _has_queryset(view) -> bool:
+    own = type(view).get_queryset is not generics.GenericAPIView.get_queryset
+    return own or getattr(view, "queryset", None) is not None
+
+
+class BrowsableAPIRenderer(renderers.BrowsableAPIRenderer):
+    def get_filter_form(self, data, view, request):
+        if not getattr(view, "filter_backends", None) or not _has_queryset(view):
+            return None
+        try:
+            return super().get_filter_form(data, view, request)
+        except FORM_REFUSALS:
+            return None
+
+    def get_rendered_html_form(self, data, view, method, request):
+        try:
+            return super().get_rendered_html_form(data, view, method, request)
+        except FORM_REFUSALS:
+            return None
+
+    def get_raw_data_form(self, data, view, method, request):
+        try:
+            return super().get_raw_data_form(data, view, method, request)
+        except FORM_REFUSALS:
+            return None
