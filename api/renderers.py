@@ -1,14 +1,33 @@
-"""The browsable API operators use (SPEC §1, §11: "operators through the browsable API").
+"""The renderers of every answer: JSON, and the browsable API operators use (SPEC §1, §11).
 
-Its forms are a convenience drawn beside the answer: building one must never turn an answer
-into a 500. REST framework only tolerates its own exceptions there, and asks every list view
-for a queryset even when the list is built in memory (consents, social accounts, the members
-menu); this renderer skips what a view cannot give.
+JSON: a date-time is written in Korean time (SPEC §10: Asia/Seoul, `+09:00`) even when a view
+hands over a raw UTC value; serializer fields already convert, this covers the rest.
+
+The browsable API's forms are a convenience drawn beside the answer: building one must never
+turn an answer into a 500. REST framework only tolerates its own exceptions there, and asks
+every list view for a queryset even when the list is built in memory (consents, social
+accounts, the members menu); this renderer skips what a view cannot give.
 """
 
+from datetime import datetime
+
+from django.utils import timezone
 from rest_framework import exceptions, generics, renderers
+from rest_framework.utils.encoders import JSONEncoder as BaseJSONEncoder
 
 from domain.common.errors import DomainError
+
+
+class JSONEncoder(BaseJSONEncoder):
+    def default(self, obj):
+        if isinstance(obj, datetime) and timezone.is_aware(obj):
+            return timezone.localtime(obj).isoformat()
+        return super().default(obj)
+
+
+class JSONRenderer(renderers.JSONRenderer):
+    encoder_class = JSONEncoder
+
 
 # What a form may meet while asking the view for a serializer: a hidden capability, an object
 # outside the caller's scope, a refused state (the answer itself already says so).

@@ -63,7 +63,7 @@ from .member_serializers import (
 
 TAGS = ["corporate-members"]
 ENTRY_ID = OpenApiParameter(
-    "entry_id",
+    "id",
     OpenApiTypes.STR,
     OpenApiParameter.PATH,
     pattern=ENTRY_ID_PATTERN,
@@ -87,7 +87,7 @@ class MembersMenuView(CorporateAPIView):
     filter_backends: list = []  # the list is built in memory (a handful of rows)
 
     def entry_ref(self) -> tuple[str, int]:
-        parsed = entry_id_parse(self.kwargs["entry_id"])
+        parsed = entry_id_parse(self.kwargs["id"])
         if parsed is None:  # the URL pattern already refuses malformed ids
             raise NotFound()
         return parsed
@@ -144,7 +144,7 @@ class CorporateMemberDetailView(MembersMenuView):
     }
 
     @extend_schema(summary="Delete an admin or cancel an invitation", responses={204: None})
-    def delete(self, request, site, entry_id):
+    def delete(self, request, site, id):
         kind, pk = self.entry_ref()
         if kind == INVITATION:
             invitation_cancel(manager=self.manager, invitation_id=pk, context=self.context)
@@ -161,7 +161,7 @@ class InvitationResendView(MembersMenuView):
     error_codes = {409: [CommonErrorCode.INVALID_TRANSITION]}
 
     @extend_schema(summary="Resend the invitation SMS", request=None)
-    def post(self, request, site, entry_id):
+    def post(self, request, site, id):
         kind, pk = self.entry_ref()
         if kind != INVITATION:
             raise NotFound()
@@ -181,7 +181,7 @@ class AdminPasswordResetView(MembersMenuView):
     @extend_schema(
         summary="Reset a general admin's password", request=None, responses={202: DetailSerializer}
     )
-    def post(self, request, site, entry_id):
+    def post(self, request, site, id):
         kind, pk = self.entry_ref()
         if kind != ADMIN:
             raise NotFound()

@@ -175,7 +175,7 @@ REST_FRAMEWORK = {
     # Deny unless declared: every view of ours declares `access` (api.permissions).
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.DenyAll"],
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "api.renderers.JSONRenderer",
         "api.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_METADATA_CLASS": "api.metadata.Metadata",

@@ -7,7 +7,6 @@ are filled with real objects of the site, and each GET is rendered as HTML (`?fo
 admin, and the site's operator (logged in with a session, as in a browser).
 """
 
-import re
 from datetime import date
 
 import pytest
@@ -36,6 +35,12 @@ def _get_routes() -> list[str]:
 QUERIES = {
     "consent-documents/": {"kind": "individual"},
     "members/username-availability/": {"username": "someone42"},
+}
+COLLECTIONS = {
+    "accounts": "account",
+    "corporates": "corporate",
+    "members": "member",
+    "name-change-requests": "name_change",
 }
 PRIVATE_FILES = (
     "corporates/test-certificate.pdf",
@@ -81,9 +86,8 @@ def world(db, settings):
         sites[slug] = {
             "callers": callers,
             "params": {
-                "member_id": member.pk,
-                "pk": name_change.pk,
-                "id": name_change.pk,
+                "member": member.pk,
+                "name_change": name_change.pk,
                 "token": "x",
             },
         }
@@ -99,11 +103,11 @@ def world(db, settings):
 
 def _concrete(route: str, slug: str, params: dict) -> str:
     route = route.replace("<slug:site>", slug)
-    if route.startswith("api/v1/sites/") and "/accounts/" in route:
-        route = re.sub(r"<int:[a-z_]+>", str(params.get("account", 1)), route)
-    if "/corporates/" in route:
-        route = re.sub(r"<int:[a-z_]+>", str(params.get("corporate", 1)), route)
-    route = re.sub(r"<int:([a-z_]+)>", lambda m: str(params.get(m.group(1), 1)), route)
+    # `{id}` names the object of the path's collection (SPEC §11).
+    for collection, key in COLLECTIONS.items():
+        if f"/{collection}/<int:id>/" in route:
+            route = route.replace("<int:id>", str(params.get(key, 1)))
+    assert "<int:" not in route, f"a GET path this test cannot fill yet: {route}"
     route = route.replace("<str:kind>", "registration_certificate")
     route = route.replace("<str:token>", str(params["token"]))
     route = route.replace("<str:provider>", "kakao")
