@@ -231,3 +231,19 @@ def test_a_refused_review_answers_with_labels(api, site_of):
     assert response.status_code == 409, response.json()
     assert response.json()["errors"][0]["code"] == "invalid_transition"
     assert detail(response) == "현재 상태(승인)에서는 승인(으)로 바꿀 수 없습니다."
+
+
+def test_a_bad_site_policy_is_explained_in_korean():
+    from django.core.exceptions import ValidationError
+
+    from domain.sites.models import Site
+    from domain.sites.policy import SitePolicy
+
+    policy = Site.objects.get(slug="yongin-library").policy
+    policy["verification"] = {"nobody": {"sign_up": [["mobile"]]}}
+    with pytest.raises(ValidationError) as refused, translation.override("ko"):
+        SitePolicy.parse(policy)
+    with translation.override("ko"):
+        assert refused.value.messages == [
+            "본인인증 설정에 알 수 없는 회원 유형 'nobody'이(가) 있습니다."
+        ]
