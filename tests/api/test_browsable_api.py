@@ -150,3 +150,40 @@ def test_the_browsable_api_page_is_html_and_shows_the_answer(client, world):
     page = response.content.decode()
     assert "&quot;count&quot;: 1" in page and "700100" in page  # the list, number masked
     assert "70010012345" not in page
+
+
+@pytest.mark.django_db
+def test_a_refusal_while_building_a_form_leaves_the_answer_intact():
+    """Forms ask the view for serializers and querysets; a domain refusal there (an object out
+    of scope, a hidden capability) must not turn the answer into a 500."""
+    from rest_framework import serializers
+    from rest_framework.response import Response
+    from rest_framework.test import APIRequestFactory
+
+    from api.base import SiteAPIView
+    from api.permissions import PUBLIC
+    from domain.common.errors import NotFound
+
+    class Body(serializers.Serializer):
+        name = serializers.CharField()
+
+    class Refusing(SiteAPIView):
+        access = {"GET": PUBLIC, "POST": PUBLIC}
+        serializer_class = Body
+
+        def get_serializer(self, *args, **kwargs):
+            raise NotFound()
+
+        def get_queryset(self):
+            raise NotFound()
+
+        def get(self, request, site):
+            return Response([{"name": "answer"}])
+
+        def post(self, request, site):
+            return Response(status=204)
+
+    request = APIRequestFactory().get("/x/", {"format": "api"}, HTTP_ACCEPT="text/html")
+    response = Refusing.as_view()(request, site="yongin-library").render()
+    assert response.status_code == 200
+    assert "answer" in response.content.decode()
