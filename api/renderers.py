@@ -35,8 +35,10 @@ FORM_REFUSALS = (DomainError, exceptions.APIException)
 
 
 def _has_queryset(view) -> bool:
-    own = type(view).get_queryset is not generics.GenericAPIView.get_queryset
-    return own or getattr(view, "queryset", None) is not None
+    method = getattr(type(view), "get_queryset", None)
+    if method is None:
+        return False
+    return method is not generics.GenericAPIView.get_queryset or view.queryset is not None
 
 
 class BrowsableAPIRenderer(renderers.BrowsableAPIRenderer):
