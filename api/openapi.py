@@ -23,11 +23,52 @@ from domain.members.errors import MemberErrorCode
 from domain.sites.errors import SiteErrorCode
 
 
+class ConsentDocumentRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    version = serializers.IntegerField()
+    title = serializers.CharField()
+
+
 class ErrorItemSerializer(serializers.Serializer):
+    """One error. Besides `code`, `detail` and `attr`, some codes carry machine-readable data
+    (a DomainError's `extra`); every such field is listed here, present only with its codes
+    (tests/api/test_contract.py keeps the list complete)."""
+
     code = serializers.CharField(help_text="Stable machine code, e.g. `invalid_credentials`.")
     detail = serializers.CharField(help_text="Human message (Korean, or English on request).")
     attr = serializers.CharField(
         allow_null=True, help_text="The field the error concerns (dotted path), or null."
+    )
+    attempts_left = serializers.IntegerField(
+        required=False,
+        help_text="A wrong SMS code or signature: tries left before the verification fails.",
+    )
+    hint = serializers.CharField(
+        required=False, help_text="`already_registered`: what to do instead (`find_id`)."
+    )
+    guidance = serializers.CharField(
+        required=False, help_text="Library upgrade refusals: the manual's guidance to show."
+    )
+    missing = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="`consent_required` at sign-up: the required document codes not agreed.",
+    )
+    documents = ConsentDocumentRefSerializer(
+        many=True,
+        required=False,
+        help_text="`consent_required` after login: the documents to agree to again.",
+    )
+    document = serializers.CharField(
+        required=False, help_text="Consent refusals: the document code concerned."
+    )
+    current_version = serializers.IntegerField(
+        required=False, help_text="`consent_version_outdated`: the version to answer."
+    )
+    kinds = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="`unknown_member_kind`: the member kinds of the site.",
     )
 
 

@@ -26,7 +26,7 @@ site_patterns = [
         "library-branches/", signup_views.LibraryBranchListView.as_view(), name="library-branches"
     ),
     path("members/me/", members.MeView.as_view(), name="members-me"),
-    path("members/<int:member_id>/", members.MemberDetailView.as_view(), name="member-detail"),
+    path("members/<int:id>/", members.MemberDetailView.as_view(), name="member-detail"),
     path("", include("api.members.account_urls")),
     path("library-upgrades/", library.LibraryUpgradeView.as_view(), name="library-upgrades"),
     path(
@@ -38,13 +38,14 @@ site_patterns = [
         "verifications/", verifications.VerificationStartView.as_view(), name="verification-start"
     ),
     path(
-        "verifications/<uuid:verification_id>/confirm/",
+        "verifications/<uuid:id>/confirm/",
         verifications.VerificationConfirmView.as_view(),
         name="verification-confirm",
     ),
 ]
 
 urlpatterns = [
+    path("", sites.ApiRootView.as_view(), name="api-root"),
     path("sites/", sites.SiteListView.as_view(), name="site-list"),
     path("sites/<slug:site>/", include(site_patterns)),
     path("sites/<slug:site>/", include(consent_patterns)),

@@ -1,9 +1,9 @@
 import pytest
 from django.core.cache import cache
-from rest_framework.test import APIClient
 
 from domain.sites.models import Site
 from tests.factories.members import DEFAULT_PASSWORD, MemberFactory
+from tests.timestamps import TimestampCheckingAPIClient
 
 SITE_SLUGS = ["incheon-water", "animal-protection", "yongin-library", "onnuri-biz"]
 
@@ -20,7 +20,7 @@ def _clean_state(settings, tmp_path):
 
 @pytest.fixture
 def api():
-    return APIClient()
+    return TimestampCheckingAPIClient()
 
 
 @pytest.fixture

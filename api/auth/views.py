@@ -74,13 +74,12 @@ class LoginView(SiteAPIView):
             context=self.context,
         )
         if result.otp_verification is not None:
-            return Response(
-                {
-                    "otp_required": True,
-                    "verification_id": str(result.otp_verification.id),
-                    "expires_at": result.otp_verification.expires_at,
-                }
-            )
+            second_step = {
+                "otp_required": True,
+                "verification_id": result.otp_verification.id,
+                "expires_at": result.otp_verification.expires_at,
+            }
+            return Response(LoginAnswerSerializer(second_step).data)
         return Response(token_pair(result.member))
 
 

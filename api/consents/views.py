@@ -59,7 +59,8 @@ class ConsentDocumentListView(SiteAPIView):
 
 class MemberConsentsView(SiteAPIView):
     """The member's answer to each current document; agree to new versions, withdraw optional
-    ones. Reachable while a re-consent is pending (it is how the member clears it)."""
+    ones. Reachable while a re-consent is pending (it is how the member clears it). Operators
+    answer no document: their list is empty."""
 
     access = {"GET": Capability.PROFILE, "POST": Capability.PROFILE}
     serializer_class = ConsentStateSerializer

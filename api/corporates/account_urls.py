@@ -6,19 +6,19 @@ from . import account_views as views
 
 site_urlpatterns = [
     path("accounts/", views.BankAccountListView.as_view(), name="bank-accounts"),
-    path("accounts/<int:pk>/", views.BankAccountDetailView.as_view(), name="bank-account-detail"),
+    path("accounts/<int:id>/", views.BankAccountDetailView.as_view(), name="bank-account-detail"),
     path(
-        "accounts/<int:pk>/approve/",
+        "accounts/<int:id>/approve/",
         views.BankAccountApproveView.as_view(),
         name="bank-account-approve",
     ),
     path(
-        "accounts/<int:pk>/reject/",
+        "accounts/<int:id>/reject/",
         views.BankAccountRejectView.as_view(),
         name="bank-account-reject",
     ),
     path(
-        "accounts/<int:pk>/bankbook/",
+        "accounts/<int:id>/bankbook/",
         views.BankAccountBankbookView.as_view(),
         name="bank-account-bankbook",
     ),

@@ -126,8 +126,8 @@ class BankAccountDetailView(BankAccountScopedMixin, CorporateAPIView):
     }
 
     @extend_schema(summary="A bank account")
-    def get(self, request, site, pk):
-        account = bank_account_get(corporates=self.corporate_scope(), account_id=pk)
+    def get(self, request, site, id):
+        account = bank_account_get(corporates=self.corporate_scope(), account_id=id)
         return Response(self.get_serializer(account).data)
 
     @extend_schema(
@@ -135,8 +135,8 @@ class BankAccountDetailView(BankAccountScopedMixin, CorporateAPIView):
         request=None,
         responses={200: BankAccountSerializer},
     )
-    def delete(self, request, site, pk):
-        account = bank_account_delete(manager=self.manager, account_id=pk)
+    def delete(self, request, site, id):
+        account = bank_account_delete(manager=self.manager, account_id=id)
         return Response(self.get_serializer(account).data)
 
 
@@ -152,8 +152,8 @@ class BankAccountApproveView(BankAccountScopedMixin, CorporateAPIView):
     }
 
     @extend_schema(summary="Approve a bank account request", request=None)
-    def post(self, request, site, pk):
-        account = bank_account_approve(site=self.site, staff=request.user, account_id=pk)
+    def post(self, request, site, id):
+        account = bank_account_approve(site=self.site, staff=request.user, account_id=id)
         return Response(self.get_serializer(account).data)
 
 
@@ -178,13 +178,13 @@ class BankAccountRejectView(BankAccountScopedMixin, CorporateAPIView):
         request=BankAccountRejectSerializer,
         responses={200: BankAccountSerializer},
     )
-    def post(self, request, site, pk):
+    def post(self, request, site, id):
         serializer = BankAccountRejectSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         account = bank_account_reject(
             site=self.site,
             staff=request.user,
-            account_id=pk,
+            account_id=id,
             reason=serializer.validated_data["reason"],
             context=self.context,
         )
@@ -206,11 +206,11 @@ class BankAccountBankbookView(FileDownloadMixin, CorporateAPIView):
             (200, "image/png"): OpenApiTypes.BINARY,
         },
     )
-    def get(self, request, site, pk):
+    def get(self, request, site, id):
         account, file = bank_account_bankbook_open(
             corporates=self.corporate_scope(),
             viewer=request.user,
-            account_id=pk,
+            account_id=id,
             context=self.context,
         )
         extension = EXTENSIONS.get(account.bankbook_content_type, "bin")

@@ -190,7 +190,7 @@ class CorporateSerializer(serializers.ModelSerializer):
                 "content_type": document.content_type,
                 "url": reverse(
                     "corporate-document",
-                    kwargs={"site": corporate.site.slug, "pk": corporate.pk, "kind": document.kind},
+                    kwargs={"site": corporate.site.slug, "id": corporate.pk, "kind": document.kind},
                 ),
             }
             for document in corporate_documents(corporate=corporate)

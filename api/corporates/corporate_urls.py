@@ -7,19 +7,19 @@ from . import corporate_views as views
 site_urlpatterns = [
     path("corporates/", views.CorporateListView.as_view(), name="corporates"),
     path("corporates/mine/", views.CorporateMineView.as_view(), name="corporate-mine"),
-    path("corporates/<int:pk>/", views.CorporateDetailView.as_view(), name="corporate-detail"),
+    path("corporates/<int:id>/", views.CorporateDetailView.as_view(), name="corporate-detail"),
     path(
-        "corporates/<int:pk>/approve/",
+        "corporates/<int:id>/approve/",
         views.CorporateApproveView.as_view(),
         name="corporate-approve",
     ),
     path(
-        "corporates/<int:pk>/reject/",
+        "corporates/<int:id>/reject/",
         views.CorporateRejectView.as_view(),
         name="corporate-reject",
     ),
     path(
-        "corporates/<int:pk>/documents/<str:kind>/",
+        "corporates/<int:id>/documents/<str:kind>/",
         views.CorporateDocumentView.as_view(),
         name="corporate-document",
     ),

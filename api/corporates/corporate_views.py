@@ -208,8 +208,8 @@ class CorporateDetailView(CorporateGetMixin, CorporateAPIView):
     }
 
     @extend_schema(summary="A corporate", responses={200: CORPORATE_DETAIL})
-    def get(self, request, site, pk):
-        corporate = self.corporate_get(pk)
+    def get(self, request, site, id):
+        corporate = self.corporate_get(id)
         if self.manager is None:
             corporate_personal_data_viewed(
                 corporate=corporate, viewer=request.user, item="corporate", context=self.context
@@ -222,13 +222,13 @@ class CorporateDetailView(CorporateGetMixin, CorporateAPIView):
         request=CorporateTermsSerializer,
         responses={200: CorporateStaffSerializer},
     )
-    def patch(self, request, site, pk):
+    def patch(self, request, site, id):
         serializer = CorporateTermsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         corporate = corporate_terms_update(
             site=self.site,
             staff=request.user,
-            corporate_id=pk,
+            corporate_id=id,
             context=self.context,
             **serializer.validated_data,
         )
@@ -251,9 +251,9 @@ class CorporateApproveView(CorporateReviewView):
         request=None,
         responses={200: CorporateStaffSerializer},
     )
-    def post(self, request, site, pk):
+    def post(self, request, site, id):
         corporate = corporate_approve(
-            site=self.site, staff=request.user, corporate_id=pk, context=self.context
+            site=self.site, staff=request.user, corporate_id=id, context=self.context
         )
         return Response(CorporateStaffSerializer(corporate).data)
 
@@ -276,13 +276,13 @@ class CorporateRejectView(CorporateReviewView):
         request=CorporateRejectSerializer,
         responses={200: CorporateStaffSerializer},
     )
-    def post(self, request, site, pk):
+    def post(self, request, site, id):
         serializer = CorporateRejectSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         corporate = corporate_reject(
             site=self.site,
             staff=request.user,
-            corporate_id=pk,
+            corporate_id=id,
             reason=serializer.validated_data["reason"],
             context=self.context,
         )
@@ -313,8 +313,8 @@ class CorporateDocumentView(FileDownloadMixin, CorporateGetMixin, CorporateAPIVi
             (200, "image/png"): OpenApiTypes.BINARY,
         },
     )
-    def get(self, request, site, pk, kind):
-        corporate = self.corporate_get(pk)
+    def get(self, request, site, id, kind):
+        corporate = self.corporate_get(id)
         document, file = corporate_document_open(
             corporate=corporate, viewer=request.user, kind=kind, context=self.context
         )

@@ -7,7 +7,7 @@ from django.urls import path, re_path
 
 from . import member_views as views
 
-ENTRY = r"^corporate-members/(?P<entry_id>(?:admin|invitation)-[0-9]+)/"
+ENTRY = r"^corporate-members/(?P<id>(?:admin|invitation)-[0-9]+)/"
 
 site_urlpatterns = [
     path(

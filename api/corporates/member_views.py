@@ -67,7 +67,7 @@ from .member_serializers import (
 
 TAGS = ["corporate-members"]
 ENTRY_ID = OpenApiParameter(
-    "entry_id",
+    "id",
     OpenApiTypes.STR,
     OpenApiParameter.PATH,
     pattern=ENTRY_ID_PATTERN,
@@ -109,9 +109,7 @@ class MembersMenuView(CorporateAPIView):
 
     def entry_ref(self) -> tuple[str, int]:
         """What the path's entry id addresses now: an admin or a pending invitation."""
-        return entry_resolve(
-            corporate_id=self.manager.corporate_id, entry_id=self.kwargs["entry_id"]
-        )
+        return entry_resolve(corporate_id=self.manager.corporate_id, entry_id=self.kwargs["id"])
 
 
 @extend_schema(tags=TAGS)
@@ -165,7 +163,7 @@ class CorporateMemberDetailView(MembersMenuView):
     }
 
     @extend_schema(summary="Delete an admin or cancel an invitation", responses={204: None})
-    def delete(self, request, site, entry_id):
+    def delete(self, request, site, id):
         kind, pk = self.entry_ref()
         if kind == INVITATION:
             invitation_cancel(manager=self.manager, invitation_id=pk, context=self.context)
@@ -182,10 +180,10 @@ class InvitationResendView(MembersMenuView):
     error_codes = {409: [CommonErrorCode.INVALID_TRANSITION]}
 
     @extend_schema(summary="Resend the invitation SMS", request=None)
-    def post(self, request, site, entry_id):
+    def post(self, request, site, id):
         # An entry that began as an invitation keeps its id: once accepted, resending it is
         # `invalid_transition`; the master's own entry has no invitation.
-        kind, pk = entry_id_parse(entry_id) or (ADMIN, 0)
+        kind, pk = entry_id_parse(id) or (ADMIN, 0)
         if kind != INVITATION:
             raise NotFound()
         invitation = invitation_resend(manager=self.manager, invitation_id=pk, context=self.context)
@@ -204,7 +202,7 @@ class AdminPasswordResetView(MembersMenuView):
     @extend_schema(
         summary="Reset a general admin's password", request=None, responses={202: DetailSerializer}
     )
-    def post(self, request, site, entry_id):
+    def post(self, request, site, id):
         kind, pk = self.entry_ref()
         if kind != ADMIN:
             raise NotFound()

@@ -47,9 +47,14 @@ class DetailSerializer(serializers.Serializer):
 
 
 class PasswordChangeSerializer(serializers.Serializer):
+    """SPEC §11: `{current_password, new_password}`; a form that asks twice may send the
+    confirmation too, which must then match."""
+
     current_password = password_field()
     new_password = password_field()
-    new_password_confirm = password_field()
+    new_password_confirm = password_field(
+        required=False, help_text="Optional: if given, it must equal `new_password`."
+    )
 
 
 class ProfileUpdateSerializer(serializers.Serializer):

@@ -31,17 +31,17 @@ site_urlpatterns = [
         name="name-change-requests",
     ),
     path(
-        "name-change-requests/<int:pk>/evidence/",
+        "name-change-requests/<int:id>/evidence/",
         names.NameChangeEvidenceView.as_view(),
         name="name-change-request-evidence",
     ),
     path(
-        "name-change-requests/<int:pk>/approve/",
+        "name-change-requests/<int:id>/approve/",
         names.NameChangeApproveView.as_view(),
         name="name-change-request-approve",
     ),
     path(
-        "name-change-requests/<int:pk>/reject/",
+        "name-change-requests/<int:id>/reject/",
         names.NameChangeRejectView.as_view(),
         name="name-change-request-reject",
     ),

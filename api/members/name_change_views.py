@@ -180,9 +180,9 @@ class NameChangeEvidenceView(FileDownloadMixin, SiteAPIView):
             (200, "image/png"): OpenApiTypes.BINARY,
         },
     )
-    def get(self, request, site, pk):
+    def get(self, request, site, id):
         found, file = name_change_evidence_open(
-            site=self.site, viewer=request.user, request_id=pk, context=self.context
+            site=self.site, viewer=request.user, request_id=id, context=self.context
         )
         extension = EXTENSIONS.get(found.evidence_content_type, "bin")
         return private_file_response(
@@ -208,9 +208,9 @@ class NameChangeApproveView(NameChangeReviewView):
     @extend_schema(
         summary="Approve a name change", request=None, responses={200: NameChangeRequestSerializer}
     )
-    def post(self, request, site, pk):
+    def post(self, request, site, id):
         approved = name_change_request_approve(
-            site=self.site, staff=request.user, request_id=pk, context=self.context
+            site=self.site, staff=request.user, request_id=id, context=self.context
         )
         return Response(self.get_serializer(approved).data)
 
@@ -229,13 +229,13 @@ class NameChangeRejectView(NameChangeReviewView):
         request=NameChangeRejectSerializer,
         responses={200: NameChangeRequestSerializer},
     )
-    def post(self, request, site, pk):
+    def post(self, request, site, id):
         serializer = NameChangeRejectSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         rejected = name_change_request_reject(
             site=self.site,
             staff=request.user,
-            request_id=pk,
+            request_id=id,
             reason=serializer.validated_data["reason"],
             context=self.context,
         )

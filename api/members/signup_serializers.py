@@ -58,6 +58,15 @@ class SignUpSerializer(serializers.Serializer):
         help_text="incheon-water corporate: the business certificate verification.",
     )
     corporate = IncheonCorporateSerializer(required=False)
+    sms_opt_in = serializers.BooleanField(
+        required=False,
+        help_text="SMS marketing opt-in: recorded as the answer to the site's SMS marketing "
+        "consent document (SPEC §3); must not contradict that document's answer in `consents`.",
+    )
+    email_opt_in = serializers.BooleanField(
+        required=False,
+        help_text="Email marketing opt-in, recorded like `sms_opt_in`.",
+    )
 
 
 class AvailabilitySerializer(serializers.Serializer):

@@ -114,9 +114,9 @@ class MemberDetailView(SiteAPIView):
     }
 
     @extend_schema(summary="A ward's (or, for staff, a member's) profile")
-    def get(self, request, site, member_id):
+    def get(self, request, site, id):
         member = member_get_for(
-            viewer=request.user, member_id=member_id, site=self.site, context=self.context
+            viewer=request.user, member_id=id, site=self.site, context=self.context
         )
         return Response(self.get_serializer(member).data)
 
@@ -125,9 +125,9 @@ class MemberDetailView(SiteAPIView):
         request=ProfileUpdateSerializer,
         responses={200: MemberProfileSerializer},
     )
-    def patch(self, request, site, member_id):
+    def patch(self, request, site, id):
         member = member_get_for(
-            viewer=request.user, member_id=member_id, site=self.site, context=self.context
+            viewer=request.user, member_id=id, site=self.site, context=self.context
         )
         serializer = ProfileUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -84,3 +84,20 @@ class SiteSerializer(serializers.ModelSerializer):
 
     def get_policy(self, site) -> PolicySerializer:
         return PolicySerializer(site.rules).data
+
+
+class SiteLinkSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    name_en = serializers.CharField()
+    url = serializers.URLField(help_text="The site's policy; its endpoints live under it.")
+
+
+class ApiRootSerializer(serializers.Serializer):
+    """Where to start: the sites and the contract (SPEC §11)."""
+
+    sites = SiteLinkSerializer(many=True)
+    schema = serializers.URLField(help_text="The OpenAPI schema (schema.yml).")
+    docs = serializers.URLField(help_text="Swagger UI.")
+    redoc = serializers.URLField(help_text="ReDoc.")
+    health = serializers.URLField(help_text="Liveness and readiness.")

@@ -1,12 +1,44 @@
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins
+from rest_framework.response import Response
 
 from api.base import PlatformAPIView, SiteAPIView
 from api.permissions import PUBLIC
 from domain.sites.errors import SiteErrorCode
 from domain.sites.selectors import site_list
 
-from .serializers import SiteSerializer
+from .serializers import ApiRootSerializer, SiteSerializer
+
+ROOT_LINKS = ("schema", "docs", "redoc", "health")
+
+
+@extend_schema(tags=["sites"], summary="API root: the sites and the documentation")
+class ApiRootView(PlatformAPIView):
+    """`GET /api/v1/`: the sites (each with its URL) and the schema, docs and health links, so
+    a browser or a new client starts here (SPEC §11)."""
+
+    access = {"GET": PUBLIC}
+    serializer_class = ApiRootSerializer
+    authentication_classes: list = []
+
+    def get(self, request):
+        def url(name: str, **kwargs) -> str:
+            return request.build_absolute_uri(reverse(name, kwargs=kwargs))
+
+        root = {
+            "sites": [
+                {
+                    "slug": site.slug,
+                    "name": site.name,
+                    "name_en": site.name_en,
+                    "url": url("site-detail", site=site.slug),
+                }
+                for site in site_list()
+            ],
+            **{name: url(name) for name in ROOT_LINKS},
+        }
+        return Response(ApiRootSerializer(root).data)
 
 
 @extend_schema(tags=["sites"], summary="List the sites and their public policies")

@@ -107,12 +107,12 @@ class VerificationConfirmView(SiteAPIView):
     @extend_schema(
         summary="Confirm a verification", responses={200: VerificationConfirmedSerializer}
     )
-    def post(self, request, site, verification_id):
+    def post(self, request, site, id):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         confirmed = verification_confirm(
             site=self.site,
-            verification_id=verification_id,
+            verification_id=id,
             payload=serializer.validated_data,
             member=_member(request),
         )

@@ -174,6 +174,10 @@ REST_FRAMEWORK = {
     ],
     # Deny unless declared: every view of ours declares `access` (api.permissions).
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.DenyAll"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "api.renderers.JSONRenderer",
+        "api.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_METADATA_CLASS": "api.metadata.Metadata",
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,

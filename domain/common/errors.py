@@ -12,6 +12,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 
 class ErrorCode(StrEnum):
     """Base of the per-area code enums (`domain/<area>/errors.py`); it has no members itself."""
@@ -70,7 +72,7 @@ class DomainError(Exception):
 
     status = 400
     default_code: ErrorCode = CommonErrorCode.INVALID
-    default_message = "The request cannot be carried out."
+    default_message: Any = _("The request cannot be carried out.")
 
     def __init__(
         self,
@@ -105,13 +107,13 @@ class ValidationFailed(DomainError):
 class NotFound(DomainError):
     status = 404
     default_code = CommonErrorCode.NOT_FOUND
-    default_message = "Not found."
+    default_message = _("Not found.")
 
 
 class PermissionDenied(DomainError):
     status = 403
     default_code = CommonErrorCode.PERMISSION_DENIED
-    default_message = "You do not have permission to perform this action."
+    default_message = _("You do not have permission to perform this action.")
 
 
 class Conflict(DomainError):

@@ -35,10 +35,17 @@ class StatusMachine:
         return status in self.TRANSITIONS.get(self.status, ())
 
 
+def status_label(obj: models.Model, status: str):
+    """The translated label of `status` (the model's `Status` choices), for messages: people
+    read 승인대기, not `pending` (SPEC §10)."""
+    return dict(type(obj)._meta.get_field(STATUS).flatchoices).get(status, status)
+
+
 def transition_refused(obj: StatusMachine, to: str) -> Conflict:
     return Conflict(
         CommonErrorCode.INVALID_TRANSITION,
-        _("The status cannot move from %(from)s to %(to)s.") % {"from": obj.status, "to": to},
+        _("The status cannot move from %(from)s to %(to)s.")
+        % {"from": status_label(obj, obj.status), "to": status_label(obj, to)},
     )
 
 

@@ -55,6 +55,14 @@ def consent_documents_current(
     return [document for document in documents if document.applies_to(kind)]
 
 
+def member_documents_current(*, member) -> list[ConsentDocument]:
+    """The current sign-up documents `member` answers. Operators (staff) are not members of
+    the service: no document applies to them (SPEC §8), so they have none."""
+    if not member.site_id or member.is_staff:
+        return []
+    return consent_documents_current(site=member.site, kind=member.kind)
+
+
 def _pending_and_next_change(
     *, member, now: datetime
 ) -> tuple[list[ConsentDocument], datetime | None]:
@@ -137,9 +145,7 @@ def member_consent_state(*, member) -> list[dict]:
     `agreed_version` and `agreed_at` describe that agreement or, failing it, the newest active
     agreement to an older version (an optional consent given to it stays in force).
     """
-    if not member.site_id:
-        return []
-    documents = consent_documents_current(site=member.site, kind=member.kind)
+    documents = member_documents_current(member=member)
     active = consent_records_active(member=member, codes=[d.code for d in documents])
     state = []
     for document in documents:

@@ -16,7 +16,12 @@ from domain.messaging.services import outbox_email, outbox_sms
 
 from .errors import ConsentErrorCode
 from .models import ConsentDocument, ConsentRecord, ConsentReminder
-from .selectors import consent_documents_current, consent_records_active, consents_pending
+from .selectors import (
+    consent_documents_current,
+    consent_records_active,
+    consents_pending,
+    member_documents_current,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -75,18 +80,67 @@ def _agreements_match(
     return answers
 
 
+# Sign-up form fields that answer the marketing documents of one channel (SPEC §2, §11).
+OPT_IN_FIELDS = {Channel.SMS: "sms_opt_in", Channel.EMAIL: "email_opt_in"}
+
+
+def _opt_in_answer(document: ConsentDocument, opt_ins: dict[str, bool]) -> bool | None:
+    """A marketing document's answer given by the opt-in flags, None if they say nothing.
+
+    A document covering both channels is agreed only when both flags are given and true.
+    """
+    if not document.is_marketing:
+        return None
+    if document.channel:
+        return opt_ins.get(document.channel)
+    if all(channel in opt_ins for channel in OPT_IN_FIELDS):
+        return all(opt_ins[channel] for channel in OPT_IN_FIELDS)
+    return None
+
+
+def _opt_ins_apply(
+    *,
+    documents: list[ConsentDocument],
+    answers: dict[str, tuple[ConsentDocument, bool]],
+    opt_ins: dict[str, bool],
+) -> None:
+    """SMS/email opt-ins are consents (SPEC §3): each flag answers its marketing documents; a
+    flag contradicting the same document's answer in `consents` is refused."""
+    for document in documents:
+        flag = _opt_in_answer(document, opt_ins)
+        if flag is None:
+            continue
+        given = answers.get(document.code)
+        if given is not None and given[1] != flag:
+            field = OPT_IN_FIELDS.get(document.channel, OPT_IN_FIELDS[Channel.SMS])
+            raise DomainError(
+                ConsentErrorCode.DUPLICATE_CONSENT_DOCUMENT,
+                _("The opt-in contradicts the answer given to its consent document."),
+                attr=field,
+                extra={"document": document.code},
+            )
+        answers[document.code] = (document, flag)
+
+
 def consents_validate(
-    *, site, kind: str, agreements: list[dict], scope: str = ConsentDocument.Scope.SIGN_UP
+    *,
+    site,
+    kind: str,
+    agreements: list[dict],
+    scope: str = ConsentDocument.Scope.SIGN_UP,
+    opt_ins: dict[str, bool] | None = None,
 ) -> list[tuple[ConsentDocument, bool]]:
     """Check a sign-up's (or upgrade's) answers against the current documents (SPEC §3).
 
     Every current required document must be agreed at its current version, otherwise
     `consent_required` lists the missing codes (refusing one means no sign-up). Optional ones
-    may be refused or left out (PIPA art. 22: they never block the service). Returns every
-    current document with the answer, False for an optional one left out.
+    may be refused or left out (PIPA art. 22: they never block the service). `opt_ins` (channel
+    → agreed, from the form's `sms_opt_in`/`email_opt_in`) answers the marketing documents.
+    Returns every current document with the answer, False for an optional one left out.
     """
     documents = consent_documents_current(site=site, kind=kind, scope=scope)
     answers = _agreements_match(documents=documents, agreements=agreements)
+    _opt_ins_apply(documents=documents, answers=answers, opt_ins=opt_ins or {})
     missing = [
         document.code
         for document in documents
@@ -196,7 +250,7 @@ def consents_agree(
     """
     # Serialise one member's consent changes (two tabs agreeing at once make one record).
     get_user_model().objects.select_for_update().filter(pk=member.pk).first()
-    documents = consent_documents_current(site=member.site, kind=member.kind)
+    documents = member_documents_current(member=member)
     answers = _agreements_match(documents=documents, agreements=agreements)
     for document, agreed in answers.values():
         if document.required and not agreed:

@@ -16,9 +16,9 @@ class Corporate(StatusMachine, models.Model):
     """A company that buys gift certificates (기업). Joins pending review (manual 004 §1.1)."""
 
     class Status(models.TextChoices):
-        PENDING_REVIEW = "pending_review"
-        APPROVED = "approved"
-        REJECTED = "rejected"
+        PENDING_REVIEW = "pending_review", _("Pending review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
 
     TRANSITIONS = {
         Status.PENDING_REVIEW: {Status.APPROVED, Status.REJECTED},
@@ -190,9 +190,9 @@ class Invitation(StatusMachine, models.Model):
     """A master's invitation of a general admin by SMS link (manual 004 §1.2, §4.2)."""
 
     class Status(models.TextChoices):
-        PENDING = "pending"
-        ACCEPTED = "accepted"
-        CANCELLED = "cancelled"
+        PENDING = "pending", _("Invited")
+        ACCEPTED = "accepted", _("Joined")
+        CANCELLED = "cancelled", _("Cancelled")
 
     TRANSITIONS = {
         Status.PENDING: {Status.ACCEPTED, Status.CANCELLED},
@@ -234,9 +234,9 @@ class BankAccount(StatusMachine, models.Model):
     """A corporate's deposit account (SPEC §7.2): exactly one in use at a time."""
 
     class Status(models.TextChoices):
-        PENDING = "pending"  # 승인대기
-        IN_USE = "in_use"  # 사용중
-        DELETED = "deleted"  # 삭제 (retired, or a withdrawn request)
+        PENDING = "pending", _("Pending approval")  # 승인대기
+        IN_USE = "in_use", _("In use")  # 사용중
+        DELETED = "deleted", _("Deleted")  # 삭제 (retired, or a withdrawn request)
 
     TRANSITIONS = {
         Status.PENDING: {Status.IN_USE, Status.DELETED},

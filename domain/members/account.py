@@ -119,13 +119,14 @@ def member_password_change(
     member: Member,
     current_password: str,
     new_password: str,
-    new_password_confirm: str,
+    new_password_confirm: str | None = None,
     context: RequestContext | None = None,
 ) -> Member:
     """Change the password with the current one (SPEC §5 profile edit, §14 step-up and notices).
 
     Refusals: `invalid_password` (current; counts toward the lockout like a failed login, see
-    `member_password_confirm`), then together `password_mismatch`, the site's rule
+    `member_password_confirm`), then together `password_mismatch` (a confirmation is optional,
+    SPEC §11; one given must match), the site's rule
     (`password_check`) and `password_unchanged`. On success the forced change after a reset is
     done, every refresh token is revoked, the member is told by SMS (email if no mobile) and the
     change is audited. Both hashes are computed outside the transaction.
@@ -139,7 +140,7 @@ def member_password_change(
     )
     site = member.site
     errors: list[DomainError] = []
-    if new_password != new_password_confirm:
+    if new_password_confirm is not None and new_password != new_password_confirm:
         errors.append(
             DomainError(
                 MemberErrorCode.PASSWORD_MISMATCH,

@@ -5,6 +5,8 @@ carries who, whose, when and from where, which is what staff read a member's his
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from domain.audit.models import AuditEvent
 from domain.audit.services import RequestContext, audit_record
 
@@ -99,7 +101,7 @@ def member_withdrawn_event(
         member=member,
         actor=actor,
         context=context,
-        username_released_at=member.username_released_at.isoformat(),
+        username_released_at=timezone.localtime(member.username_released_at).isoformat(),
         refresh_tokens_revoked=refresh_tokens_revoked,
     )
 

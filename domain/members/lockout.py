@@ -93,7 +93,7 @@ def member_failure_record(
             site=member.site,
             member=member,
             context=context,
-            until=member.locked_until.isoformat(),
+            until=timezone.localtime(member.locked_until).isoformat(),
         )
     if fields:
         member.save(update_fields=fields)

@@ -217,9 +217,9 @@ class NameChangeRequest(StatusMachine, models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending"
-        APPROVED = "approved"
-        REJECTED = "rejected"
+        PENDING = "pending", _("Pending review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
 
     TRANSITIONS = {
         Status.PENDING: {Status.APPROVED, Status.REJECTED},

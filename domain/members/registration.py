@@ -20,6 +20,7 @@ from domain.audit.services import RequestContext
 from domain.common.errors import CommonErrorCode, DomainError, ValidationFailed
 from domain.common.numbers import normalise_business_number, normalise_corporation_number
 from domain.common.phones import normalise_mobile
+from domain.consents.models import ConsentDocument
 from domain.consents.services import consents_record, consents_validate
 from domain.library.models import LibraryBranch
 from domain.verifications.models import Verification
@@ -70,6 +71,9 @@ def username_availability(*, site, username: str) -> Availability:
     return Availability(True)
 
 
+Channel = ConsentDocument.Channel
+
+
 @dataclass
 class SignUpData:
     kind: str
@@ -86,6 +90,13 @@ class SignUpData:
     guardian: dict[str, str] = field(default_factory=dict)
     business_verification_token: str = ""
     corporate: dict[str, Any] = field(default_factory=dict)
+    # Marketing opt-ins (SPEC §2 form fields), recorded as consents (SPEC §3); None: not asked.
+    sms_opt_in: bool | None = None
+    email_opt_in: bool | None = None
+
+    def opt_ins(self) -> dict[str, bool]:
+        given = {Channel.SMS: self.sms_opt_in, Channel.EMAIL: self.email_opt_in}
+        return {channel: agreed for channel, agreed in given.items() if agreed is not None}
 
 
 def member_sign_up(*, site, data: SignUpData, context: RequestContext) -> Member:
@@ -108,7 +119,9 @@ def member_sign_up(*, site, data: SignUpData, context: RequestContext) -> Member
     if data.kind == "corporate":
         errors.extend(_corporate_errors(data.corporate))
     try:
-        accepted = consents_validate(site=site, kind=kind.code, agreements=data.consents)
+        accepted = consents_validate(
+            site=site, kind=kind.code, agreements=data.consents, opt_ins=data.opt_ins()
+        )
     except DomainError as exc:
         errors.append(exc)
     if errors:

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from domain.common.transitions import StatusMachine
 
@@ -22,10 +23,10 @@ class OutboxMessage(StatusMachine, models.Model):
         EMAIL = "email", "Email"
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Not sent")
 
     # SENDING → PENDING is a failed attempt that will be retried; SENT and FAILED are final.
     TRANSITIONS = {

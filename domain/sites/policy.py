@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from domain.members.errors import MemberErrorCode
 
@@ -34,9 +35,11 @@ VERIFICATION_PURPOSES = {
 SNS_PROVIDERS = {"google", "kakao", "naver"}
 
 
-def _require(condition: bool, message: str) -> None:
+def _require(condition: bool, message, **params: Any) -> None:
+    # Operators read these in the admin, in their language (SPEC §10); params are formatted
+    # only when the check fails.
     if not condition:
-        raise ValidationError(message)
+        raise ValidationError(message, params=params or None)
 
 
 @dataclass(frozen=True)
@@ -158,7 +161,7 @@ class SitePolicy:
     @classmethod
     def parse(cls, data: dict[str, Any]) -> SitePolicy:
         """Build and validate a policy from its JSON form; raises ValidationError."""
-        _require(isinstance(data, dict), "The policy must be a JSON object.")
+        _require(isinstance(data, dict), _("The policy must be a JSON object."))
         try:
             kinds = tuple(
                 MemberKind(
@@ -189,45 +192,60 @@ class SitePolicy:
                 features=tuple(data.get("features", ())),
             )
         except (KeyError, TypeError) as exc:
-            raise ValidationError(f"The policy is missing or has an unknown field: {exc}")
+            raise ValidationError(
+                _("The policy is missing or has an unknown field: %(field)s"),
+                params={"field": str(exc)},
+            )
         policy._check()
         return policy
 
     def _check(self) -> None:
         codes = [k.code for k in self.member_kinds]
-        _require(bool(codes), "A site needs at least one member kind.")
-        _require(len(codes) == len(set(codes)), "Member kind codes must be unique.")
+        _require(bool(codes), _("A site needs at least one member kind."))
+        _require(len(codes) == len(set(codes)), _("Member kind codes must be unique."))
         try:
             re.compile(self.username.pattern)
         except re.error as exc:
-            raise ValidationError(f"The username pattern is not a valid expression: {exc}")
+            raise ValidationError(
+                _("The username pattern is not a valid expression: %(error)s"),
+                params={"error": str(exc)},
+            )
         _require(
             0 < self.username.min_length <= self.username.max_length <= 150,
-            "Username lengths must satisfy 0 < min ≤ max ≤ 150.",
+            _("Username lengths must satisfy 0 < min ≤ max ≤ 150."),
         )
         pw = self.password
-        _require(pw.class_scheme in CHARACTER_CLASS_SCHEMES, "Unknown password class scheme.")
-        _require(bool(pw.alternatives), "The password rule needs at least one alternative.")
+        _require(pw.class_scheme in CHARACTER_CLASS_SCHEMES, _("Unknown password class scheme."))
+        _require(bool(pw.alternatives), _("The password rule needs at least one alternative."))
         n_classes = len(CHARACTER_CLASS_SCHEMES[pw.class_scheme])
         for alt in pw.alternatives:
             _require(
                 8 <= alt.min_length <= pw.max_length <= 128,
-                "Password lengths must satisfy 8 ≤ min ≤ max ≤ 128.",
+                _("Password lengths must satisfy 8 ≤ min ≤ max ≤ 128."),
             )
-            _require(1 <= alt.min_classes <= n_classes, "min_classes is out of range.")
+            _require(1 <= alt.min_classes <= n_classes, _("min_classes is out of range."))
         for kind_code, purposes in self.verification.items():
-            _require(kind_code in codes, f"Verification names an unknown kind {kind_code!r}.")
+            _require(
+                kind_code in codes,
+                _("Verification names an unknown kind %(kind)r."),
+                kind=kind_code,
+            )
             for purpose, sequences in purposes.items():
-                _require(purpose in VERIFICATION_PURPOSES, f"Unknown purpose {purpose!r}.")
+                _require(
+                    purpose in VERIFICATION_PURPOSES,
+                    _("Unknown purpose %(purpose)r."),
+                    purpose=purpose,
+                )
                 for sequence in sequences:
                     _require(
                         bool(sequence) and set(sequence) <= VERIFICATION_METHODS,
-                        f"Unknown verification method in {sequence!r}.",
+                        _("Unknown verification method in %(sequence)r."),
+                        sequence=sequence,
                     )
-        _require(self.login_second_factor in (None, "sms_code"), "Unknown login second factor.")
-        _require(set(self.sns_providers) <= SNS_PROVIDERS, "Unknown SNS provider.")
+        _require(self.login_second_factor in (None, "sms_code"), _("Unknown login second factor."))
+        _require(set(self.sns_providers) <= SNS_PROVIDERS, _("Unknown SNS provider."))
         _require(
             self.lockout.max_failures >= 1 and self.lockout.lock_minutes >= 1,
-            "Lockout needs at least one failure and one minute.",
+            _("Lockout needs at least one failure and one minute."),
         )
-        _require(self.username_retention_days >= 0, "Retention cannot be negative.")
+        _require(self.username_retention_days >= 0, _("Retention cannot be negative."))

@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from domain.common.transitions import StatusMachine
 
@@ -34,11 +35,11 @@ class Verification(StatusMachine, models.Model):
         SMS_CODE = "sms_code"
 
     class Status(models.TextChoices):
-        PENDING = "pending"
-        VERIFIED = "verified"
-        FAILED = "failed"
-        EXPIRED = "expired"
-        CONSUMED = "consumed"
+        PENDING = "pending", _("Awaiting confirmation")
+        VERIFIED = "verified", _("Verified")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
+        CONSUMED = "consumed", _("Used")
 
     TRANSITIONS = {
         Status.PENDING: {Status.VERIFIED, Status.FAILED, Status.EXPIRED},

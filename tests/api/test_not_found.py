@@ -15,7 +15,7 @@ PATHS = [
     ("delete", "/api/v1/sites/yongin-library/members/abc/"),
     ("get", "/api/v1/sites/Not A Slug/"),
     ("get", "/api/v1/no-such-thing/"),
-    ("put", "/api/v1/"),
+    ("put", "/api/v1/sites/yongin-library/no-such-thing/"),
     ("get", "/api/v2/sites/"),
     ("options", "/api/v1/sites/yongin-library/corporates/x/approve/"),
 ]

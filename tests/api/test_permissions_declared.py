@@ -113,7 +113,7 @@ def _concrete(route: str) -> str:
     route = re.sub(r"<int:[a-z_]+>", "1", route)
     route = re.sub(r"<uuid:[a-z_]+>", "00000000-0000-0000-0000-000000000000", route)
     route = re.sub(r"<str:[a-z_]+>", "x", route)
-    route = re.sub(r"\(\?P<entry_id>[^/]*\)", "admin-1", route)
+    route = re.sub(r"\(\?P<id>[^/]*\)", "admin-1", route)
     return "/" + route
 
 
