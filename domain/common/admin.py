@@ -255,3 +255,16 @@ class ReviewAdmin(SiteScopedAdmin):
                 },
             ]
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+class ReadOnlyReviewAdmin(ReviewAdmin):
+    """A request that is only reviewed (approve / reject), never edited, added or deleted."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -9,7 +9,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from domain.common.admin import ReviewAdmin, request_context
+from domain.common.admin import ReadOnlyReviewAdmin, ReviewAdmin, request_context
 from domain.common.masking import mask_account, mask_name
 
 from .accounts import bank_account_approve, bank_account_bankbook_open, bank_account_reject
@@ -190,7 +190,7 @@ class CorporateAdmin(ReviewAdmin):
 
 
 @admin.register(BankAccount)
-class BankAccountAdmin(ReviewAdmin):
+class BankAccountAdmin(ReadOnlyReviewAdmin):
     """Account requests (manual 004 §2.3 "계좌 추가가 승인되면 담당자에게 문자"): approval puts one
     in use and retires the old one; a rejection's reason is texted to the master."""
 
@@ -232,15 +232,6 @@ class BankAccountAdmin(ReviewAdmin):
     @admin.display(description=pgettext_lazy("admin", "requested by"))
     def requested_by_username(self, obj):
         return obj.requested_by.username if obj.requested_by else "-"
-
-    def has_change_permission(self, request, obj=None):
-        return False  # reviewed with the actions, never edited
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.bankbook_view)

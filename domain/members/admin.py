@@ -12,7 +12,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from domain.common.admin import ReviewAdmin, SiteScopedAdmin, request_context
+from domain.common.admin import ReadOnlyReviewAdmin, SiteScopedAdmin, request_context
 from domain.common.errors import DomainError
 from domain.common.masking import mask_name, mask_phone
 from domain.library.models import LibraryBranch
@@ -140,7 +140,7 @@ class MemberAdmin(SiteScopedAdmin):
 
 
 @admin.register(NameChangeRequest)
-class NameChangeRequestAdmin(ReviewAdmin):
+class NameChangeRequestAdmin(ReadOnlyReviewAdmin):
     """Name change requests with evidence (manual 002 §II 1-2 "검토 후 변경처리")."""
 
     site_feature = NAME_CHANGES
@@ -167,15 +167,6 @@ class NameChangeRequestAdmin(ReviewAdmin):
     @admin.display(description=pgettext_lazy("admin", "evidence"))
     def evidence_link(self, obj):
         return self.links([(self.admin_url("evidence", obj), _("Download the evidence"))])
-
-    def has_change_permission(self, request, obj=None):
-        return False  # reviewed with the actions, never edited
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.evidence_view)
