@@ -47,6 +47,7 @@ def deployment_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
             )
         )
     sandboxes, broken = _provider_problems(offered)
+    sandboxes += _sms_problems()
     messages += broken
     if sandboxes and settings.SANDBOX_PROVIDERS_ALLOWED:
         messages.append(
@@ -238,6 +239,26 @@ def _provider_problems(offered: Offered) -> tuple[list[checks.Error], list[check
 
 def _sites(offered: dict[str, list[str]], keys) -> str:
     return ", ".join(sorted({site for key in keys for site in offered[key]}))
+
+
+# SMS backends that deliver nothing to a phone (domain.messaging.sms): development and tests.
+LOCAL_SMS_BACKENDS = ("console", "file", "locmem")
+
+
+def _sms_problems() -> list[checks.Error]:
+    """Every site texts login codes and notices (SPEC §4, §14): a local SMS backend in
+    production would write one-time codes to logs or files instead of phones."""
+    if settings.SMS_BACKEND not in LOCAL_SMS_BACKENDS:
+        return []
+    return [
+        checks.Error(
+            f"SMS_BACKEND={settings.SMS_BACKEND}: texts (login and verification codes, "
+            "notices) are written locally, not sent to phones.",
+            hint="Set SMS_BACKEND=domain.messaging.backends.nhncloud.NhnCloudSmsBackend with "
+            "NHN_SMS_APP_KEY and NHN_SMS_SECRET_KEY (or another gateway adapter).",
+            id="membership.E018",
+        )
+    ]
 
 
 def _unloadable(what: str, exc: Exception, code: str) -> checks.Error:

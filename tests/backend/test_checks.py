@@ -13,6 +13,7 @@ from domain.sites.models import Site
 
 pytestmark = pytest.mark.django_db
 SANDBOX_ERRORS = {"membership.E010", "membership.E012", "membership.E014", "membership.E016"}
+NHN = "domain.messaging.backends.nhncloud.NhnCloudSmsBackend"
 
 
 def ids(messages=None) -> set[str]:
@@ -22,7 +23,25 @@ def ids(messages=None) -> set[str]:
 @pytest.fixture
 def production(settings):
     settings.SANDBOX_PROVIDERS_ALLOWED = False
+    settings.SMS_BACKEND = NHN
     return settings
+
+
+@pytest.mark.parametrize("backend", ["console", "file", "locmem"])
+def test_a_local_sms_backend_is_refused_in_production(production, backend):
+    production.SMS_BACKEND = backend
+    messages = deployment_check()
+    assert "membership.E018" in ids(messages)
+    assert next(m for m in messages if m.id == "membership.E018").is_serious()
+
+
+def test_the_staging_opt_in_turns_the_local_sms_backend_into_the_sandbox_warning(production):
+    production.SMS_BACKEND = "console"
+    production.SANDBOX_PROVIDERS_ALLOWED = True
+    messages = deployment_check()
+    assert "membership.E018" not in ids(messages)
+    warning = next(m for m in messages if m.id == "membership.W001")
+    assert "SMS_BACKEND=console" in warning.msg
 
 
 def edit_policy(slug: str, change) -> None:

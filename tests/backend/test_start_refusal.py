@@ -17,6 +17,9 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 DEV_SECRET_KEY = "local-dev-only-not-secret-" + "x" * 32
 OPT_IN = {"UNSAFE_ALLOW_SANDBOX_PROVIDERS": "yes-this-is-staging"}
 REAL_PROVIDERS = {
+    "SMS_BACKEND": "domain.messaging.backends.nhncloud.NhnCloudSmsBackend",
+    "NHN_SMS_APP_KEY": "nhn-app-key",
+    "NHN_SMS_SECRET_KEY": "nhn-secret-key",
     "IDENTITY_PROVIDER": "portone",
     "PORTONE_API_SECRET": "portone-secret",
     "PORTONE_STORE_ID": "store-id",
