@@ -67,7 +67,10 @@ def json_error(request, status: int, kind: str, code: str, message, headers=None
     """The error body for answers made outside DRF views, in the request's language."""
     with translation.override(translation.get_language_from_request(request)):
         body = _body(kind, code, message)
-    return JsonResponse(body, status=status, headers=headers)
+    # UTF-8 like REST framework's answers (no \uXXXX escapes for the Korean message).
+    return JsonResponse(
+        body, status=status, headers=headers, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 def database_unavailable(request) -> JsonResponse:

@@ -38,3 +38,9 @@ def test_unmatched_api_paths_are_coded_json_404s(api, settings, debug, method, p
 def test_the_404_detail_is_korean_by_default(api):
     response = api.get("/api/v1/sites/yongin-library/members/abc/")
     assert response.json()["errors"][0]["detail"] == "찾을 수 없습니다."
+
+
+def test_the_url_layer_404_is_utf8_like_every_other_answer(client):
+    response = client.get("/api/v1/sites/onnuri-biz/no-such-endpoint/")
+    assert response.status_code == 404
+    assert "찾을 수 없습니다".encode() in response.content
