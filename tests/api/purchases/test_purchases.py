@@ -81,7 +81,11 @@ def test_two_million_at_five_percent_asks_one_million_nine_hundred_thousand(api,
     assert body["discount_amount"] == 100_000
     assert body["deposit_amount"] == 1_900_000
     assert body["status"] == "pending" and body["balance"] == 0
-    assert body["receiving_account"] == {"bank": "케이뱅크", "number": "700100", "holder": "비씨카드"}
+    assert body["receiving_account"] == {
+        "bank": "케이뱅크",
+        "number": "700100",
+        "holder": "비씨카드",
+    }
     assert body["depositor_account"] == "700100*****"  # the account in use, masked
     assert body["depositor_bank_name"] == "케이뱅크"
     assert "*" in body["depositor"]
@@ -140,9 +144,13 @@ def test_above_the_monthly_purchase_limit_is_refused_with_the_remaining_amount(a
 
 def test_cancelled_purchases_give_the_limit_back_and_last_month_does_not_count(api, master):
     terms(master.corporate, purchase_limit=5_000_000)
-    with time_machine.travel(dt.datetime(2026, 10, 31, 23, 0, tzinfo=timezone.get_current_timezone())):
+    with time_machine.travel(
+        dt.datetime(2026, 10, 31, 23, 0, tzinfo=timezone.get_current_timezone())
+    ):
         assert request_purchase(api, master, 5_000_000).status_code == 201
-    with time_machine.travel(dt.datetime(2026, 11, 1, 0, 30, tzinfo=timezone.get_current_timezone())):
+    with time_machine.travel(
+        dt.datetime(2026, 11, 1, 0, 30, tzinfo=timezone.get_current_timezone())
+    ):
         first = request_purchase(api, master, 5_000_000).json()
         assert error_codes(request_purchase(api, master, 1_000)) == ["monthly_limit_exceeded"]
         assert post(api, master.member, first["id"], "cancel").status_code == 200
