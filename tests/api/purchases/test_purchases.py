@@ -147,6 +147,7 @@ def test_above_the_monthly_purchase_limit_is_refused_with_the_remaining_amount(a
     assert response.status_code == 400
     assert error_codes(response) == ["monthly_limit_exceeded"]
     assert response.json()["errors"][0]["remaining"] == 2_000_000
+    assert "2,000,000원" in response.json()["errors"][0]["detail"]  # Korean by default
     assert request_purchase(api, master, 2_000_000).status_code == 201
 
 
