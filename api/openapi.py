@@ -70,6 +70,14 @@ class ErrorItemSerializer(serializers.Serializer):
         required=False,
         help_text="`unknown_member_kind`: the member kinds of the site.",
     )
+    remaining = serializers.IntegerField(
+        required=False,
+        help_text="`monthly_limit_exceeded`: won still purchasable this month (SPEC §7.3).",
+    )
+    reserved = serializers.IntegerField(
+        required=False,
+        help_text="`balance_reserved`: won of the purchase held by dispatches not yet sent.",
+    )
 
 
 class ErrorResponseSerializer(serializers.Serializer):

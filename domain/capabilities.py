@@ -46,6 +46,7 @@ class Capability(StrEnum):
     CORPORATES_REVIEW = "corporates.review"
     ACCOUNTS_REVIEW = "accounts.review"
     NAME_CHANGES_REVIEW = "name_changes.review"
+    PURCHASES_REVIEW = "purchases.review"  # approve, refund, mark documents received (§7.3)
 
 
 C = Capability
@@ -68,6 +69,7 @@ STAFF_CAPABILITIES = frozenset(
         C.CORPORATES_REVIEW,
         C.ACCOUNTS_REVIEW,
         C.NAME_CHANGES_REVIEW,
+        C.PURCHASES_REVIEW,
     }
 )
 

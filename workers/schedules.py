@@ -48,6 +48,12 @@ PERIODIC: list[PeriodicJob] = [
         description="End multi-child loan limit grants whose period has passed (SPEC §6).",
     ),
     PeriodicJob(
+        name="purchases-expire",
+        func="workers.purchases.expire_purchases",
+        minutes=24 * 60,
+        description="Expire approved purchases past their five-year validity (SPEC §7.3).",
+    ),
+    PeriodicJob(
         name="withdrawn-usernames-release",
         func="workers.members.release_withdrawn_usernames",
         minutes=24 * 60,

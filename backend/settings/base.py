@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "domain.verifications",
     "domain.library",
     "domain.corporates",
+    "domain.purchases",
     "workers",
 ]
 
@@ -230,6 +231,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "BankAccountStatusEnum": "domain.corporates.models.BankAccount.Status",
         "CorporateStatusEnum": "domain.corporates.models.Corporate.Status",
+        "PurchaseStatusEnum": "domain.purchases.models.Purchase.Status",
     },
     # NoAuthentication (login, refresh, logout) is not a security scheme: leave it out.
     "AUTHENTICATION_WHITELIST": [
@@ -284,6 +286,11 @@ NAVER_CLIENT_SECRET = os.environ.get("NAVER_CLIENT_SECRET", "")
 INVITATION_URL_BASE = os.environ.get("INVITATION_URL_BASE", "http://localhost:5173/onnuri-biz")
 
 # --- Messages (SPEC §12) --------------------------------------------------------------------
+# The account companies transfer purchase deposits to (SPEC §7.3; manual 004 §2.2).
+PURCHASE_RECEIVING_BANK = os.environ.get("PURCHASE_RECEIVING_BANK", "케이뱅크")
+PURCHASE_RECEIVING_NUMBER = os.environ.get("PURCHASE_RECEIVING_NUMBER", "700100")
+PURCHASE_RECEIVING_HOLDER = os.environ.get("PURCHASE_RECEIVING_HOLDER", "비씨카드")
+
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")
 SMS_FILE_DIR = Path(os.environ.get("SMS_FILE_DIR", VAR_DIR / "sms"))
 SMS_SENDER = os.environ.get("SMS_SENDER", "0212345678")

@@ -245,9 +245,9 @@ SITES = [
                 ),
             },
             "login_second_factor": "sms_code",
-            # Only what is served (issue 9): issues 10/11 add "purchases" and "dispatches"
-            # back with their endpoints (and a data migration for the stored policies).
-            "features": ["corporates", "signup_manual"],
+            # Only what is served (issue 9); issue 10 added "purchases" back (sites/0004), issue
+            # 11 adds "dispatches" with its endpoints and a data migration.
+            "features": ["corporates", "signup_manual", "purchases"],
         },
     },
 ]

@@ -14,6 +14,7 @@ import pytest
 from domain.common.hashing import keyed_hash
 from domain.corporates.invitations import TOKEN_PURPOSE, invitation_create
 from domain.members.models import NameChangeRequest
+from domain.purchases.services import purchase_request
 from domain.sites.models import Site
 from tests.api.members_extra import pdf_bytes
 from tests.api.test_permissions_declared import api_views, handled_methods
@@ -41,6 +42,7 @@ COLLECTIONS = {
     "corporates": "corporate",
     "members": "member",
     "name-change-requests": "name_change",
+    "purchases": "purchase",
 }
 PRIVATE_FILES = (
     "corporates/test-certificate.pdf",
@@ -94,6 +96,7 @@ def world(db, settings):
     onnuri = sites["onnuri-biz"]["params"]
     onnuri["account"] = master.corporate.bank_accounts.get().pk
     onnuri["corporate"] = master.corporate.pk
+    onnuri["purchase"] = purchase_request(manager=master, amount=1_000_000).pk
     # A known link token for the pending invitation (the real one only travels by SMS).
     invitation.token_hash = keyed_hash(INVITATION_TOKEN, purpose=TOKEN_PURPOSE)
     invitation.save(update_fields=["token_hash"])

@@ -37,6 +37,7 @@ PROBES = {
     "sns_link": ("get", "members/me/social-accounts/", "member", None, "unknown_social_provider"),
     "library_upgrades": ("get", "library-upgrades/", "member", None, "feature_not_available"),
     "corporates": ("get", "corporates/", "staff", None, "feature_not_available"),
+    "purchases": ("get", "purchases/", "staff", None, "feature_not_available"),
 }
 ADVERTISED = [(s["slug"], f) for s in SITES for f in s["policy"].get("features", [])]
 
@@ -60,8 +61,8 @@ def test_every_advertised_feature_has_a_probe():
 
 def test_onnuri_biz_advertises_only_what_exists():
     features = Site.objects.get(slug="onnuri-biz").rules.features
-    assert "purchases" not in features and "dispatches" not in features
-    assert set(features) == {"corporates", "signup_manual"}
+    assert "dispatches" not in features
+    assert set(features) == {"corporates", "signup_manual", "purchases"}
 
 
 @pytest.mark.parametrize("slug,feature", ADVERTISED)

@@ -1,0 +1,23 @@
+"""Purchases of onnuri-biz corporates (relative to `sites/<slug:site>/`; SPEC §7.3, §11)."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("purchases/", views.PurchaseListView.as_view(), name="purchases"),
+    path("purchases/summary/", views.PurchaseSummaryView.as_view(), name="purchase-summary"),
+    path("purchases/<int:id>/", views.PurchaseDetailView.as_view(), name="purchase-detail"),
+    path("purchases/<int:id>/cancel/", views.PurchaseCancelView.as_view(), name="purchase-cancel"),
+    path(
+        "purchases/<int:id>/approve/",
+        views.PurchaseApproveView.as_view(),
+        name="purchase-approve",
+    ),
+    path("purchases/<int:id>/refund/", views.PurchaseRefundView.as_view(), name="purchase-refund"),
+    path(
+        "purchases/<int:id>/documents-received/",
+        views.PurchaseDocumentsReceivedView.as_view(),
+        name="purchase-documents-received",
+    ),
+]
