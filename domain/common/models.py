@@ -25,7 +25,7 @@ class LimitBucket(models.Model):
 
 
 class IdempotencyRecord(models.Model):
-    """The first answer to a POST sent with an `Idempotency-Key` (SPEC §14 retries; api.idempotency).
+    """The first answer to a POST sent with an `Idempotency-Key` (SPEC §14; api.idempotency).
 
     Unique per (caller, key): the insert of the row is the lock a concurrent duplicate waits on.
     """

@@ -193,3 +193,30 @@ def test_the_same_key_sent_ten_times_at_once_has_one_effect():
         (201, LimitBucket.objects.get(scope=SCOPE).id)
     }
     assert sorted(replayed or "" for *_, replayed in outcomes) == [""] + ["true"] * 9
+
+
+def test_the_refusals_speak_korean_by_default_and_english_on_request(member):
+    korean = post(member, {"amount": 1}, key="")
+    assert korean.json()["errors"][0]["detail"] == (
+        "Idempotency-Key는 출력 가능한 ASCII 문자 1~255자여야 합니다."
+    )
+    english = APIClient().post(
+        URL,
+        {"amount": 1},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="",
+        HTTP_ACCEPT_LANGUAGE="en",
+        **bearer_for(member),
+    )
+    assert english.json()["errors"][0]["detail"] == (
+        "The Idempotency-Key must be 1 to 255 printable ASCII characters."
+    )
+
+
+@pytest.mark.django_db
+def test_an_anonymous_request_has_no_caller_to_scope_the_key_to():
+    for _ in range(2):
+        response = APIClient().post(URL, {"amount": 1}, format="json", HTTP_IDEMPOTENCY_KEY="anon")
+        assert response.status_code == 201
+    assert effects() == 2
+    assert IdempotencyRecord.objects.count() == 0
