@@ -11,10 +11,12 @@ tests/api/test_documented_codes.py proves every code a view's services can raise
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
-from drf_spectacular.utils import inline_serializer
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import permissions, serializers
 
 from api.authentication import NoAuthentication
+from api.idempotency import HEADER as IDEMPOTENCY_HEADER
+from api.idempotency import idempotency_refusals
 from api.permissions import PUBLIC, access_refusals, declared
 from domain.common.errors import CommonErrorCode as Common
 from domain.common.errors import ErrorCode
@@ -150,6 +152,29 @@ class AutoSchema(BaseAutoSchema):
         (api.base: `consent_required`, `password_change_required`), even on a public view."""
         return hasattr(self.view, "required_action_exempt") and authenticates(self.view)
 
+    def _idempotent(self) -> bool:
+        """The view takes an `Idempotency-Key` on this method (api.idempotency)."""
+        return self.method in getattr(self.view, "idempotent_methods", ())
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if self._idempotent():
+            parameters.append(
+                OpenApiParameter(
+                    IDEMPOTENCY_HEADER,
+                    str,
+                    OpenApiParameter.HEADER,
+                    required=self.view.idempotency_key_required,
+                    description=(
+                        "1–255 printable ASCII characters, unique per request to the caller. "
+                        "Sending the same key and body again within 24 h replays the first "
+                        "answer (status and body) with `Idempotent-Replayed: true`; the same key "
+                        "with another body is a 409 `idempotency_key_reused` (SPEC §14)."
+                    ),
+                )
+            )
+        return parameters
+
     def error_statuses(self) -> dict[int, list[ErrorCode]]:
         """Each error status this operation documents, with its codes (declared + common)."""
         statuses: dict[int, list[ErrorCode]] = {}
@@ -167,7 +192,11 @@ class AutoSchema(BaseAutoSchema):
         if self.view.get_throttles():
             statuses[429] = []
         statuses[503] = []
-        for source in (declared, access_refusals(self.view, self.method)):
+        for source in (
+            declared,
+            access_refusals(self.view, self.method),
+            idempotency_refusals(self.view, self.method),
+        ):
             for status, codes in source.items():
                 statuses.setdefault(status, []).extend(codes)
         return {

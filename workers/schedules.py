@@ -65,6 +65,12 @@ PERIODIC: list[PeriodicJob] = [
         minutes=24 * 60,
         description="Delete per-phone / per-member limit buckets with no use left in a window.",
     ),
+    PeriodicJob(
+        name="idempotency-records-prune",
+        func="workers.idempotency.prune_idempotency_records",
+        minutes=24 * 60,
+        description="Delete Idempotency-Key records past their 24 h replay window (SPEC §14).",
+    ),
 ]
 
 

@@ -10,6 +10,7 @@ from rest_framework import mixins, status
 from rest_framework.response import Response
 
 from api.corporates.base import CorporateAPIView
+from api.idempotency import IdempotentMixin
 from domain.capabilities import Capability
 from domain.common.errors import CommonErrorCode
 from domain.corporates.errors import CorporateErrorCode
@@ -50,7 +51,7 @@ class PurchaseAPIView(CorporateAPIView):
 
 
 @extend_schema(tags=["purchases"])
-class PurchaseListView(mixins.ListModelMixin, PurchaseAPIView):
+class PurchaseListView(IdempotentMixin, mixins.ListModelMixin, PurchaseAPIView):
     """구매내역 (GET: the company's admins; staff see the whole site, filter `corporate`) and
     구매하기 (POST: master or general admin of an approved company with an account in use)."""
 

@@ -65,6 +65,11 @@ class CommonErrorCode(ErrorCode):
     UNSUPPORTED_FILE_TYPE = "unsupported_file_type"
     IMAGE_TOO_LARGE = "image_too_large"
     FILE_NOT_FOUND = "file_not_found"
+    # The Idempotency-Key header of POSTs that declare it (api.idempotency, SPEC §14 retries).
+    IDEMPOTENCY_KEY_INVALID = "idempotency_key_invalid"
+    IDEMPOTENCY_KEY_REQUIRED = "idempotency_key_required"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    IDEMPOTENCY_IN_PROGRESS = "idempotency_in_progress"
 
 
 class DomainError(Exception):

@@ -40,6 +40,7 @@ import pytest
 from drf_spectacular.generators import EndpointEnumerator, SchemaGenerator
 from drf_spectacular.settings import spectacular_settings
 
+from api.idempotency import IdempotentMixin, idempotency_refusals
 from api.openapi import authenticates
 from api.permissions import Access, access_refusals
 from domain.common.errors import CommonErrorCode, ErrorCode
@@ -183,8 +184,10 @@ def required_action_answers(view) -> set[ErrorCode]:
 
 
 def access_answers(view, method: str) -> set[ErrorCode]:
-    """What api.permissions.Access can refuse with: its feature gate and hidden capabilities."""
-    return {code for codes in access_refusals(view, method).values() for code in codes}
+    """What api.permissions.Access and api.idempotency can refuse with, from the view's
+    declarations (their code paths are opaque to the graph)."""
+    refusals = [access_refusals(view, method), idempotency_refusals(view, method)]
+    return {code for found in refusals for codes in found.values() for code in codes}
 
 
 def answers(graph, view, method: str) -> set[ErrorCode]:
@@ -199,7 +202,9 @@ def answers(graph, view, method: str) -> set[ErrorCode]:
 
 @pytest.fixture(scope="module")
 def graph():
-    return CodeGraph(opaque=[required_action_check], guarded=GUARDED)
+    return CodeGraph(
+        opaque=[required_action_check, IdempotentMixin.idempotency_claim], guarded=GUARDED
+    )
 
 
 @pytest.mark.django_db
