@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "domain.library",
     "domain.corporates",
     "domain.purchases",
+    "domain.dispatches",
     "workers",
 ]
 
@@ -232,6 +233,9 @@ SPECTACULAR_SETTINGS = {
         "BankAccountStatusEnum": "domain.corporates.models.BankAccount.Status",
         "CorporateStatusEnum": "domain.corporates.models.Corporate.Status",
         "PurchaseStatusEnum": "domain.purchases.models.Purchase.Status",
+        "DispatchStatusEnum": "domain.dispatches.models.Dispatch.Status",
+        "RecipientStatusEnum": "domain.dispatches.models.Recipient.Status",
+        "SendTypeEnum": "domain.dispatches.models.Dispatch.SendType",
     },
     # NoAuthentication (login, refresh, logout) is not a security scheme: leave it out.
     "AUTHENTICATION_WHITELIST": [

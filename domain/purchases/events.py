@@ -89,3 +89,19 @@ def purchase_expired_event(purchase: Purchase, /) -> PurchaseEvent:
         old_status=Status.APPROVED,
         old_balance=purchase.balance,
     )
+
+
+def purchase_money_event(
+    purchase: Purchase, type: str, /, *, old_balance: int, old_reserved: int, actor, **parameters
+) -> PurchaseEvent:
+    """A dispatch moved money of an approved purchase (domain.purchases.ledger)."""
+    return _record(
+        purchase,
+        type,
+        old_status=purchase.status,
+        old_balance=old_balance,
+        actor=actor,
+        old_reserved=old_reserved,
+        new_reserved=purchase.reserved,
+        **parameters,
+    )

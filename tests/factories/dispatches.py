@@ -1,0 +1,58 @@
+"""Dispatches made straight on the models plus the real ledger (for tests of sending, outcomes
+and lists that do not go through the create endpoint)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from domain.common.errors import DomainError
+from domain.corporates.models import CorporateManager
+from domain.dispatches.errors import DispatchErrorCode
+from domain.dispatches.models import Dispatch, Recipient
+from domain.purchases.ledger import purchase_reserve
+from domain.purchases.models import Purchase
+
+
+def recipients_of(count: int, amount: int = 10_000, start: int = 0) -> list[tuple[str, str, int]]:
+    """`count` distinct (name, mobile, amount) rows: 수신자0001 / 0109000xxxx."""
+    return [
+        (f"수신자{index:04d}", f"0109{index:07d}", amount) for index in range(start, start + count)
+    ]
+
+
+def dispatch_make(
+    *,
+    manager: CorporateManager,
+    purchase: Purchase,
+    recipients: list[tuple[str, str, int]],
+    send_type: str = Dispatch.SendType.IMMEDIATE,
+    scheduled_at: dt.datetime | None = None,
+    title: str = "설 선물",
+    body: str = "설 선물을 보내드립니다.",
+) -> Dispatch:
+    total = sum(amount for _, _, amount in recipients)
+    purchase_reserve(
+        purchase_id=purchase.pk,
+        amount=total,
+        dispatch_id=None,
+        refusal=DomainError(DispatchErrorCode.INSUFFICIENT_SINGLE_PURCHASE_BALANCE, "test"),
+    )
+    dispatch = Dispatch.objects.create(
+        corporate=manager.corporate,
+        requested_by=manager.member,
+        title=title,
+        send_type=send_type,
+        scheduled_at=scheduled_at or timezone.now(),
+        body=body,
+        kind=Dispatch.Kind.SMS,
+        purchase=purchase,
+        total=total,
+        recipient_count=len(recipients),
+    )
+    Recipient.objects.bulk_create(
+        Recipient(dispatch=dispatch, row=row, name=name, mobile=mobile, amount=amount)
+        for row, (name, mobile, amount) in enumerate(recipients, start=1)
+    )
+    return dispatch
