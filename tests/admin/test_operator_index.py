@@ -25,7 +25,7 @@ EXPECTED = {
     "incheon-water": COMMON,
     "animal-protection": COMMON | {"members.NameChangeRequest"},
     "yongin-library": COMMON | {"library.LibraryBranch"},
-    "onnuri-biz": COMMON | {"corporates.Corporate", "corporates.BankAccount"},
+    "onnuri-biz": COMMON | {"corporates.Corporate", "corporates.BankAccount", "purchases.Purchase"},
 }
 
 
