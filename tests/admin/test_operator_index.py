@@ -25,7 +25,13 @@ EXPECTED = {
     "incheon-water": COMMON,
     "animal-protection": COMMON | {"members.NameChangeRequest"},
     "yongin-library": COMMON | {"library.LibraryBranch"},
-    "onnuri-biz": COMMON | {"corporates.Corporate", "corporates.BankAccount"},
+    "onnuri-biz": COMMON
+    | {
+        "corporates.Corporate",
+        "corporates.BankAccount",
+        "purchases.DepositStatement",
+        "purchases.DepositStatementRow",
+    },
 }
 
 
