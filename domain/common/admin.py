@@ -266,14 +266,18 @@ class ReviewAdmin(SiteScopedAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 
-class ReadOnlyReviewAdmin(ReviewAdmin):
-    """A request that is only reviewed (approve / reject), never edited, added or deleted."""
+class ReadOnlyMixin:
+    """Never edited, added or deleted in the admin (a model admin or an inline)."""
 
     def has_change_permission(self, request, obj=None):
         return False
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyReviewAdmin(ReadOnlyMixin, ReviewAdmin):
+    """A request that is only reviewed (approve / reject), never edited, added or deleted."""

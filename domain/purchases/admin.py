@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from domain.common.admin import DONE, ReadOnlyReviewAdmin, ReviewAdmin
+from domain.common.admin import DONE, ReadOnlyMixin, ReadOnlyReviewAdmin, ReviewAdmin
 from domain.corporates.models import Corporate
 
 from .models import Purchase, PurchaseEvent
@@ -46,7 +46,7 @@ class DocumentsFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PurchaseEventInline(admin.TabularInline):
+class PurchaseEventInline(ReadOnlyMixin, admin.TabularInline):
     """The purchase's history, read-only (one row per change, domain.purchases.events)."""
 
     model = PurchaseEvent
@@ -66,15 +66,6 @@ class PurchaseEventInline(admin.TabularInline):
 
     def has_view_permission(self, request, obj=None):
         return self.admin_site._registry[self.parent_model].has_view_permission(request, obj)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Purchase)
@@ -205,3 +196,7 @@ class PurchaseAdmin(ReadOnlyReviewAdmin):
         purchase_refund(
             corporates=self.corporate_scope(request), staff=request.user, purchase_id=obj.pk
         )
+
+
+# Deposit matching lives in its own module (statements, rows, upload and confirmation).
+from . import admin_deposits  # noqa: E402, F401
