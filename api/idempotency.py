@@ -44,8 +44,12 @@ IN_PROGRESS_RETRY_AFTER_SECONDS = 1
 
 class _Encoder(JSONEncoder):
     def default(self, obj):
-        if isinstance(obj, UploadedFile):  # a file counts by its name and size
-            return {"file": obj.name, "size": obj.size}
+        if isinstance(obj, UploadedFile):  # a file counts by its name and content
+            digest = hashlib.sha256()
+            for chunk in obj.chunks():
+                digest.update(chunk)
+            obj.seek(0)
+            return {"file": obj.name, "size": obj.size, "sha256": digest.hexdigest()}
         return super().default(obj)
 
 

@@ -236,6 +236,9 @@ SPECTACULAR_SETTINGS = {
         "DispatchStatusEnum": "domain.dispatches.models.Dispatch.Status",
         "RecipientStatusEnum": "domain.dispatches.models.Recipient.Status",
         "SendTypeEnum": "domain.dispatches.models.Dispatch.SendType",
+        "DepositRowStatusEnum": "domain.purchases.models.DepositStatementRow.Status",
+        "StatementColumnEnum": "domain.purchases.statements.COLUMNS",
+        "DepositConfirmResultEnum": "api.purchases.deposit_serializers.CONFIRM_RESULTS",
     },
     # NoAuthentication (login, refresh, logout) is not a security scheme: leave it out.
     "AUTHENTICATION_WHITELIST": [
@@ -294,6 +297,13 @@ INVITATION_URL_BASE = os.environ.get("INVITATION_URL_BASE", "http://localhost:51
 PURCHASE_RECEIVING_BANK = os.environ.get("PURCHASE_RECEIVING_BANK", "케이뱅크")
 PURCHASE_RECEIVING_NUMBER = os.environ.get("PURCHASE_RECEIVING_NUMBER", "700100")
 PURCHASE_RECEIVING_HOLDER = os.environ.get("PURCHASE_RECEIVING_HOLDER", "비씨카드")
+# Deposit matching (issue 10 point 5): caps of an uploaded bank statement of that account, and
+# of the (row, purchase) pairs confirmed in one call.
+DEPOSIT_STATEMENT_MAX_ROWS = int(os.environ.get("DEPOSIT_STATEMENT_MAX_ROWS", "5000"))
+DEPOSIT_STATEMENT_MAX_BYTES = int(
+    os.environ.get("DEPOSIT_STATEMENT_MAX_BYTES", str(5 * 1024 * 1024))
+)
+DEPOSIT_CONFIRM_MAX_MATCHES = int(os.environ.get("DEPOSIT_CONFIRM_MAX_MATCHES", "1000"))
 
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")
 SMS_FILE_DIR = Path(os.environ.get("SMS_FILE_DIR", VAR_DIR / "sms"))

@@ -143,14 +143,20 @@ def request_context(request) -> RequestContext:
 class ReviewAdmin(SiteScopedAdmin):
     """Approve, or reject with a reason, as list actions and object-page buttons.
 
-    Subclasses call their services in `review_approve` / `review_reject`; objects whose status
-    is `review_status` get the buttons.
+    Subclasses call their services in `review_<verb>` (`review_approve` / `review_reject`);
+    objects whose status is `review_status` get a button for each of `review_verbs`. A subclass
+    with more verbs adds their labels, confirmation questions and done messages to the tables.
     """
 
     change_form_template = "admin/review_change_form.html"
     confirm_template = "admin/review_confirm.html"
     actions = ["approve", "reject"]
     review_status = "pending"
+    review_verbs: tuple[str, ...] = ("approve", "reject")  # object-page buttons and their URLs
+    # verb → (button label, list action label)
+    verb_labels = {"approve": (APPROVE, APPROVE_SELECTED), "reject": (REJECT, REJECT_SELECTED)}
+    confirm_questions = {"approve": _("The applicant is told the result by SMS.")}
+    done_messages = DONE
 
     def review_approve(self, request, obj) -> None:
         raise NotImplementedError
@@ -165,16 +171,23 @@ class ReviewAdmin(SiteScopedAdmin):
             self.refuse(request, obj, error)
             return False
         self.message_user(
-            request, DONE[verb] % {"object": self.object_label(obj)}, messages.SUCCESS
+            request,
+            self.done_messages[verb] % {"object": self.object_label(obj)},
+            messages.SUCCESS,
         )
         return True
 
     # --- list actions -------------------------------------------------------------------
 
+    def review_each(self, request, queryset, verb: str) -> None:
+        """`verb` for each selected object on its own: a refusal is that row's error message
+        and does not stop, or undo, the others (each service call is its own transaction)."""
+        for obj in queryset:
+            self._review(request, obj, verb)
+
     @admin.action(description=APPROVE_SELECTED)
     def approve(self, request, queryset):
-        for obj in queryset:
-            self._review(request, obj, "approve")
+        self.review_each(request, queryset, "approve")
 
     @admin.action(description=REJECT_SELECTED)
     def reject(self, request, queryset):
@@ -191,8 +204,14 @@ class ReviewAdmin(SiteScopedAdmin):
         info = f"{self.opts.app_label}_{self.opts.model_name}"
         view = self.admin_site.admin_view
         return [
-            path("<path:object_id>/approve/", view(self.approve_view), name=f"{info}_approve"),
-            path("<path:object_id>/reject/", view(self.reject_view), name=f"{info}_reject"),
+            *(
+                path(
+                    f"<path:object_id>/{verb}/",
+                    view(getattr(self, f"{verb}_view")),
+                    name=f"{info}_{verb}",
+                )
+                for verb in self.review_verbs
+            ),
             *super().get_urls(),
         ]
 
@@ -214,10 +233,8 @@ class ReviewAdmin(SiteScopedAdmin):
         """The page that asks before a review: a confirmation, or the rejection's reason."""
         reject = verb == "reject"
         single = not action and len(objects) == 1
-        if single:
-            title = f"{REJECT if reject else APPROVE}: {self.object_label(objects[0])}"
-        else:
-            title = REJECT_SELECTED if reject else APPROVE_SELECTED
+        label, selected_label = self.verb_labels[verb]
+        title = f"{label}: {self.object_label(objects[0])}" if single else selected_label
         cancel_url = (
             self.admin_url("change", objects[0])
             if single
@@ -232,8 +249,8 @@ class ReviewAdmin(SiteScopedAdmin):
             "with_reason": reject,
             "reason": reason,
             "reason_label": _("Reason (sent by SMS)"),
-            "question": _("The applicant is told the result by SMS.") if not reject else "",
-            "submit_label": REJECT if reject else APPROVE,
+            "question": self.confirm_questions.get(verb, ""),
+            "submit_label": label,
             "cancel_label": pgettext_lazy("admin", "Cancel"),
             "cancel_url": cancel_url,
             "form_action": "" if single else request.get_full_path(),
@@ -243,28 +260,24 @@ class ReviewAdmin(SiteScopedAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.status == self.review_status:
             context["review_tools"] = [
-                {
-                    "url": self.admin_url("approve", obj),
-                    "label": APPROVE,
-                    "css": "approve",
-                },
-                {
-                    "url": self.admin_url("reject", obj),
-                    "label": REJECT,
-                    "css": "reject",
-                },
+                {"url": self.admin_url(verb, obj), "label": self.verb_labels[verb][0], "css": verb}
+                for verb in self.review_verbs
             ]
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 
-class ReadOnlyReviewAdmin(ReviewAdmin):
-    """A request that is only reviewed (approve / reject), never edited, added or deleted."""
+class ReadOnlyMixin:
+    """Never edited, added or deleted in the admin (a model admin or an inline)."""
 
     def has_change_permission(self, request, obj=None):
         return False
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyReviewAdmin(ReadOnlyMixin, ReviewAdmin):
+    """A request that is only reviewed (approve / reject), never edited, added or deleted."""

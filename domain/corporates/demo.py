@@ -76,16 +76,21 @@ def demo_corporate_ensure(*, site, operator: Member) -> list[tuple[str, str, str
     their passwords and lockout reset. Returns (site, role, ID, password) of each."""
     hashes = {d["username"]: make_password(d["password"]) for d in (MASTER, ADMIN)}
     with transaction.atomic():
-        corporate = (
-            Corporate.objects.filter(site=site, business_number=COMPANY["business_number"])
-            .exclude(status=Corporate.Status.REJECTED)
-            .first()
-        ) or _sign_up(site)
+        corporate = demo_corporate(site=site) or _sign_up(site)
         if corporate.status == Corporate.Status.PENDING_REVIEW:
             corporate_approve(site=site, staff=operator, corporate_id=corporate.pk)
         if not Member.objects.filter(site=site, username=ADMIN["username"]).exists():
             _admin_join(site, corporate)
         return _passwords_reset(site, corporate, hashes)
+
+
+def demo_corporate(*, site) -> Corporate | None:
+    """The demo company of `site`, if it was made (a rejected one does not count)."""
+    return (
+        Corporate.objects.filter(site=site, business_number=COMPANY["business_number"])
+        .exclude(status=Corporate.Status.REJECTED)
+        .first()
+    )
 
 
 def _document(title: str) -> io.BytesIO:

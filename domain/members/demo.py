@@ -9,6 +9,7 @@ from domain.audit.services import RequestContext
 from domain.consents.services import consents_agree_all_required
 from domain.corporates.demo import demo_corporate_ensure
 from domain.corporates.managers import MANAGER_KIND
+from domain.purchases.demo import demo_purchases_ensure
 from domain.sites.models import Site
 
 from .models import Member
@@ -21,7 +22,8 @@ DEMO_OPERATOR = {"username": "operator1", "password": "Night#Owl8031"}
 def demo_accounts_ensure() -> list[tuple[str, str, str, str]]:
     """Create (or reset) one member and one operator per site, and on a site with corporates
     (onnuri-biz) an approved demo company whose master and general admin stand in for the
-    member (a manager needs a company); returns (site, role, ID, password)."""
+    member (a manager needs a company), with its purchases where the site has them; returns
+    (site, role, ID, password)."""
     # Hashed once each, before the transaction (SQLite write lock).
     hashes = {c["username"]: make_password(c["password"]) for c in (DEMO_MEMBER, DEMO_OPERATOR)}
     created: list[tuple[Site, Member, list]] = []  # site, its operator, its rows
@@ -64,4 +66,6 @@ def demo_accounts_ensure() -> list[tuple[str, str, str, str]]:
         result += rows
         if "corporates" in site.rules.features and site.rules.kind(MANAGER_KIND):
             result += demo_corporate_ensure(site=site, operator=operator)
+            if "purchases" in site.rules.features:
+                demo_purchases_ensure(site=site, operator=operator)
     return result

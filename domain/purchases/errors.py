@@ -11,3 +11,13 @@ class PurchaseErrorCode(ErrorCode):
     DOCUMENTS_MISSING = "documents_missing"
     DOCUMENTS_NOT_REQUIRED = "documents_not_required"
     BALANCE_RESERVED = "balance_reserved"
+    # Deposit matching (issue 10 point 5): the statement upload…
+    STATEMENT_HEADER_MISSING = "statement_header_missing"
+    STATEMENT_EMPTY = "statement_empty"
+    STATEMENT_TOO_MANY_ROWS = "statement_too_many_rows"
+    STATEMENT_NOT_FOUND = "deposit_statement_not_found"
+    # …and the confirmation of a row's match (answered per item, see api.purchases.deposits).
+    DEPOSIT_ROW_NOT_FOUND = "deposit_row_not_found"
+    ROW_ALREADY_USED = "row_already_used"
+    DEPOSIT_ROW_UNMATCHED = "deposit_row_unmatched"
+    PURCHASE_NOT_A_CANDIDATE = "purchase_not_a_candidate"

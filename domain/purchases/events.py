@@ -3,7 +3,9 @@ goes into `parameters`."""
 
 from __future__ import annotations
 
-from .models import Purchase, PurchaseEvent, PurchaseEventType
+from django.utils import timezone
+
+from .models import DepositStatementRow, Purchase, PurchaseEvent, PurchaseEventType
 
 Status = Purchase.Status
 
@@ -104,4 +106,22 @@ def purchase_money_event(
         old_reserved=old_reserved,
         new_reserved=purchase.reserved,
         **parameters,
+    )
+
+
+def purchase_deposit_matched_event(row: DepositStatementRow, /, *, actor) -> PurchaseEvent:
+    """A bank statement row was confirmed as the deposit of its `confirmed_purchase` (just
+    approved); the row is named by ids, not by its depositor."""
+    purchase = row.confirmed_purchase
+    return _record(
+        purchase,
+        PurchaseEventType.DEPOSIT_MATCHED,
+        old_status=purchase.status,
+        old_balance=purchase.balance,
+        actor=actor,
+        statement=row.statement_id,
+        row=row.pk,
+        row_number=row.number,
+        amount=row.amount,
+        deposited_at=timezone.localtime(row.deposited_at).isoformat(),
     )

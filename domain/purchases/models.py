@@ -100,6 +100,7 @@ class PurchaseEventType(models.TextChoices):
     RELEASED = "released"
     SPENT = "spent"
     RETURNED = "returned"
+    DEPOSIT_MATCHED = "deposit_matched"  # a bank statement row confirmed as its deposit
 
 
 class PurchaseEvent(models.Model):
@@ -120,3 +121,102 @@ class PurchaseEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+
+# --- Deposit matching (issue 10 point 5; beyond manual 004, where companies phone the call
+# centre): staff upload the receiving account's statement, the server proposes a pending purchase
+# for each row (domain.purchases.matching), staff confirm (domain.purchases.deposits).
+
+
+class DepositStatement(models.Model):
+    """One uploaded bank statement of the receiving account (입금내역). Only its rows are kept,
+    not the file; `errors` holds the rows that could not be read, as
+    `[{"row", "column", "code"}]` (codes of domain.purchases.statements.StatementRowErrorCode)."""
+
+    site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    file_name = models.CharField(max_length=255)
+    errors = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["site", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"deposit statement {self.pk} {self.file_name}"
+
+
+class DepositStatementRow(StatusMachine, models.Model):
+    """A deposit of the statement and what the server proposed for it. A row is confirmed at most
+    once, and a purchase is the confirmed match of at most one row (a unique constraint), so one
+    deposit never approves two purchases nor one purchase twice."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", pgettext_lazy("deposit row status", "Proposed")  # 매칭 제안
+        AMBIGUOUS = "ambiguous", pgettext_lazy("deposit row status", "Ambiguous")  # 후보 여럿
+        UNMATCHED = "unmatched", pgettext_lazy("deposit row status", "Unmatched")  # 미매칭
+        CONFIRMED = "confirmed", pgettext_lazy("deposit row status", "Confirmed")  # 확정
+
+    class Reason(models.TextChoices):
+        """Why an unmatched row has no candidate (checked in this order)."""
+
+        NO_PURCHASE_WITH_AMOUNT = (
+            "no_purchase_with_amount",
+            pgettext_lazy("deposit row reason", "No pending purchase with this deposit amount"),
+        )
+        DEPOSITOR_NOT_MATCHING = (
+            "depositor_not_matching",
+            pgettext_lazy(
+                "deposit row reason", "No company name or account holder equals the depositor"
+            ),
+        )
+        DEPOSITED_BEFORE_REQUEST = (
+            "deposited_before_request",
+            pgettext_lazy("deposit row reason", "Deposited before the purchase was requested"),
+        )
+
+    TRANSITIONS = {
+        Status.PROPOSED: {Status.CONFIRMED},
+        Status.AMBIGUOUS: {Status.CONFIRMED},
+        Status.UNMATCHED: set(),
+        Status.CONFIRMED: set(),
+    }
+
+    statement = models.ForeignKey(DepositStatement, on_delete=models.CASCADE, related_name="rows")
+    number = models.PositiveIntegerField(help_text="The row in the file (the header's row counts).")
+    deposited_at = models.DateTimeField()
+    depositor = models.CharField(max_length=100)
+    amount = models.PositiveBigIntegerField(help_text="Won.")
+    status = models.CharField(max_length=10, choices=Status.choices)
+    reason = models.CharField(max_length=24, choices=Reason.choices, blank=True)
+    proposed_purchase = models.ForeignKey(
+        Purchase, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    candidates = models.ManyToManyField(Purchase, blank=True, related_name="+")
+    confirmed_purchase = models.ForeignKey(
+        Purchase, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["statement", "number"]
+        constraints = [
+            # A purchase is matched by at most one statement row (NULLs do not collide).
+            models.UniqueConstraint(
+                fields=["confirmed_purchase"], name="deposit_row_purchase_matched_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="confirmed", confirmed_purchase__isnull=False)
+                | (~Q(status="confirmed") & Q(confirmed_purchase__isnull=True)),
+                name="deposit_row_confirmed_has_purchase",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"deposit row {self.statement_id}:{self.number} {self.status}"

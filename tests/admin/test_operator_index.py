@@ -25,7 +25,14 @@ EXPECTED = {
     "incheon-water": COMMON,
     "animal-protection": COMMON | {"members.NameChangeRequest"},
     "yongin-library": COMMON | {"library.LibraryBranch"},
-    "onnuri-biz": COMMON | {"corporates.Corporate", "corporates.BankAccount"},
+    "onnuri-biz": COMMON
+    | {
+        "corporates.Corporate",
+        "corporates.BankAccount",
+        "purchases.Purchase",
+        "purchases.DepositStatement",
+        "purchases.DepositStatementRow",
+    },
 }
 
 

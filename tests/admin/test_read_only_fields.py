@@ -30,6 +30,15 @@ PROTECTED = {
     "reviewed_at",
     "approved_by",
     "approved_at",
+    # Money and its dates: moved by the purchase services only (SPEC §7.3; issue 10 Build 8).
+    "amount",
+    "discount_amount",
+    "deposit_amount",
+    "balance",
+    "reserved",
+    "refund_amount",
+    "expires_at",
+    "documents_received_at",
 }
 # A member's account besides (a branch's or a site's name and is_active are the operator's).
 MEMBER_PROTECTED = {
@@ -76,6 +85,14 @@ def test_no_admin_form_edits_a_status_or_an_identity_field(who, superuser, membe
             (member, PROTECTED | MEMBER_PROTECTED) if model is Member else (None, PROTECTED)
         )
         assert not editable_fields(model_admin, user, obj) & protected, model.__name__
+
+
+def test_every_purchase_admin_is_in_that_check():
+    """The check above walks every registered admin: the purchase's is one of them."""
+    from domain.purchases.models import Purchase
+
+    assert Purchase in admin.site._registry
+    assert Purchase.__module__.startswith("domain.")
 
 
 @pytest.mark.parametrize("who", ["superuser", "operator"])

@@ -14,6 +14,7 @@ import pytest
 from domain.common.hashing import keyed_hash
 from domain.corporates.invitations import TOKEN_PURPOSE, invitation_create
 from domain.members.models import NameChangeRequest
+from domain.purchases.models import DepositStatement
 from domain.purchases.services import purchase_request
 from domain.sites.models import Site
 from tests.api.members_extra import pdf_bytes
@@ -43,6 +44,7 @@ COLLECTIONS = {
     "members": "member",
     "name-change-requests": "name_change",
     "purchases": "purchase",
+    "deposits": "deposit_statement",
 }
 PRIVATE_FILES = (
     "corporates/test-certificate.pdf",
@@ -97,6 +99,9 @@ def world(db, settings):
     onnuri["account"] = master.corporate.bank_accounts.get().pk
     onnuri["corporate"] = master.corporate.pk
     onnuri["purchase"] = purchase_request(manager=master, amount=1_000_000).pk
+    onnuri["deposit_statement"] = DepositStatement.objects.create(
+        site=master.corporate.site, file_name="statement.csv"
+    ).pk
     # A known link token for the pending invitation (the real one only travels by SMS).
     invitation.token_hash = keyed_hash(INVITATION_TOKEN, purpose=TOKEN_PURPOSE)
     invitation.save(update_fields=["token_hash"])

@@ -56,9 +56,15 @@ def manager_create(
 
 
 def corporate_with_master(
-    *, username: str = "master01", business_number: str = "1248100998", mobile: str | None = None
+    *,
+    username: str = "master01",
+    business_number: str = "1248100998",
+    mobile: str | None = None,
+    site: Site | None = None,
 ) -> CorporateManager:
-    corporate = CorporateFactory(business_number=business_number)
+    """An approved corporate of `site` (onnuri-biz by default) with an account in use and its
+    master."""
+    corporate = CorporateFactory(business_number=business_number, site=site or onnuri())
     BankAccount.objects.create(
         corporate=corporate,
         bank_code="089",

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('corporates', '0006_status_labels'),
-        ('purchases', '0002_alter_purchaseevent_type'),
+        ('purchases', '0002_deposit_statements'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -21,6 +21,8 @@ from domain.corporates.models import (
 )
 from domain.members.models import Member
 from domain.messaging.backends import locmem
+from domain.messaging.models import OutboxMessage
+from domain.purchases.models import Purchase, PurchaseEvent
 from tests.conftest import error_codes, sms_code_from_outbox
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +126,16 @@ def test_the_demo_company_went_through_the_services(django_capture_on_commit_cal
 
 
 def test_seed_demo_is_idempotent(django_capture_on_commit_callbacks):
-    models = (Member, Corporate, CorporateManager, CorporateEvent, Invitation, BankAccount)
+    models = (
+        Member,
+        Corporate,
+        CorporateManager,
+        CorporateEvent,
+        Invitation,
+        BankAccount,
+        Purchase,
+        PurchaseEvent,
+    )
     first = seed_demo(django_capture_on_commit_callbacks)
     counts = [model.objects.count() for model in models]
     master = Member.objects.get(site__slug="onnuri-biz", username="demomaster")
@@ -134,3 +145,69 @@ def test_seed_demo_is_idempotent(django_capture_on_commit_callbacks):
     assert [model.objects.count() for model in models] == counts
     master.refresh_from_db()
     assert master.failed_login_count == 0  # reset, like the other demo accounts
+
+
+def test_the_demo_dashboard_shows_an_approved_purchase_and_a_pending_one(
+    api, django_capture_on_commit_callbacks
+):
+    """Issue 10: demomaster requested both, operator1 approved the first (after its deposit),
+    so the dashboard has a balance to send gifts from and the history a request waiting."""
+    output = seed_demo(django_capture_on_commit_callbacks)
+    assert "5,000,000" in output and "1,000,000" in output
+    master_id, master_password = credentials(output)[("onnuri-biz", "master")]
+    headers = log_in(api, django_capture_on_commit_callbacks, master_id, master_password)
+    headers.pop("texted")
+
+    summary = api.get(f"{SITE}purchases/summary/", **headers)
+    assert summary.status_code == 200, summary.json()
+    cards = summary.json()
+    assert (cards["balance"], cards["approved_total"]) == (5_000_000, 5_000_000)
+    assert cards["last_purchase_amount"] == 1_000_000
+    assert cards["registered_accounts"] == 1
+
+    history = api.get(f"{SITE}purchases/", **headers)
+    assert history.status_code == 200, history.json()
+    rows = history.json()["results"]
+    assert [(r["status"], r["amount"], r["balance"]) for r in rows] == [
+        ("pending", 1_000_000, 0),
+        ("approved", 5_000_000, 5_000_000),
+    ]
+    assert rows[1]["deposit_amount"] == 4_750_000  # 5% off, within the discount limit
+    assert rows[1]["expires_at"]
+
+
+def test_the_demo_purchases_went_through_the_services(django_capture_on_commit_callbacks):
+    seed_demo(django_capture_on_commit_callbacks)
+    approved, pending = Purchase.objects.order_by("created_at", "id")
+    assert (approved.status, pending.status) == ("approved", "pending")
+    assert {approved.requested_by.username, pending.requested_by.username} == {"demomaster"}
+    assert approved.approved_by.username == "operator1"
+    events = [
+        (e.purchase_id, e.type, e.actor.username)
+        for e in PurchaseEvent.objects.order_by("created_at", "id")
+    ]
+    assert events == [
+        (approved.pk, "requested", "demomaster"),
+        (approved.pk, "approved", "operator1"),
+        (pending.pk, "requested", "demomaster"),
+    ]
+    texted = OutboxMessage.objects.get(purpose="purchase_approved")
+    assert texted.to == approved.requested_by.mobile
+
+
+def test_a_company_with_purchases_gets_no_more_from_seed_demo(
+    api, django_capture_on_commit_callbacks
+):
+    """The demo's purchases are made once: later runs add none, even after the demo company
+    cancelled its pending one through the API."""
+    output = seed_demo(django_capture_on_commit_callbacks)
+    pending = Purchase.objects.get(status="pending")
+    master_id, master_password = credentials(output)[("onnuri-biz", "master")]
+    headers = log_in(api, django_capture_on_commit_callbacks, master_id, master_password)
+    headers.pop("texted")
+    cancelled = api.post(f"{SITE}purchases/{pending.pk}/cancel/", **headers)
+    assert cancelled.status_code == 200, cancelled.json()
+
+    seed_demo(django_capture_on_commit_callbacks)
+
+    assert sorted(Purchase.objects.values_list("status", flat=True)) == ["approved", "cancelled"]

@@ -1,5 +1,7 @@
+import base64
 import os
 import re
+import zlib
 from types import SimpleNamespace
 
 import pytest
@@ -14,6 +16,37 @@ def page_count(pdf: bytes) -> int:
     return pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
 
 
+STREAM_RE = re.compile(
+    rb"/Filter \[ /ASCII85Decode /FlateDecode \][^>]*>>\s*stream\r?\n(.*?)endstream", re.S
+)
+SHOWN_RE = re.compile(rb"\(((?:[^\\()]|\\.)*)\)\s*Tj", re.S)
+ESCAPE_RE = re.compile(rb"\\([0-7]{1,3}|.)", re.S)
+ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text the PDF shows, read back from its page streams (the CID fonts' UCS-2 strings),
+    one shown line after another: what a reader of the PDF sees, not the source file."""
+
+    def unescape(match) -> bytes:
+        code = match[1]
+        if code[:1].isdigit():
+            return bytes([int(code, 8)])
+        return ESCAPES.get(code, code)
+
+    lines = []
+    for stream in STREAM_RE.findall(pdf):
+        content = zlib.decompress(base64.a85decode(stream.strip(), adobe=True))
+        for shown in SHOWN_RE.findall(content):
+            lines.append(ESCAPE_RE.sub(unescape, shown).decode("utf-16-be", "replace"))
+    return "\n".join(lines)
+
+
+def squeezed(text: str) -> str:
+    """Without whitespace: a line break may fall on any space."""
+    return re.sub(r"\s+", "", text)
+
+
 @pytest.mark.django_db
 def test_incheon_water_manual_is_a_real_multi_page_pdf():
     pdf = site_manual_pdf(site=Site.objects.get(slug="incheon-water"))
@@ -25,8 +58,9 @@ def test_incheon_water_manual_is_a_real_multi_page_pdf():
 
 
 @pytest.mark.django_db
-def test_onnuri_biz_manual_covers_manual_004_sign_up_login_accounts_and_members():
-    """From manual 004 §1, §2.3 and §4; purchases and dispatches join with issues 10/11."""
+def test_onnuri_biz_manual_covers_manual_004_sign_up_login_accounts_members_and_purchases():
+    """From manual 004 §1, §2.1–§2.3 and §4 (purchases: issue 10); dispatches join with
+    issue 11."""
     text = (manual.MANUALS_DIR / "onnuri-biz.txt").read_text(encoding="utf-8")
     blocks = [block.strip().splitlines() for block in re.split(r"\n\s*\n", text)]
     headings = [lines[0] for lines in blocks if lines and manual._is_heading(lines)]
@@ -40,12 +74,59 @@ def test_onnuri_biz_manual_covers_manual_004_sign_up_login_accounts_and_members(
         "4.1. 멤버 확인",
         "4.2. 일반관리자 추가",
         "4.3. 마스터 권한 이관",
+        "5. 구매",
+        "5.1. 구매하기",
+        "5.2. 입금과 승인",
+        "5.3. 1천만원 이상 구매 (필수 서류)",
+        "5.4. 구매취소/환불",
+        "5.5. 유효기간",
+        "5.6. 대시보드와 구매내역",
     ]
     assert "인증번호" in text  # the SMS code of the login (SPEC §2 second factor)
     pdf = site_manual_pdf(site=Site.objects.get(slug="onnuri-biz"))
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
     assert page_count(pdf) > 1
     assert b"/BaseFont /HYGothic-Medium" in pdf
+
+
+@pytest.mark.django_db
+def test_the_onnuri_biz_pdf_shows_the_purchases_section():
+    """Issue 10: how to request, the discount and limits, the deposit deadline, documents for
+    10,000,000 won or more, cancellation, refund, expiry, dashboard, history and export — read
+    back from the rendered PDF itself."""
+    shown = pdf_text(site_manual_pdf(site=Site.objects.get(slug="onnuri-biz")))
+    assert "5. 구매" in shown.splitlines()  # a heading line of its own
+    text = squeezed(shown)
+    for phrase in (
+        "5.1. 구매하기",
+        "1,000원 단위",
+        "남은 할인한도까지만",
+        "2,000,000원 구매 시 1,900,000원 입금",
+        "3,000,000원 구매 시 2,900,000원 입금",
+        "월 구매한도",
+        "영업일 기준 오후 3시(15:00) 전까지",
+        "공휴일(대체공휴일 포함)",
+        "케이뱅크 700100",
+        "10,000,000원(1천만원) 이상",
+        "대리인(구매자) 신분증 사본",
+        "법인등기부등본",
+        "인감증명서/사용인감계",
+        "위임장(구매자, 위임기간 1년)",
+        "승인 전(대기 상태)에만",
+        "남은 구매 잔액 전액",
+        "승인일로부터 5년",
+        "만료",
+        "구매 누적 총액",
+        "엑셀 다운로드",
+        "번호, 상태, 구매일시, 입금자, 입금계좌, 입금금액, 할인율, 충전금액, 잔액, 유효기간",
+    ):
+        assert squeezed(phrase) in text, phrase
+
+
+def test_pdf_text_reads_what_the_pdf_shows():
+    pdf = manual.render_manual(title="제목", text="1. 로그인\n\n구매 (잔액) \\ 100%")
+    # the footer's page number is drawn first, then the story in order
+    assert pdf_text(pdf).splitlines() == ["- 1 -", "제목", "1. 로그인", "구매 (잔액) \\ 100%"]
 
 
 @pytest.mark.django_db

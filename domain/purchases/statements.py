@@ -1,0 +1,376 @@
+"""Reading the receiving account's bank statement, and its template (issue 10 point 5).
+
+The file is an Excel workbook (.xlsx, its first sheet) or a CSV file (comma-separated, UTF-8
+with or without a BOM, or CP949 as Korean banks export it). Its header row, one of the first
+HEADER_SCAN_ROWS rows, names three columns (any order; other columns are ignored):
+
+- date-time of the deposit — header 거래일시, 입금일시 or `deposited_at`: an Excel date-time, or
+  `YYYY-MM-DD HH:MM[:SS]` (also with `.` or `/` between the date's parts), or ISO 8601; without
+  an offset it is Asia/Seoul time;
+- depositor — header 입금자명, 입금자 or `depositor`: the name the bank shows, ≤ 100 characters;
+- amount — header 입금액, 입금금액 or `amount`: whole won, positive (`1900000`, `1,900,000` or
+  `1,900,000원`).
+
+Each row below the header is a deposit; blank rows are skipped. A row with an unreadable value
+is reported as a problem (its spreadsheet row number — the header's row counts —, the column and
+a StatementRowErrorCode) and left out; the other rows are kept. A file without such a header, or
+without a row below it, is refused, and so is one over the row or size cap.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import IO
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from domain.common.errors import CommonErrorCode, DomainError
+
+from .errors import PurchaseErrorCode
+
+DEPOSITED_AT, DEPOSITOR, AMOUNT = "deposited_at", "depositor", "amount"
+COLUMNS = (DEPOSITED_AT, DEPOSITOR, AMOUNT)
+# Canonical column → the headers accepted for it (compared without spaces, case folded).
+HEADERS: dict[str, tuple[str, ...]] = {  # in COLUMNS order
+    DEPOSITED_AT: ("거래일시", "입금일시", DEPOSITED_AT),
+    DEPOSITOR: ("입금자명", "입금자", DEPOSITOR),
+    AMOUNT: ("입금액", "입금금액", AMOUNT),
+}
+HEADER_SCAN_ROWS = 10  # bank exports put a title and the account above the header
+DEPOSITOR_MAX_LENGTH = 100
+DATETIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y.%m.%d %H:%M:%S",
+    "%Y.%m.%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+)
+AMOUNT_PATTERN = re.compile(r"[0-9][0-9,]*")
+ISO_DATETIME = re.compile(r"\d{4}-\d\d-\d\d[T ]\d")
+XLSX_MAGIC = b"PK\x03\x04"  # an .xlsx file is a ZIP archive
+XLS_MAGIC = b"\xd0\xcf\x11\xe0"  # the legacy binary .xls (OLE2): not read
+CSV_ENCODINGS = ("utf-8-sig", "cp949")
+
+
+class StatementRowErrorCode(StrEnum):
+    """Why a statement row was left out. Data of a 201 answer (`errors[].code`), not an error
+    answer, hence not a domain.common.errors.ErrorCode."""
+
+    REQUIRED = "required"
+    INVALID_DATETIME = "invalid_datetime"
+    INVALID_AMOUNT = "invalid_amount"
+    TOO_LONG = "too_long"
+
+
+ROW_ERROR_MESSAGES = {
+    StatementRowErrorCode.REQUIRED: _("The value is missing."),
+    StatementRowErrorCode.INVALID_DATETIME: _("Not a date and time such as 2026-11-25 10:30:00."),
+    StatementRowErrorCode.INVALID_AMOUNT: _("Not a positive amount in whole won."),
+    StatementRowErrorCode.TOO_LONG: _("At most 100 characters."),
+}
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    number: int  # the row in the file, 1-based, the header's row counted
+    deposited_at: dt.datetime
+    depositor: str
+    amount: int
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int
+    column: str
+    code: StatementRowErrorCode
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "code": str(self.code)}
+
+
+@dataclass
+class ParsedStatement:
+    lines: list[StatementLine] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+
+
+def _unsupported() -> DomainError:
+    return DomainError(
+        CommonErrorCode.UNSUPPORTED_FILE_TYPE,
+        _("Upload the statement as an Excel workbook (.xlsx) or a CSV file."),
+        attr="file",
+    )
+
+
+def _size(file: IO[bytes]) -> int:
+    size = getattr(file, "size", None)
+    if isinstance(size, int):
+        return size
+    file.seek(0, io.SEEK_END)
+    size = file.tell()
+    file.seek(0)
+    return size
+
+
+def statement_read(file: IO[bytes], *, max_rows: int, max_bytes: int) -> ParsedStatement:
+    """The deposits of an uploaded statement and the problems of the rows left out.
+
+    Refusals (400, on `file`): `file_empty`, `file_too_large` (over `max_bytes`),
+    `unsupported_file_type` (not an .xlsx or a CSV file in UTF-8 or CP949),
+    `statement_header_missing`, `statement_empty` (no row below the header),
+    `statement_too_many_rows` (over `max_rows` rows below it).
+    """
+    size = _size(file)
+    if size <= 0:
+        raise DomainError(CommonErrorCode.FILE_EMPTY, _("The file is empty."), attr="file")
+    if size > max_bytes:
+        raise DomainError(
+            CommonErrorCode.FILE_TOO_LARGE,
+            _("The file is too large (at most %(size)s bytes).") % {"size": f"{max_bytes:,}"},
+            attr="file",
+        )
+    file.seek(0)
+    head = file.read(len(XLSX_MAGIC))
+    file.seek(0)
+    if head == XLSX_MAGIC:
+        return _read_rows(_xlsx_rows(file), max_rows=max_rows)
+    if head == XLS_MAGIC:
+        raise _unsupported()
+    return _read_rows(_csv_rows(file.read()), max_rows=max_rows)
+
+
+def _xlsx_rows(file: IO[bytes]) -> Iterator[tuple]:
+    import openpyxl  # imported when needed: most requests never read a workbook
+
+    # Any failure of openpyxl on a file that is a ZIP archive but not a readable workbook (another
+    # Office format, a broken or hostile archive) is the same refusal, never a 500.
+    try:
+        book = openpyxl.load_workbook(file, read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001
+        raise _unsupported() from None
+    try:
+        # Read-only mode streams the sheet: rows past the cap are never loaded.
+        yield from book.worksheets[0].iter_rows(values_only=True)
+    except Exception:  # noqa: BLE001
+        raise _unsupported() from None
+    finally:
+        book.close()
+
+
+def _csv_rows(data: bytes) -> Iterator[list[str]]:
+    if b"\0" in data:  # a binary file
+        raise _unsupported()
+    for encoding in CSV_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return csv.reader(io.StringIO(text, newline=""))
+    raise _unsupported()
+
+
+def _header_key(value) -> str:
+    return "".join(str(value).split()).casefold() if value is not None else ""
+
+
+def _columns(row: Iterable) -> dict[str, int] | None:
+    """Canonical column → its index, if `row` is a header naming all three."""
+    found: dict[str, int] = {}
+    for index, value in enumerate(row):
+        key = _header_key(value)
+        for column, names in HEADERS.items():
+            if column not in found and key in names:
+                found[column] = index
+    return found if len(found) == len(HEADERS) else None
+
+
+def _blank(row) -> bool:
+    return all(value is None or str(value).strip() == "" for value in row)
+
+
+def _read_rows(rows: Iterable, *, max_rows: int) -> ParsedStatement:
+    parsed = ParsedStatement()
+    columns = None
+    count = 0
+    for number, row in enumerate(rows, start=1):
+        row = tuple(row)
+        if columns is None:
+            columns = _columns(row)
+            if columns is None and number >= HEADER_SCAN_ROWS:
+                break
+            continue
+        if _blank(row):
+            continue
+        count += 1
+        if count > max_rows:
+            raise DomainError(
+                PurchaseErrorCode.STATEMENT_TOO_MANY_ROWS,
+                _("A statement may have at most %(rows)s rows; split the file.")
+                % {"rows": f"{max_rows:,}"},
+                attr="file",
+            )
+        _read_row(parsed, number, row, columns)
+    if columns is None:
+        raise DomainError(
+            PurchaseErrorCode.STATEMENT_HEADER_MISSING,
+            _("No header row with the columns 거래일시, 입금자명 and 입금액 was found."),
+            attr="file",
+        )
+    if count == 0:
+        raise DomainError(
+            PurchaseErrorCode.STATEMENT_EMPTY, _("The statement has no rows."), attr="file"
+        )
+    return parsed
+
+
+def _cell(row: tuple, index: int):
+    value = row[index] if index < len(row) else None
+    if isinstance(value, str):
+        value = value.strip()
+    return None if value in (None, "") else value
+
+
+def _read_row(parsed: ParsedStatement, number: int, row: tuple, columns: dict[str, int]) -> None:
+    values = {column: _cell(row, index) for column, index in columns.items()}
+    readers = {DEPOSITED_AT: _deposited_at, DEPOSITOR: _depositor, AMOUNT: _amount}
+    read: dict = {}
+    problems = []
+    for column in HEADERS:  # reported in the documented column order
+        value = values[column]
+        if value is None:
+            problems.append(RowProblem(number, column, StatementRowErrorCode.REQUIRED))
+            continue
+        result = readers[column](value)
+        if isinstance(result, StatementRowErrorCode):
+            problems.append(RowProblem(number, column, result))
+        else:
+            read[column] = result
+    if problems:
+        parsed.problems.extend(problems)
+        return
+    parsed.lines.append(StatementLine(number=number, **read))
+
+
+def _deposited_at(value) -> dt.datetime | StatementRowErrorCode:
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, str):
+        moment = _parse_datetime(value)
+        if moment is None:
+            return StatementRowErrorCode.INVALID_DATETIME
+    else:  # a bare date, a number
+        return StatementRowErrorCode.INVALID_DATETIME
+    if timezone.is_naive(moment):
+        return timezone.make_aware(moment)  # Asia/Seoul (TIME_ZONE)
+    return timezone.localtime(moment)
+
+
+def _parse_datetime(value: str) -> dt.datetime | None:
+    for pattern in DATETIME_FORMATS:
+        try:
+            return dt.datetime.strptime(value, pattern)
+        except ValueError:
+            continue
+    if ISO_DATETIME.match(value):  # a date and a time; a bare date is not a deposit's time
+        try:
+            return dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _depositor(value) -> str | StatementRowErrorCode:
+    name = str(value).strip()
+    if len(name) > DEPOSITOR_MAX_LENGTH:
+        return StatementRowErrorCode.TOO_LONG
+    return name
+
+
+def _amount(value) -> int | StatementRowErrorCode:
+    if isinstance(value, bool):
+        return StatementRowErrorCode.INVALID_AMOUNT
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str):
+        text = value.removesuffix("원").strip()
+        if not AMOUNT_PATTERN.fullmatch(text):
+            return StatementRowErrorCode.INVALID_AMOUNT
+        value = int(text.replace(",", ""))
+    if not isinstance(value, int) or value <= 0:
+        return StatementRowErrorCode.INVALID_AMOUNT
+    return value
+
+
+# --- the template ------------------------------------------------------------------------------
+
+TEMPLATE_EXAMPLE = (dt.datetime(2026, 11, 25, 10, 30), "(주)온누리상사", 1_900_000)
+TEMPLATE_GUIDE = (
+    ("열", "형식", "설명"),
+    (
+        "거래일시 (deposited_at)",
+        "2026-11-25 10:30:00",
+        "입금 일시. 엑셀 날짜/시간 또는 YYYY-MM-DD HH:MM[:SS] (날짜 구분자 . / 허용), "
+        "시간대가 없으면 한국 시간",
+    ),
+    ("입금자명 (depositor)", "(주)온누리상사", "통장에 찍힌 입금자명, 100자 이내"),
+    ("입금액 (amount)", "1900000", "원 단위 양의 정수 (쉼표, '원' 허용)"),
+    ("", "", ""),
+    ("매칭 규칙", "", ""),
+    (
+        "1",
+        "",
+        "승인대기 중인 구매 중 입금액(할인 후 금액)이 같고, 기업명 또는 출금계좌 예금주가 "
+        "입금자명과 같은 구매를 제안합니다.",
+    ),
+    (
+        "2",
+        "",
+        "이름 비교: 공백 제거, (주)/㈜/주식회사·(유)/유한회사 등 법인 표기와 "
+        "Co., Ltd./Inc./Corp. 제거, 전각/반각 통일, 대소문자 무시",
+    ),
+    ("3", "", "구매 신청 시각보다 앞선 입금은 매칭하지 않습니다."),
+    (
+        "4",
+        "",
+        "후보가 하나면 제안, 여럿이면 후보 목록, 없으면 미매칭(사유 표시). "
+        "자동으로 승인하지 않으며 담당자가 확정해야 승인됩니다.",
+    ),
+    ("5", "", "한 입금 행은 한 번만, 한 구매는 한 입금 행으로만 확정할 수 있습니다."),
+)
+
+
+def statement_template() -> bytes:
+    """An .xlsx with the header, an example row, and a sheet explaining the columns and the
+    matching rules (GET .../purchases/deposits/template/)."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "입금내역"
+    sheet.append([names[0] for names in HEADERS.values()])
+    sheet.append(list(TEMPLATE_EXAMPLE))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet["A2"].number_format = "yyyy-mm-dd hh:mm:ss"
+    sheet["C2"].number_format = "#,##0"
+    for column, width in zip("ABC", (22, 24, 16), strict=True):
+        sheet.column_dimensions[column].width = width
+    guide = book.create_sheet("작성 안내")
+    for row in TEMPLATE_GUIDE:
+        guide.append(list(row))
+    for cell in guide[1]:
+        cell.font = Font(bold=True)
+    for column, width in zip("ABC", (24, 22, 90), strict=True):
+        guide.column_dimensions[column].width = width
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()
