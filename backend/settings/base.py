@@ -236,6 +236,7 @@ SPECTACULAR_SETTINGS = {
         "DispatchStatusEnum": "domain.dispatches.models.Dispatch.Status",
         "RecipientStatusEnum": "domain.dispatches.models.Recipient.Status",
         "SendTypeEnum": "domain.dispatches.models.Dispatch.SendType",
+        "DispatchKindEnum": "domain.dispatches.models.Dispatch.Kind",
     },
     # NoAuthentication (login, refresh, logout) is not a security scheme: leave it out.
     "AUTHENTICATION_WHITELIST": [

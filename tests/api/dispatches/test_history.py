@@ -173,9 +173,8 @@ def test_the_detail_shows_counts_amounts_and_percentages_per_state(api, master, 
             ("안경민", "01041234354", 15_000),
             ("조영희", "01081234189", 10_000),
         ],
-        subject="설 선물",
-        body="설 선물을 보내드립니다.",
     )
+    Dispatch.objects.filter(pk=dispatch.pk).update(subject="설 선물", kind="lms")
     states(dispatch, received=1, sent=2, reclaimed=1, refused=1, failed=1)
     response = get(api, master.member, f"{dispatch.pk}/")
     assert response.status_code == 200, response.content
@@ -191,7 +190,7 @@ def test_the_detail_shows_counts_amounts_and_percentages_per_state(api, master, 
     assert body["states"]["refused"] == {"count": 1, "amount": 15_000, "percent": "16.67"}
     assert body["states"]["failed"] == {"count": 1, "amount": 10_000, "percent": "16.67"}
     assert body["states"]["waiting"] == {"count": 0, "amount": 0, "percent": "0.00"}
-    assert body["progress"] == {"sent": 4, "failed": 1, "total": 6}
+    assert body["progress"] == {"sent": 5, "failed": 1, "total": 6}
     assert body["editable"] is False  # completed
 
 
