@@ -239,6 +239,7 @@ SPECTACULAR_SETTINGS = {
         "DepositRowStatusEnum": "domain.purchases.models.DepositStatementRow.Status",
         "StatementColumnEnum": "domain.purchases.statements.COLUMNS",
         "DepositConfirmResultEnum": "api.purchases.deposit_serializers.CONFIRM_RESULTS",
+        "DispatchKindEnum": "domain.dispatches.models.Dispatch.Kind",
     },
     # NoAuthentication (login, refresh, logout) is not a security scheme: leave it out.
     "AUTHENTICATION_WHITELIST": [

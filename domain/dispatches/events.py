@@ -48,3 +48,41 @@ def dispatch_cancelled_event(dispatch: Dispatch, /, *, actor, released: int) -> 
         actor=actor,
         amount=released,
     )
+
+
+# Changes of a scheduled dispatch before sending (domain.dispatches.changes; manual 004 §3.2).
+
+
+def dispatch_edited_event(
+    dispatch: Dispatch, /, *, actor, changed: list[str], old_scheduled_at=None
+) -> DispatchEvent:
+    """`changed`: the names of the fields changed; the old and new time when the time moved
+    (the message text itself stays out of the log)."""
+    times = {}
+    if old_scheduled_at is not None:
+        times = {
+            "old_scheduled_at": old_scheduled_at.isoformat(),
+            "new_scheduled_at": dispatch.scheduled_at.isoformat(),
+        }
+    return _record(
+        dispatch,
+        DispatchEventType.EDITED,
+        old_status=dispatch.status,
+        actor=actor,
+        changed=changed,
+        **times,
+    )
+
+
+def dispatch_recipients_removed_event(
+    dispatch: Dispatch, /, *, actor, recipients: list[int], released: int
+) -> DispatchEvent:
+    return _record(
+        dispatch,
+        DispatchEventType.RECIPIENTS_REMOVED,
+        old_status=dispatch.status,
+        actor=actor,
+        amount=released,
+        recipients=recipients,
+        count=len(recipients),
+    )
