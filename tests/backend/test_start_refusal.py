@@ -54,7 +54,14 @@ def status_of(token):
 
 print(json.dumps({"forged": status_of(forged), "real": status_of(str(real))}))
 """
-STRIPPED = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "IDENTITY_HASH_KEY", "DEBUG")
+STRIPPED = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "SECRET_KEY",
+    "IDENTITY_HASH_KEY",
+    "GIFT_APP_SECRETS",
+    "DEBUG",
+)
 
 
 def environment(tmp_path: Path, settings_module: str | None, **extra: str) -> dict[str, str]:
@@ -73,6 +80,7 @@ def environment(tmp_path: Path, settings_module: str | None, **extra: str) -> di
     env.update(
         SECRET_KEY=secrets.token_urlsafe(48),
         IDENTITY_HASH_KEY=secrets.token_urlsafe(48),
+        GIFT_APP_SECRETS=json.dumps({"onnuri-biz": secrets.token_urlsafe(48)}),
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         VAR_DIR=str(tmp_path / "var"),
     )
@@ -168,6 +176,17 @@ def test_production_without_an_identity_hash_key_does_not_start(migrated, tmp_pa
     result = run(env, "manage.py", "check", "--deploy")
     assert result.returncode != 0
     assert "IDENTITY_HASH_KEY" in result.stdout + result.stderr
+    assert run(env, "-c", "import backend.wsgi").returncode != 0
+
+
+def test_production_without_a_gift_app_secret_does_not_start(migrated, tmp_path):
+    """onnuri-biz offers dispatches: the gift app's callbacks need their signing secret."""
+    env = environment(
+        copy_of(migrated, tmp_path), "backend.settings.production", GIFT_APP_SECRETS=None, **OPT_IN
+    )
+    result = run(env, "manage.py", "check", "--deploy")
+    assert result.returncode != 0
+    assert "GIFT_APP_SECRETS" in result.stdout + result.stderr
     assert run(env, "-c", "import backend.wsgi").returncode != 0
 
 
