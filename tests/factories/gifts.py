@@ -19,9 +19,12 @@ import time
 from django.conf import settings
 from django.utils import timezone
 
+from domain.corporates.models import CorporateManager
 from domain.dispatches.codes import claim_code_hash
 from domain.dispatches.models import Dispatch, Recipient
 from domain.purchases.ledger import purchase_spend
+from domain.purchases.models import Purchase
+from tests.factories.dispatches import dispatch_make, recipients_of
 
 SITE = "onnuri-biz"
 
@@ -51,6 +54,17 @@ def gifts_sent(dispatch: Dispatch, codes: list[str]) -> list[Recipient]:
     for recipient in recipients:
         recipient.refresh_from_db()
     return recipients
+
+
+def dispatch_sent(
+    *, manager: CorporateManager, purchase: Purchase, codes: list[str], amount: int = 10_000
+) -> Dispatch:
+    """A dispatch of len(codes) gifts of `amount` won, all sent with those codes."""
+    dispatch = dispatch_make(
+        manager=manager, purchase=purchase, recipients=recipients_of(len(codes), amount=amount)
+    )
+    gifts_sent(dispatch, codes)
+    return dispatch
 
 
 def gift_app_secret(site: str = SITE) -> str:

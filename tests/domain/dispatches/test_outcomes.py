@@ -10,8 +10,7 @@ from domain.purchases.models import PurchaseEvent, PurchaseEventType
 from domain.sites.models import Site
 from tests.concurrency import run_concurrently
 from tests.factories.corporates import corporate_with_master
-from tests.factories.dispatches import dispatch_make, recipients_of
-from tests.factories.gifts import gifts_sent
+from tests.factories.gifts import dispatch_sent
 from tests.factories.purchases import approved_purchase
 
 Status = Recipient.Status
@@ -20,11 +19,8 @@ Status = Recipient.Status
 def sent_dispatch(count: int = 2):
     master = corporate_with_master(username="outcomes01")
     purchase = approved_purchase(master, 100_000)
-    dispatch = dispatch_make(
-        manager=master, purchase=purchase, recipients=recipients_of(count, amount=10_000)
-    )
-    gifts_sent(dispatch, [f"Race{index:04d}" for index in range(count)])
-    return master, purchase, dispatch
+    codes = [f"Race{index:04d}" for index in range(count)]
+    return master, purchase, dispatch_sent(manager=master, purchase=purchase, codes=codes)
 
 
 @pytest.mark.django_db
