@@ -291,8 +291,9 @@ def test_a_signed_request_refused_for_its_gift_may_be_sent_again(api, dispatch):
     """A refusal rolls back the signature's record with everything else: the same request
     gets the same answer, not `replayed_signature` (the gift app may retry what it sent)."""
     path = gift_path(CODES[0], "receive")
-    assert gift_callback(api, CODES[0], "receive").status_code == 200
-    headers = gift_app_headers(path, timestamp=int(time.time()) - 1)  # another request
+    now = int(time.time())
+    assert gift_callback(api, CODES[0], "receive", timestamp=now - 1).status_code == 200
+    headers = gift_app_headers(path, timestamp=now)  # another request (another signature)
     for _ in range(2):
         response = api.post(path, **headers)
         assert error_codes(response) == ["gift_already_decided"]
