@@ -217,6 +217,17 @@ def test_the_recipient_list_is_checked(api, master, dispatch, recipients, code):
     assert error_codes(response) == [code]
 
 
+def test_no_more_ids_than_a_dispatch_can_have(api, master, dispatch, site_of):
+    site = site_of(SITE)
+    site.policy["dispatch_max_recipients"] = 3
+    site.save()
+    response = reclaim(api, master.member, dispatch.pk, ids(dispatch, 1, 2, 3, 4))
+    assert response.status_code == 400
+    assert error_codes(response) == ["max_length"]
+    assert response.json()["errors"][0]["attr"] == "recipients"
+    assert statuses(dispatch) == ["sent"] * 4
+
+
 def test_a_repeated_id_counts_once(api, master, dispatch, purchase):
     first = ids(dispatch, 1)[0]
     response = reclaim(api, master.member, dispatch.pk, [first, first])
