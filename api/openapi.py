@@ -80,6 +80,16 @@ class ErrorItemSerializer(serializers.Serializer):
         required=False,
         help_text="`balance_reserved`: won of the purchase held by dispatches not yet sent.",
     )
+    gift_status = serializers.CharField(
+        required=False,
+        help_text="`gift_already_decided`: what the recipient decided (`received`, `refused`).",
+    )
+    recipients = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="`recipient_not_reclaimable`: the ids that are not unreceived gifts of the "
+        "dispatch (nothing was reclaimed).",
+    )
 
 
 class ErrorResponseSerializer(serializers.Serializer):
@@ -199,8 +209,11 @@ class AutoSchema(BaseAutoSchema):
         ):
             for status, codes in source.items():
                 statuses.setdefault(status, []).extend(codes)
+        common = dict(COMMON_CODES)
+        if not self.view.get_authenticators():  # no login at all (the gift app's callbacks)
+            common.pop(401)
         return {
-            status: sorted(set(codes) | set(COMMON_CODES.get(status, [])))
+            status: sorted(set(codes) | set(common.get(status, [])))
             for status, codes in sorted(statuses.items())
         }
 

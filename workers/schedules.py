@@ -71,6 +71,12 @@ PERIODIC: list[PeriodicJob] = [
         minutes=24 * 60,
         description="Delete Idempotency-Key records past their 24 h replay window (SPEC §14).",
     ),
+    PeriodicJob(
+        name="gift-app-signatures-prune",
+        func="workers.gifts.prune_gift_app_signatures",
+        minutes=24 * 60,
+        description="Forget used gift app callback signatures past their 5-minute window.",
+    ),
 ]
 
 

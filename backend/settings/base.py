@@ -10,6 +10,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from backend.keys import gift_app_secrets_parse
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
@@ -355,3 +357,11 @@ def finalise(settings: dict, *, identity_key_fallback: bool = True) -> None:
     if not settings["IDENTITY_HASH_KEY"] and identity_key_fallback:
         settings["IDENTITY_HASH_KEY"] = settings["SECRET_KEY"]
     settings["SIMPLE_JWT"]["SIGNING_KEY"] = settings["SECRET_KEY"]
+
+
+# --- The gift app (onnuri-biz dispatches; issue 11 point 6) ----------------------------------
+# Per-site secrets the gift app signs its receive/refuse callbacks with (README "Gift app
+# callbacks"): JSON {"onnuri-biz": "<secret>"}, or {"onnuri-biz": ["<new>", "<previous>"]} while
+# rotating. `local` and `test` fall back to public values; production has no fallback and its
+# deployment check refuses a missing or weak one for a site that offers dispatches.
+GIFT_APP_SECRETS = gift_app_secrets_parse(os.environ.get("GIFT_APP_SECRETS", ""))

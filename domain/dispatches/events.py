@@ -3,7 +3,7 @@ counts, never a recipient's name, mobile or claim code."""
 
 from __future__ import annotations
 
-from .models import Dispatch, DispatchEvent, DispatchEventType
+from .models import Dispatch, DispatchEvent, DispatchEventType, Recipient
 
 
 def _record(
@@ -85,4 +85,62 @@ def dispatch_recipients_removed_event(
         amount=released,
         recipients=recipients,
         count=len(recipients),
+    )
+
+
+# --- Recipient outcomes (issue 11 points 6, 7): old/new status are the recipients' ------------
+
+
+def _record_outcome(
+    dispatch_id: int, type: str, *, new_status: str, amount: int, actor=None, **parameters
+) -> DispatchEvent:
+    return DispatchEvent.objects.create(
+        dispatch_id=dispatch_id,
+        type=type,
+        old_status=Recipient.Status.SENT,
+        new_status=new_status,
+        amount=amount,
+        actor=actor,
+        parameters=parameters,
+    )
+
+
+def recipient_received_event(recipient: Recipient, /) -> DispatchEvent:
+    """The gift app: the recipient registered the gift (수령). No money moves."""
+    return _record_outcome(
+        recipient.dispatch_id,
+        DispatchEventType.RECEIVED,
+        new_status=recipient.status,
+        amount=0,
+        recipient=recipient.pk,
+        gift_amount=recipient.amount,
+    )
+
+
+def recipient_refused_event(recipient: Recipient, /, *, returned: int) -> DispatchEvent:
+    """The gift app: the recipient refused the gift (고객거절); `returned` won went back to the
+    purchase (0 once it is no longer valid)."""
+    return _record_outcome(
+        recipient.dispatch_id,
+        DispatchEventType.REFUSED,
+        new_status=recipient.status,
+        amount=returned,
+        recipient=recipient.pk,
+        gift_amount=recipient.amount,
+    )
+
+
+def recipients_reclaimed_event(
+    dispatch: Dispatch, /, *, actor, recipients: list[int], gift_amount: int, returned: int
+) -> DispatchEvent:
+    """The company reclaimed unreceived gifts (회수): one row for the whole selection."""
+    return _record_outcome(
+        dispatch.pk,
+        DispatchEventType.RECLAIMED,
+        new_status=Recipient.Status.RECLAIMED,
+        amount=returned,
+        actor=actor,
+        recipients=recipients,
+        count=len(recipients),
+        gift_amount=gift_amount,
     )

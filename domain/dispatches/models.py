@@ -210,3 +210,15 @@ class DispatchEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+
+class GiftAppSignature(models.Model):
+    """A gift app callback signature already used (issue 11 point 6): the unique insert is what
+    refuses a replay, atomically, even when two copies arrive at once. Kept until the signature
+    would be stale anyway (its timestamp + 5 minutes), then pruned daily."""
+
+    signature = models.CharField(max_length=64, unique=True, help_text="Lowercase hex.")
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"gift app signature until {self.expires_at:%Y-%m-%d %H:%M}"
