@@ -71,6 +71,12 @@ PERIODIC: list[PeriodicJob] = [
         minutes=24 * 60,
         description="Delete Idempotency-Key records past their 24 h replay window (SPEC §14).",
     ),
+    PeriodicJob(
+        name="recipient-uploads-prune",
+        func="workers.dispatch_uploads.prune_recipient_uploads",
+        minutes=24 * 60,
+        description="Delete dispatch recipient uploads past their one day (issue 11).",
+    ),
 ]
 
 

@@ -2,8 +2,18 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_uploads
 
 urlpatterns = [
     path("dispatches/", views.DispatchListView.as_view(), name="dispatches"),
+    path(
+        "dispatches/template/",
+        views_uploads.RecipientsTemplateView.as_view(),
+        name="dispatches-template",
+    ),
+    path(
+        "dispatches/recipients/upload/",
+        views_uploads.RecipientUploadView.as_view(),
+        name="dispatches-recipients-upload",
+    ),
 ]

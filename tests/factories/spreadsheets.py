@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import struct
+import zipfile
 from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
@@ -36,3 +38,23 @@ def csv_bytes(rows: Iterable[Sequence], *, encoding: str = "utf-8", header=HEADE
 
 def numbered(count: int, amount: int = 10_000) -> list[tuple[str, str, int]]:
     return [(f"직원{i:06d}", f"0109{i:07d}", amount) for i in range(count)]
+
+
+def understated_xlsx(rows: Iterable[Sequence]) -> bytes:
+    """An xlsx whose sheet's zip entry declares 1,000 bytes for its much larger XML: what a zip
+    bomb does to pass a check of the declared sizes."""
+    data = bytearray(xlsx_bytes(rows))
+    member = next(
+        info
+        for info in zipfile.ZipFile(io.BytesIO(bytes(data))).infolist()
+        if info.filename.startswith("xl/worksheets/")
+    )
+    struct.pack_into("<I", data, member.header_offset + 22, 1_000)  # the local header
+    name = member.filename.encode()
+    position = data.find(b"PK\x01\x02")
+    while position >= 0:  # the central directory entry
+        length = struct.unpack_from("<H", data, position + 28)[0]
+        if data[position + 46 : position + 46 + length] == name:
+            struct.pack_into("<I", data, position + 24, 1_000)
+        position = data.find(b"PK\x01\x02", position + 4)
+    return bytes(data)

@@ -13,8 +13,7 @@ from openpyxl import load_workbook
 from domain.dispatches.models import RecipientUpload
 from tests.conftest import bearer_for, error_codes
 from tests.factories.corporates import corporate_with_master, manager_create, onnuri
-
-from tests.factories.spreadsheets import csv_bytes, numbered, xlsx_bytes
+from tests.factories.spreadsheets import csv_bytes, numbered, understated_xlsx, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +102,8 @@ def test_anonymous_gets_401(api):
 
 
 def test_a_good_xlsx_is_kept_for_a_day_and_answered_normalised(api, master):
-    response = upload(api, master, xlsx_bytes([("홍길동", "010-0000-0000", "10,000"), MANUAL_ROWS[1]]))
+    data = xlsx_bytes([("홍길동", "010-0000-0000", "10,000"), MANUAL_ROWS[1]])
+    response = upload(api, master, data)
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["count"] == 2 and body["total"] == 60_000
@@ -192,6 +192,14 @@ def test_row_errors_are_in_korean_by_default_and_english_on_request(api, master)
     data = xlsx_bytes([MANUAL_ROWS[0], MANUAL_ROWS[0]])
     korean = upload(api, master, data).json()["errors"][0]["row_errors"][0]["detail"]
     assert korean == "이 휴대폰 번호는 이미 2행에 있습니다."
+    amount = upload(api, master, xlsx_bytes([("김정수", "01012345678", 1_500)])).json()
+    assert (
+        amount["errors"][0]["detail"]
+        == "받는 고객 정보에 오류가 1건 있습니다. 표시된 행을 고쳐 주세요."
+    )
+    assert amount["errors"][0]["row_errors"][0]["detail"] == (
+        "선물 금액은 1,000원 단위의 양수로 입력해 주세요."
+    )
     english = api.post(
         UPLOAD,
         {"file": SimpleUploadedFile("a.xlsx", data)},
@@ -252,8 +260,9 @@ def test_a_header_without_rows_is_refused(api, master):
         b"PK\x03\x04" + b"\x00" * 200,  # a broken zip
         b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n",
         bytes(range(256)) * 4,  # binary
+        understated_xlsx(numbered(2_000)),  # the reader stops at the declared size
     ],
-    ids=["png", "truncated-xlsx", "broken-zip", "pdf", "binary"],
+    ids=["png", "truncated-xlsx", "broken-zip", "pdf", "binary", "understated-size"],
 )
 def test_a_file_that_is_no_spreadsheet_is_refused(api, master, data):
     response = upload(api, master, data)
@@ -275,6 +284,20 @@ def test_a_file_over_the_cap_is_refused(api, master, monkeypatch):
     response = upload(api, master, xlsx_bytes(numbered(200)))
     assert response.status_code == 400
     assert error_codes(response) == ["file_too_large"]
+
+
+def test_a_spreadsheet_that_expands_past_the_cap_is_refused_before_it_is_parsed(
+    api, master, monkeypatch
+):
+    """A 20 MB zip can hold gigabytes of sheet XML (a zip bomb): the members' sizes are added
+    up first; the reader itself refuses a member larger than its declared size."""
+    from domain.dispatches import uploads
+
+    monkeypatch.setattr(uploads, "SPREADSHEET_MAX_EXPANDED_BYTES", 20_000)
+    response = upload(api, master, xlsx_bytes(numbered(500)))
+    assert response.status_code == 400
+    assert error_codes(response) == ["file_too_large"]
+    assert RecipientUpload.objects.count() == 0
 
 
 @pytest.mark.parametrize("caller,status", [("staff", 404), ("outsider", 404), ("general", 201)])

@@ -10,6 +10,7 @@ from django.utils import timezone
 from domain.common.errors import NotFound
 from domain.dispatches.models import RecipientUpload
 from domain.dispatches.uploads import (
+    SPREADSHEET_MAX_EXPANDED_BYTES,
     UPLOAD_LIFETIME,
     UPLOAD_MAX_BYTES,
     recipient_upload_create,
@@ -37,13 +38,14 @@ def other_master():
 
 def uploaded(manager, rows=ROWS) -> RecipientUpload:
     return recipient_upload_create(
-        site=onnuri(), manager=manager, file=io.BytesIO(xlsx_bytes(rows)), file_name="a.xlsx"
+        site=onnuri(), manager=manager, file=io.BytesIO(xlsx_bytes(rows))
     )
 
 
-def test_the_cap_and_the_lifetime():
+def test_the_caps_and_the_lifetime():
     assert UPLOAD_MAX_BYTES == 20 * 1024 * 1024
-    assert UPLOAD_LIFETIME == dt.timedelta(days=1)
+    assert SPREADSHEET_MAX_EXPANDED_BYTES == 100 * 1024 * 1024
+    assert dt.timedelta(days=1) == UPLOAD_LIFETIME
 
 
 def test_the_owner_takes_the_rows_once(master):
@@ -92,7 +94,7 @@ def test_the_cleanup_is_scheduled_daily():
     from workers.schedules import PERIODIC
 
     job = next(job for job in PERIODIC if job.name == "recipient-uploads-prune")
-    assert job.func == "workers.dispatches.prune_recipient_uploads" and job.minutes == 24 * 60
+    assert job.func == "workers.dispatch_uploads.prune_recipient_uploads" and job.minutes == 24 * 60
 
 
 def test_reading_is_the_one_check_with_the_limit_given():
