@@ -31,6 +31,20 @@ class ConsentDocumentRefSerializer(serializers.Serializer):
     title = serializers.CharField()
 
 
+class RecipientRowErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(
+        help_text="The row's number as Excel shows it (uploads) or its position (inline lists)."
+    )
+    column = serializers.CharField(
+        help_text="`name`, `mobile`, `amount`, or empty for the whole list (too many rows)."
+    )
+    code = serializers.CharField(
+        help_text="`name_required`, `name_too_long`, `invalid_phone`, `invalid_gift_amount`, "
+        "`duplicate_mobile` or `too_many_recipients`."
+    )
+    detail = serializers.CharField(help_text="Human message for the row.")
+
+
 class ErrorItemSerializer(serializers.Serializer):
     """One error. Besides `code`, `detail` and `attr`, some codes carry machine-readable data
     (a DomainError's `extra`); every such field is listed here, present only with its codes
@@ -54,7 +68,8 @@ class ErrorItemSerializer(serializers.Serializer):
     missing = serializers.ListField(
         child=serializers.CharField(),
         required=False,
-        help_text="`consent_required` at sign-up: the required document codes not agreed.",
+        help_text="`consent_required` at sign-up: the required document codes not agreed. "
+        "`missing_columns`: the recipient columns not found (`name`, `mobile`, `amount`).",
     )
     documents = ConsentDocumentRefSerializer(
         many=True,
@@ -89,6 +104,12 @@ class ErrorItemSerializer(serializers.Serializer):
         required=False,
         help_text="`recipient_not_reclaimable`: the ids that are not unreceived gifts of the "
         "dispatch (nothing was reclaimed).",
+    )
+    row_errors = RecipientRowErrorSerializer(
+        many=True,
+        required=False,
+        help_text="`invalid_recipients`, `too_many_recipients`: every refused row of the "
+        "recipients (nothing was kept).",
     )
 
 

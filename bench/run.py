@@ -3,7 +3,8 @@
 Runs against a throwaway SQLite database (or DATABASE_URL if set) with the production password
 hasher (Argon2id at Django's default cost), the sandbox providers and the locmem SMS backend.
 Then the served benchmark (bench/served.py): gunicorn on PostgreSQL, `GET members/me/` against a
-bare view. `python bench/run.py served` runs only that one. Figures go into README.md
+bare view. `python bench/run.py served` runs only that one; `python bench/run.py uploads` only
+the recipients upload (issue 11 bench a). Figures go into README.md
 "Benchmarks" with the machine they came from.
 """
 
@@ -34,9 +35,10 @@ from rest_framework.test import APIClient  # noqa: E402
 from bench.served import served_bench  # noqa: E402
 
 settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
-settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
-    k: "100000/min" for k in settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
-}
+# In place: REST framework's throttle classes hold this dict since django.setup() imported them.
+settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].update(
+    {k: "100000/min" for k in settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]}
+)
 settings.ALLOWED_HOSTS = ["testserver", "localhost"]
 
 
@@ -54,9 +56,132 @@ def timed(label, fn, repeat):
     return (label, repeat, statistics.median(samples) * 1000, p95 * 1000, queries)
 
 
+# --- issue 11 (a): the recipients upload beside a bare openpyxl read ---------------------------
+# Kept in one block: other measurements (purchases, the rest of issue 11) sit beside it.
+
+UPLOAD_SIZES = ((10_000, 7), (100_000, 3))  # (rows, interleaved rounds per side)
+
+
+def _recipients_xlsx(count: int) -> bytes:
+    """The template's columns and `count` distinct rows, as a company's Excel would hold them
+    (mobiles as text, amounts as numbers)."""
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("받는 고객")
+    sheet.append(["고객명", "휴대폰 번호", "금액"])
+    for index in range(count):
+        sheet.append([f"직원{index:06d}", f"010{index:08d}", 10_000])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _openpyxl_read(data: bytes) -> int:
+    """The baseline: openpyxl's read-only parse of every row's values, nothing else."""
+    import io
+
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data), read_only=True)
+    rows = sum(1 for _ in workbook.active.iter_rows(values_only=True))
+    workbook.close()
+    return rows
+
+
+def _calamine_read(data: bytes) -> int:
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+    return sum(1 for _ in sheet.iter_rows())
+
+
+def _seconds(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def uploads_bench() -> None:
+    """POST dispatches/recipients/upload/ in-process (multipart parse, python-calamine read,
+    the one recipient check, the upload row stored, the JSON answer) as the demo master,
+    interleaved round by round with openpyxl's read-only parse of the same file. The
+    100,000-row case is over the default limit: the site's `dispatch_max_recipients` is raised
+    to 100,000 in this throwaway database for it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from api.authentication import SiteRefreshToken
+    from domain.corporates.models import CorporateManager
+    from domain.dispatches.models import RecipientUpload
+    from domain.sites.models import Site
+
+    site = Site.objects.get(slug="onnuri-biz")
+    site.policy = {**site.policy, "dispatch_max_recipients": max(n for n, _ in UPLOAD_SIZES)}
+    site.save()
+    master = CorporateManager.objects.get(member__site=site, member__username="demomaster")
+    token = SiteRefreshToken.for_member(master.member).access_token
+    api = APIClient()
+    url = "/api/v1/sites/onnuri-biz/dispatches/recipients/upload/"
+
+    print()
+    print(
+        "recipients upload (issue 11 bench a): the API in-process vs openpyxl read-only of the "
+        "same xlsx, interleaved rounds; calamine alone for reference"
+    )
+    print(
+        f"{'rows':>8} {'file KB':>8} {'rounds':>6} {'upload ms':>10} {'openpyxl ms':>12} "
+        f"{'calamine ms':>12} {'queries':>8} {'upload/openpyxl':>16}"
+    )
+    for count, rounds in UPLOAD_SIZES:
+        data = _recipients_xlsx(count)
+        assert _openpyxl_read(data) == count + 1
+
+        def upload(data=data, count=count):
+            response = api.post(
+                url,
+                {"file": SimpleUploadedFile("recipients.xlsx", data)},
+                format="multipart",
+                HTTP_AUTHORIZATION=f"Bearer {token}",
+            )
+            assert response.status_code == 201, response.content[:300]
+            assert response.json()["count"] == count
+
+        upload()  # warm-up: imports, caches
+        uploads, bare, calamine = [], [], []
+        queries = 0
+        for _ in range(rounds):
+            with CaptureQueriesContext(connection) as captured:
+                uploads.append(_seconds(upload))
+            queries = len(captured)
+            bare.append(_seconds(lambda data=data: _openpyxl_read(data)))
+            calamine.append(_seconds(lambda data=data: _calamine_read(data)))
+        RecipientUpload.objects.all().delete()
+        upload_ms, bare_ms = statistics.median(uploads) * 1000, statistics.median(bare) * 1000
+        ratio = upload_ms / bare_ms
+        verdict = ""
+        if count == 10_000:  # issue 11 done-when: no more than the bare openpyxl read
+            verdict = "  ok (<= 1)" if ratio <= 1 else "  ABOVE 1"
+        print(
+            f"{count:>8,} {len(data) / 1024:>8.0f} {rounds:>6} {upload_ms:>10.1f} "
+            f"{bare_ms:>12.1f} {statistics.median(calamine) * 1000:>12.1f} {queries:>8} "
+            f"{ratio:>16.2f}{verdict}"
+        )
+
+
 def main() -> None:
     if sys.argv[1:] == ["served"]:
         served_bench()
+        return
+    if sys.argv[1:] == ["uploads"]:
+        call_command("migrate", verbosity=0)
+        from domain.members.demo import demo_accounts_ensure
+
+        demo_accounts_ensure()
+        uploads_bench()
         return
     call_command("migrate", verbosity=0)
     from domain.members.demo import DEMO_MEMBER, demo_accounts_ensure
@@ -107,6 +232,7 @@ def main() -> None:
                     "birth_date": "1990-01-01",
                     "gender": "female",
                     "phone": phone,
+                    "ci": f"bench-person-{n}",  # the sandbox's namesake: a new person each run
                 },
             },
             format="json",
@@ -143,6 +269,7 @@ def main() -> None:
     print(f"{'benchmark':<45} {'runs':>5} {'median ms':>10} {'p95 ms':>9} {'queries':>8}")
     for label, runs, median, p95, queries in rows:
         print(f"{label:<45} {runs:>5} {median:>10.1f} {p95:>9.1f} {queries:>8}")
+    uploads_bench()
     served_bench()
 
 

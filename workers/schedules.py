@@ -77,6 +77,12 @@ PERIODIC: list[PeriodicJob] = [
         minutes=24 * 60,
         description="Forget used gift app callback signatures past their 5-minute window.",
     ),
+    PeriodicJob(
+        name="recipient-uploads-prune",
+        func="workers.dispatch_uploads.prune_recipient_uploads",
+        minutes=24 * 60,
+        description="Delete dispatch recipient uploads past their one day (issue 11).",
+    ),
 ]
 
 

@@ -2,10 +2,21 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_gifts, views_uploads
 
 urlpatterns = [
     path("dispatches/", views.DispatchListView.as_view(), name="dispatches"),
+    # The recipients' Excel template and upload (issue 11 point 2).
+    path(
+        "dispatches/template/",
+        views_uploads.RecipientsTemplateView.as_view(),
+        name="dispatches-template",
+    ),
+    path(
+        "dispatches/recipients/upload/",
+        views_uploads.RecipientUploadView.as_view(),
+        name="dispatches-recipients-upload",
+    ),
     # History, detail, dashboard, export and changes (issue 11 points 7, 8).
     path("dispatches/summary/", views.DispatchSummaryView.as_view(), name="dispatch-summary"),
     path("dispatches/export/", views.DispatchExportView.as_view(), name="dispatch-export"),
@@ -21,12 +32,7 @@ urlpatterns = [
         name="dispatch-recipients-remove",
     ),
     path("dispatches/<int:id>/cancel/", views.DispatchCancelView.as_view(), name="dispatch-cancel"),
-]
-
-# Gift outcomes (issue 11 points 6, 7): the gift app's signed callbacks and the company's reclaim.
-from . import views_gifts  # noqa: E402
-
-urlpatterns += [
+    # Gift outcomes (issue 11 points 6, 7): the gift app's signed callbacks and the reclaim.
     path("gifts/<str:code>/receive/", views_gifts.GiftReceiveView.as_view(), name="gift-receive"),
     path("gifts/<str:code>/refuse/", views_gifts.GiftRefuseView.as_view(), name="gift-refuse"),
     path(

@@ -128,15 +128,7 @@ def store_private_upload(
     """
     if not FOLDER_RE.fullmatch(folder):
         raise ValueError(f"Invalid upload folder: {folder!r}")
-    size = _size(file)
-    if size <= 0:
-        raise DomainError(CommonErrorCode.FILE_EMPTY, _("The file is empty."), attr=attr)
-    if size > max_bytes:
-        raise DomainError(
-            CommonErrorCode.FILE_TOO_LARGE,
-            _("The file is too large (at most %(size)s).") % {"size": _human_size(max_bytes)},
-            attr=attr,
-        )
+    size = upload_size_check(file, max_bytes=max_bytes, attr=attr)
     file.seek(0)
     kind = detect_file_type(file.read(16))
     file.seek(0)
@@ -149,13 +141,30 @@ def store_private_upload(
         )
     name = f"{folder}/{uuid.uuid4().hex}.{kind}"
     stored = _storage().save(name, file if isinstance(file, File) else File(file, name=name))
-    original = PurePosixPath(str(getattr(file, "name", "") or "").replace("\\", "/")).name
     return StoredUpload(
-        path=stored,
-        content_type=CONTENT_TYPES[kind],
-        size=size,
-        original_name=original[:ORIGINAL_NAME_MAX],
+        path=stored, content_type=CONTENT_TYPES[kind], size=size, original_name=original_name(file)
     )
+
+
+def upload_size_check(file: IO[bytes], *, max_bytes: int, attr: str = "file") -> int:
+    """The file's size in bytes; refused (400, on `attr`) when empty (`file_empty`) or over
+    `max_bytes` (`file_too_large`)."""
+    size = _size(file)
+    if size <= 0:
+        raise DomainError(CommonErrorCode.FILE_EMPTY, _("The file is empty."), attr=attr)
+    if size > max_bytes:
+        raise DomainError(
+            CommonErrorCode.FILE_TOO_LARGE,
+            _("The file is too large (at most %(size)s).") % {"size": _human_size(max_bytes)},
+            attr=attr,
+        )
+    return size
+
+
+def original_name(file: IO[bytes]) -> str:
+    """The client's file name, kept only as data: the last path part, at most 255 characters."""
+    name = PurePosixPath(str(getattr(file, "name", "") or "").replace("\\", "/")).name
+    return name[:ORIGINAL_NAME_MAX]
 
 
 def open_private_upload(path: str) -> File:

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from domain.common.errors import CommonErrorCode, ErrorCode
+from domain.common.errors import CommonErrorCode, DomainError, ErrorCode
 from domain.common.phones import normalise_mobile
 
 from .errors import DispatchErrorCode
@@ -152,7 +152,7 @@ def recipients_check(rows: Iterable[tuple[int, Any, Any, Any]], *, limit: int) -
                     row,
                     "amount",
                     DispatchErrorCode.INVALID_GIFT_AMOUNT,
-                    _("The amount must be a positive multiple of 1,000 won."),
+                    _("The gift amount must be a positive multiple of 1,000 won."),
                 )
             )
         if mobile is not None and mobile not in seen:
@@ -163,3 +163,38 @@ def recipients_check(rows: Iterable[tuple[int, Any, Any, Any]], *, limit: int) -
         checked.rows.append({"row": row, "name": name, "mobile": mobile, "amount": amount})
         checked.total += amount
     return checked
+
+
+# The codes a row can carry in `row_errors` (views document them with their 400 answer).
+ROW_ERROR_CODES = (
+    DispatchErrorCode.NAME_REQUIRED,
+    DispatchErrorCode.NAME_TOO_LONG,
+    CommonErrorCode.INVALID_PHONE,
+    DispatchErrorCode.INVALID_GIFT_AMOUNT,
+    DispatchErrorCode.DUPLICATE_MOBILE,
+    DispatchErrorCode.TOO_MANY_RECIPIENTS,
+)
+
+
+def recipients_require_valid(checked: CheckedRecipients, *, attr: str) -> None:
+    """Refuse a checked list that cannot be sent, with every row error in `row_errors`
+    ([{row, column, code, detail}], the ErrorItem schema): more rows than the site allows →
+    `too_many_recipients`; any other row error → `invalid_recipients`; no rows at all →
+    `no_recipients`. All 400 on `attr` (the upload's `file`, or the inline list's field)."""
+    if checked.errors:
+        too_many = next(
+            (e for e in checked.errors if e.code == DispatchErrorCode.TOO_MANY_RECIPIENTS), None
+        )
+        raise DomainError(
+            too_many.code if too_many else DispatchErrorCode.INVALID_RECIPIENTS,
+            too_many.detail
+            if too_many
+            else _("The recipients have %(count)s errors. Correct the rows shown.")
+            % {"count": len(checked.errors)},
+            attr=attr,
+            extra={"row_errors": [error.as_dict() for error in checked.errors]},
+        )
+    if not checked.rows:
+        raise DomainError(
+            DispatchErrorCode.NO_RECIPIENTS, _("Add at least one recipient."), attr=attr
+        )
