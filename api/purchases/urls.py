@@ -6,6 +6,7 @@ from . import views
 
 urlpatterns = [
     path("purchases/", views.PurchaseListView.as_view(), name="purchases"),
+    path("purchases/export/", views.PurchaseExportView.as_view(), name="purchase-export"),
     path("purchases/summary/", views.PurchaseSummaryView.as_view(), name="purchase-summary"),
     path("purchases/<int:id>/", views.PurchaseDetailView.as_view(), name="purchase-detail"),
     path("purchases/<int:id>/cancel/", views.PurchaseCancelView.as_view(), name="purchase-cancel"),
