@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -83,28 +83,31 @@ class FileDownloadMixin:
 @dataclass(frozen=True)
 class Column:
     """One column of an export: its header (translated when written), the cell of a row, and
-    how Excel shows it (None: as Excel would)."""
+    how Excel shows it (None: as Excel would). With `labels` (a choice's value → its label,
+    e.g. a status's `choices`), the cell shows the value's label, translated once per sheet."""
 
     header: str | Promise
     value: Callable[[Any], Any]
     number_format: str | None = None
     width: float = 14
+    labels: Mapping[Any, str | Promise] | None = None
 
 
 def _cell_value(value):
     """What a cell can hold: an aware date-time as Seoul wall time to the second (Excel has no
-    time zones, SPEC §10), translated labels as text."""
-    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+    time zones, SPEC §10), a lazy text as its translation."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
         return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
     if isinstance(value, Promise):
         return str(value)
     return value
 
 
-def _row(sheet, columns: list[Column], item) -> list:
+def _row(sheet, columns: list[Column], labels: list[dict | None], item) -> list:
     cells = []
-    for column in columns:
-        value = _cell_value(column.value(item))
+    for column, texts in zip(columns, labels, strict=True):
+        value = column.value(item)
+        value = texts[value] if texts is not None else _cell_value(value)
         formula_like = isinstance(value, str) and value.startswith("=")
         if value is None or (column.number_format is None and not formula_like):
             cells.append(value)
@@ -127,8 +130,12 @@ def xlsx_write(target, *, title: str, columns: list[Column], rows: Iterable) -> 
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = "A2"
     sheet.append([str(column.header) for column in columns])
+    labels = [
+        {value: str(label) for value, label in column.labels.items()} if column.labels else None
+        for column in columns
+    ]
     for item in rows:
-        sheet.append(_row(sheet, columns, item))
+        sheet.append(_row(sheet, columns, labels, item))
     book.save(target)
 
 

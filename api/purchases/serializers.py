@@ -1,5 +1,7 @@
 """Serializers of onnuri-biz purchases (SPEC §7.3, §13 masking; manual 004 §2.1–2.2)."""
 
+from operator import attrgetter
+
 from django.utils.translation import pgettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -103,11 +105,16 @@ class PurchaseSerializer(serializers.ModelSerializer):
 # list's rows (PurchaseSerializer) hold: won as integers, times in Asia/Seoul, the rate as a
 # fraction shown as a percentage, 입금계좌 as the manual writes it ("케이뱅크 / 700100*****").
 PURCHASE_EXPORT_COLUMNS = [
-    Column(pgettext_lazy("purchase export", "No."), lambda p: p.pk, width=10),
-    Column(pgettext_lazy("purchase export", "Status"), lambda p: p.get_status_display(), width=8),
+    Column(pgettext_lazy("purchase export", "No."), attrgetter("pk"), width=10),
+    Column(
+        pgettext_lazy("purchase export", "Status"),
+        attrgetter("status"),
+        labels=dict(Purchase.Status.choices),
+        width=8,
+    ),
     Column(
         pgettext_lazy("purchase export", "Purchased at"),
-        lambda p: p.created_at,
+        attrgetter("created_at"),
         DATETIME_FORMAT,
         width=20,
     ),
@@ -119,7 +126,7 @@ PURCHASE_EXPORT_COLUMNS = [
     ),
     Column(
         pgettext_lazy("purchase export", "Deposit amount"),
-        lambda p: p.deposit_amount,
+        attrgetter("deposit_amount"),
         WON_FORMAT,
         width=16,
     ),
@@ -131,14 +138,16 @@ PURCHASE_EXPORT_COLUMNS = [
     ),
     Column(
         pgettext_lazy("purchase export", "Credited amount"),
-        lambda p: p.amount,
+        attrgetter("amount"),
         WON_FORMAT,
         width=16,
     ),
-    Column(pgettext_lazy("purchase export", "Balance"), lambda p: p.balance, WON_FORMAT, width=16),
+    Column(
+        pgettext_lazy("purchase export", "Balance"), attrgetter("balance"), WON_FORMAT, width=16
+    ),
     Column(
         pgettext_lazy("purchase export", "Valid until"),
-        lambda p: p.expires_at,
+        attrgetter("expires_at"),
         DATETIME_FORMAT,
         width=20,
     ),

@@ -5,9 +5,10 @@ import io
 from urllib.parse import quote
 
 import openpyxl
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from api.files import Column, content_disposition, file_response, xlsx_write
+from domain.purchases.models import Purchase
 
 
 def test_an_ascii_name_is_a_plain_filename():
@@ -69,3 +70,14 @@ def test_text_that_looks_like_a_formula_stays_text():
         ('=HYPERLINK("http://x")*', "s"),
         ("=1+1", "s"),
     ]
+
+
+def test_a_column_of_choices_shows_their_labels_in_the_active_language():
+    status = Column("상태", lambda row: row, labels=dict(Purchase.Status.choices))
+    rows = ["approved", "pending", "approved"]
+    with translation.override("ko"):
+        korean = [row[0].value for row in written([status], rows).iter_rows(min_row=2)]
+    with translation.override("en"):
+        english = [row[0].value for row in written([status], rows).iter_rows(min_row=2)]
+    assert korean == ["승인", "대기", "승인"]
+    assert english == ["Approved", "Pending", "Approved"]
