@@ -257,8 +257,8 @@ def test_anonymous_is_401(api, history):
 def test_a_member_of_another_site_is_refused(api, member_factory, site_of, history):
     stranger = member_factory(site=site_of("incheon-water"), username="watermember1")
     response = api.get(EXPORT, **bearer_for(stranger))
-    assert response.status_code in (401, 404)
-    assert response["Content-Type"].startswith("application/json")
+    assert response.status_code == 401  # a token of another site (SPEC §14: tokens carry it)
+    assert error_codes(response) == ["token_site_mismatch"]
 
 
 def test_a_plain_member_of_the_site_exports_nothing(api, member_factory, site_of, history):
