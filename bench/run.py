@@ -2,10 +2,12 @@
 
 Runs against a throwaway SQLite database (or DATABASE_URL if set) with the production password
 hasher (Argon2id at Django's default cost), the sandbox providers and the locmem SMS backend.
-Then the served benchmark (bench/served.py): gunicorn on PostgreSQL, `GET members/me/` against a
-bare view. `python bench/run.py served` runs only that one; `python bench/run.py uploads` only
-the recipients upload (issue 11 bench a). Figures go into README.md
-"Benchmarks" with the machine they came from.
+Then, on the bench PostgreSQL database, the served benchmark (bench/served.py: gunicorn,
+`GET members/me/` and `POST purchases/` each against a bare view) and the export of 100,000
+purchases against openpyxl alone (bench/purchases.py). `python bench/run.py served`,
+`python bench/run.py export` or `python bench/run.py uploads` (the recipients upload, issue 11
+bench a) runs only that one. Figures go into README.md "Benchmarks" with the machine they
+came from.
 """
 
 import os
@@ -32,7 +34,8 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
-from bench.served import served_bench  # noqa: E402
+from bench.purchases import export_bench  # noqa: E402
+from bench.served import bench_environment, served_bench  # noqa: E402
 
 settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
 # In place: REST framework's throttle classes hold this dict since django.setup() imported them.
@@ -172,9 +175,17 @@ def uploads_bench() -> None:
         )
 
 
+def on_postgresql(*benches) -> None:
+    env = bench_environment()
+    if env is not None:
+        for bench in benches:
+            bench(env)
+
+
 def main() -> None:
-    if sys.argv[1:] == ["served"]:
-        served_bench()
+    only = {"served": served_bench, "export": export_bench}
+    if sys.argv[1:2] and sys.argv[1] in only:
+        on_postgresql(only[sys.argv[1]])
         return
     if sys.argv[1:] == ["uploads"]:
         call_command("migrate", verbosity=0)
@@ -232,7 +243,9 @@ def main() -> None:
                     "birth_date": "1990-01-01",
                     "gender": "female",
                     "phone": phone,
-                    "ci": f"bench-person-{n}",  # the sandbox's namesake: a new person each run
+                    # One person per sign-up: the sandbox derives the CI from name, birth date
+                    # and gender, which every bench sign-up shares (SPEC §12).
+                    "ci": f"bench-ci-{n}",
                 },
             },
             format="json",
@@ -261,6 +274,26 @@ def main() -> None:
 
     rows.append(timed("whole sign-up (verify, documents, create)", sign_up, 20))
 
+    from api.authentication import SiteRefreshToken
+    from domain.corporates.demo import MASTER
+    from domain.members.models import Member
+
+    master = Member.objects.get(site__slug="onnuri-biz", username=MASTER["username"])
+    buyer = {"HTTP_AUTHORIZATION": f"Bearer {SiteRefreshToken.for_member(master).access_token}"}
+    keys = iter(range(10**6))
+
+    def purchase():
+        response = api.post(
+            "/api/v1/sites/onnuri-biz/purchases/",
+            {"amount": 1_000},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY=f"bench-{next(keys)}",
+            **buyer,
+        )
+        assert response.status_code == 201, response.content
+
+    rows.append(timed("POST purchases/ (request, Idempotency-Key)", purchase, 100))
+
     print(
         f"machine: {platform.machine()} {platform.processor() or ''} "
         f"{os.cpu_count()} CPUs, Python {platform.python_version()}, "
@@ -270,7 +303,7 @@ def main() -> None:
     for label, runs, median, p95, queries in rows:
         print(f"{label:<45} {runs:>5} {median:>10.1f} {p95:>9.1f} {queries:>8}")
     uploads_bench()
-    served_bench()
+    on_postgresql(served_bench, export_bench)
 
 
 if __name__ == "__main__":

@@ -1,14 +1,17 @@
-"""The served benchmark of `make bench`: gunicorn + PostgreSQL, `GET members/me/` vs a bare view.
+"""The served benchmark of `make bench`: gunicorn + PostgreSQL, each endpoint beside a bare view.
 
 Starts gunicorn (2 workers) with bench/settings.py on 127.0.0.1, on its own PostgreSQL database
 (BENCH_DATABASE_URL, created and migrated here), logs the demo member in over HTTP, then drives
 `GET members/me/` and a bare DRF view with the same JWT authentication (bench/urls.py) from one
-client: the same keep-alive connections and concurrency, in interleaved rounds A/B/A/B. Prints the
-requests/s of each side and their ratio. The load is bounded (a fixed number of requests) and
-local. Without a reachable PostgreSQL it says so and returns.
+client: the same keep-alive connections and concurrency, in interleaved rounds A/B/A/B. Then the
+same for `POST purchases/` by the onnuri-biz demo master (a fresh `Idempotency-Key` each) beside
+a bare POST view that writes one purchase row (bench/purchases.py readies the company). Prints
+the requests/s of each side and their ratio. The load is bounded (a fixed number of requests)
+and local. Without a reachable PostgreSQL it says so and returns.
 """
 
 import http.client
+import itertools
 import json
 import os
 import platform
@@ -27,11 +30,17 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/membership_bench"
 SITE = "yongin-library"  # the richest profile: the library block on top of the member
 ME_PATH = f"/api/v1/sites/{SITE}/members/me/"
 BARE_PATH = f"/bench/sites/{SITE}/bare/"
+PURCHASES_PATH = "/api/v1/sites/onnuri-biz/purchases/"
+BARE_PURCHASES_PATH = "/bench/sites/onnuri-biz/bare-purchases/"
+PURCHASE_BODY = b'{"amount": 1000000}'
 WORKERS = 2
 CLIENT_THREADS = 8
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "20"))  # per side, after one warm-up round each
 REQUESTS_PER_ROUND = int(os.environ.get("BENCH_REQUESTS", "240"))
 TARGET_RATIO = 0.7  # issue 8: members/me/ at >= 0.7x the bare view
+# Each purchase request writes rows (purchase, event, idempotency record): fewer, smaller rounds.
+PURCHASE_ROUNDS = int(os.environ.get("BENCH_PURCHASE_ROUNDS", "8"))
+PURCHASE_REQUESTS = int(os.environ.get("BENCH_PURCHASE_REQUESTS", "64"))
 
 
 def _database_ready(url: str) -> str | None:
@@ -112,7 +121,7 @@ class Connection:
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.buffer = b""
 
-    def get(self, request: bytes) -> tuple[int, bytes]:
+    def send(self, request: bytes) -> tuple[int, bytes]:
         self.sock.sendall(request)
         while b"\r\n\r\n" not in self.buffer:
             self._receive()
@@ -147,13 +156,27 @@ class Client:
         self.token = token
         self.cpu_seconds = 0.0
         self.requests = 0
+        self.keys = itertools.count()
+        self.run = time.time_ns()
 
-    def round(self, path: str, requests: int) -> float:
-        """Send `requests` GETs of `path` spread over the threads; returns requests/s."""
-        request = (
-            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n"
-            f"Authorization: Bearer {self.token}\r\n\r\n"
+    def _requests(self, path: str, body: bytes | None):
+        """A GET of `path`, or a JSON POST of `body` with a fresh Idempotency-Key each time."""
+        head = (
+            f"{'GET' if body is None else 'POST'} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Accept: application/json\r\nAuthorization: Bearer {self.token}\r\n"
         ).encode()
+        if body is None:
+            request = head + b"\r\n"
+            return lambda: request
+        head += b"Content-Type: application/json\r\nContent-Length: %d\r\n" % len(body)
+        head += b"Idempotency-Key: bench-%d-" % self.run
+        return lambda: b"%s%d\r\n\r\n%s" % (head, next(self.keys), body)
+
+    def round(self, path: str, requests: int, body: bytes | None = None) -> float:
+        """Send `requests` GETs of `path` (POSTs of `body`) spread over the threads; returns
+        requests/s."""
+        make = self._requests(path, body)
+        expected = 200 if body is None else 201
         per_thread = requests // CLIENT_THREADS
         start = threading.Barrier(CLIENT_THREADS + 1)
         failures: list[str] = []
@@ -161,9 +184,9 @@ class Client:
         def work(conn: Connection) -> None:
             start.wait()
             for _ in range(per_thread):
-                status, body = conn.get(request)
-                if status != 200:
-                    failures.append(f"{status} {body[:200]!r}")
+                status, answer = conn.send(make())
+                if status != expected:
+                    failures.append(f"{status} {answer[:200]!r}")
                     return
 
         threads = [threading.Thread(target=work, args=(c,)) for c in self.connections]
@@ -196,21 +219,71 @@ def _cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
-def served_bench() -> None:
+def _memory_total() -> str:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return f"{int(line.split()[1]) / 2**20:.1f} GiB RAM"
+    except OSError:
+        pass
+    return "RAM unknown"
+
+
+def bench_environment() -> dict | None:
+    """The environment of the bench server and of bench/purchases.py's processes: bench settings
+    on the bench PostgreSQL database (created, migrated, demo accounts seeded). None, after
+    saying so, when PostgreSQL is not reachable."""
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
     version = _database_ready(url)
     if version is None:
-        return
-    port = int(os.environ.get("BENCH_PORT") or _free_port())
+        return None
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DATABASE_URL": url,
         "PYTHONPATH": str(ROOT),
+        "BENCH_POSTGRESQL_VERSION": version,
     }
     env.pop("REDIS_URL", None)  # the per-process cache: what a single-host deployment has
     _manage(env, "migrate", "--noinput")
     _manage(env, "seed_demo")
+    return env
+
+
+def _interleaved(client: Client, a: str, b: str, rounds: int, requests: int, body=None):
+    """Warm-up rounds, then `rounds` rounds of each of paths `a` and `b`, alternating."""
+    client.round(a, requests // 2, body)
+    client.round(b, requests // 2, body)
+    rates_a, rates_b = [], []
+    for _ in range(rounds):
+        rates_a.append(client.round(a, requests, body))
+        rates_b.append(client.round(b, requests, body))
+    return rates_a, rates_b
+
+
+def _compare(label_a: str, rates_a, label_b: str, rates_b, ratio_label: str, target=None):
+    # The mean of per-round rates would favour fast rounds: total requests over total time.
+    rate_a = len(rates_a) / sum(1 / r for r in rates_a)
+    rate_b = len(rates_b) / sum(1 / r for r in rates_b)
+    per_round = sorted(a / b for a, b in zip(rates_a, rates_b, strict=True))
+    print(f"{label_a:<45} {rate_a:>8.0f} req/s")
+    print(f"{label_b:<45} {rate_b:>8.0f} req/s")
+    ratio = rate_a / rate_b
+    verdict = ""
+    if target is not None:
+        verdict = f"target >= {target}: {'ok' if ratio >= target else 'BELOW TARGET'}; "
+    print(
+        f"{ratio_label:<45} {ratio:>8.2f}  ({verdict}"
+        f"per round {per_round[0]:.2f}-{per_round[-1]:.2f}, "
+        f"median {statistics.median(per_round):.2f})"
+    )
+
+
+def served_bench(env: dict) -> None:
+    from bench.purchases import access_token
+
+    port = int(os.environ.get("BENCH_PORT") or _free_port())
+    purchase_token = access_token(env)
     server = subprocess.Popen(
         [
             sys.executable,
@@ -232,37 +305,50 @@ def served_bench() -> None:
     try:
         _wait_until_up(port, server)
         client = Client(port, _access_token(port))
-        client.round(ME_PATH, REQUESTS_PER_ROUND // 2)  # warm-up: connections, caches
-        client.round(BARE_PATH, REQUESTS_PER_ROUND // 2)
-        me, bare = [], []
-        for _ in range(ROUNDS):
-            me.append(client.round(ME_PATH, REQUESTS_PER_ROUND))
-            bare.append(client.round(BARE_PATH, REQUESTS_PER_ROUND))
+        me, bare = _interleaved(client, ME_PATH, BARE_PATH, ROUNDS, REQUESTS_PER_ROUND)
         client.close()
+        buyer = Client(port, purchase_token)
+        purchases, bare_purchases = _interleaved(
+            buyer,
+            PURCHASES_PATH,
+            BARE_PURCHASES_PATH,
+            PURCHASE_ROUNDS,
+            PURCHASE_REQUESTS,
+            PURCHASE_BODY,
+        )
+        buyer.close()
     finally:
         server.send_signal(signal.SIGTERM)
         try:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
-    # The mean of per-round rates would favour fast rounds: total requests over total time.
-    me_rate = len(me) / sum(1 / r for r in me)
-    bare_rate = len(bare) / sum(1 / r for r in bare)
-    per_round = sorted(a / b for a, b in zip(me, bare, strict=True))
     print()
     print(
-        f"served: gunicorn {WORKERS} workers (gthread, 1 thread), PostgreSQL {version}, "
-        f"{os.cpu_count()} CPUs ({_cpu_model()}), Python {platform.python_version()}; "
+        f"served: gunicorn {WORKERS} workers (gthread, 1 thread), "
+        f"PostgreSQL {env['BENCH_POSTGRESQL_VERSION']}, "
+        f"{os.cpu_count()} CPUs ({_cpu_model()}), {_memory_total()}, "
+        f"Python {platform.python_version()}; "
         f"client {CLIENT_THREADS} keep-alive connections, {ROUNDS} interleaved rounds "
         f"x {REQUESTS_PER_ROUND} requests per side, "
         f"client CPU {client.cpu_seconds / client.requests * 1e6:.0f} us/request"
     )
-    print(f"{'GET members/me/ (' + SITE + ')':<45} {me_rate:>8.0f} req/s")
-    print(f"{'bare DRF view, same JWT authentication':<45} {bare_rate:>8.0f} req/s")
-    ratio = me_rate / bare_rate
-    verdict = "ok" if ratio >= TARGET_RATIO else "BELOW TARGET"
+    _compare(
+        f"GET members/me/ ({SITE})",
+        me,
+        "bare DRF view, same JWT authentication",
+        bare,
+        "ratio me / bare",
+        TARGET_RATIO,
+    )
     print(
-        f"{'ratio me / bare':<45} {ratio:>8.2f}  (target >= {TARGET_RATIO}: {verdict}; "
-        f"per round {per_round[0]:.2f}-{per_round[-1]:.2f}, "
-        f"median {statistics.median(per_round):.2f})"
+        f"purchases: {PURCHASE_ROUNDS} interleaved rounds x {PURCHASE_REQUESTS} requests per "
+        "side, one company (its row lock), a new Idempotency-Key per request"
+    )
+    _compare(
+        "POST purchases/ (1,000,000 won, demo master)",
+        purchases,
+        "bare DRF POST, same JWT, one purchase row",
+        bare_purchases,
+        "ratio purchase / bare",
     )

@@ -24,6 +24,9 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {  # noqa: F405
     scope: "1000000/min"
     for scope in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]  # noqa: F405
 }
+# The demo company is made by the real sign-up, with a sandbox verification (SPEC §12: allowed
+# outside production; `seed_demo` fails without it on a fresh bench database).
+SANDBOX_PROVIDERS_ALLOWED = True
 SMS_BACKEND = "locmem"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405

@@ -12,12 +12,7 @@ from rest_framework import mixins, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from api.members.name_change_views import (
-    EXTENSIONS,
-    FILE_CODES,
-    FileDownloadMixin,
-    private_file_response,
-)
+from api.files import EXTENSIONS, FILE_CODES, FileDownloadMixin, file_response
 from domain.capabilities import Capability
 from domain.common.errors import CommonErrorCode
 from domain.corporates.accounts import (
@@ -214,7 +209,7 @@ class BankAccountBankbookView(FileDownloadMixin, CorporateAPIView):
             context=self.context,
         )
         extension = EXTENSIONS.get(account.bankbook_content_type, "bin")
-        return private_file_response(
+        return file_response(
             file,
             content_type=account.bankbook_content_type,
             filename=f"bank-account-{account.pk}-bankbook.{extension}",

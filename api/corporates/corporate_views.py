@@ -20,13 +20,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
+from api.files import EXTENSIONS, FILE_CODES, FileDownloadMixin, file_response
 from api.members.account_views import TOKEN_CODES
-from api.members.name_change_views import (
-    EXTENSIONS,
-    FILE_CODES,
-    FileDownloadMixin,
-    private_file_response,
-)
 from api.permissions import PUBLIC
 from domain.capabilities import Capability
 from domain.common.errors import CommonErrorCode
@@ -319,7 +314,7 @@ class CorporateDocumentView(FileDownloadMixin, CorporateGetMixin, CorporateAPIVi
             corporate=corporate, viewer=request.user, kind=kind, context=self.context
         )
         extension = EXTENSIONS.get(document.content_type, "bin")
-        return private_file_response(
+        return file_response(
             file,
             content_type=document.content_type,
             filename=f"corporate-{corporate.pk}-{kind}.{extension}",

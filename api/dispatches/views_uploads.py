@@ -9,7 +9,7 @@ from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from api.members.name_change_views import FileDownloadMixin, private_file_response
+from api.files import FileDownloadMixin, file_response
 from domain.capabilities import Capability
 from domain.common.errors import CommonErrorCode
 from domain.dispatches.errors import DispatchErrorCode
@@ -77,7 +77,7 @@ class RecipientsTemplateView(FileDownloadMixin, DispatchAPIView):
         responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY},
     )
     def get(self, request, site):
-        return private_file_response(
+        return file_response(
             io.BytesIO(recipients_template()),
             content_type=XLSX_CONTENT_TYPE,
             filename=TEMPLATE_FILE_NAME,

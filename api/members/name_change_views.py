@@ -1,6 +1,5 @@
 """Re-verification and name change requests (animal-protection; manual 002 §II; SPEC §5, §11)."""
 
-from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
@@ -8,6 +7,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from api.base import SiteAPIView
+from api.files import EXTENSIONS, FILE_CODES, FileDownloadMixin, file_response
 from domain.capabilities import Capability, member_can
 from domain.common.errors import CommonErrorCode
 from domain.consents.errors import ConsentErrorCode
@@ -35,28 +35,6 @@ REQUIRED_ACTION_CODES = {
     403: [MemberErrorCode.PASSWORD_CHANGE_REQUIRED, ConsentErrorCode.CONSENT_REQUIRED]
 }
 FEATURE_CODES = {404: [CommonErrorCode.FEATURE_NOT_AVAILABLE]}
-FILE_CODES = [
-    CommonErrorCode.FILE_EMPTY,
-    CommonErrorCode.FILE_TOO_LARGE,
-    CommonErrorCode.UNSUPPORTED_FILE_TYPE,
-    CommonErrorCode.IMAGE_TOO_LARGE,
-]
-EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
-
-
-def private_file_response(file, *, content_type: str, filename: str) -> FileResponse:
-    """A private file as an attachment that browsers and proxies neither sniff nor keep."""
-    response = FileResponse(file, content_type=content_type, as_attachment=True, filename=filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-class FileDownloadMixin:
-    """Files are answered whatever the Accept header; errors still come as JSON."""
-
-    def perform_content_negotiation(self, request, force=False):
-        return super().perform_content_negotiation(request, force=True)
 
 
 @extend_schema(tags=["members"])
@@ -185,7 +163,7 @@ class NameChangeEvidenceView(FileDownloadMixin, SiteAPIView):
             site=self.site, viewer=request.user, request_id=id, context=self.context
         )
         extension = EXTENSIONS.get(found.evidence_content_type, "bin")
-        return private_file_response(
+        return file_response(
             file,
             content_type=found.evidence_content_type,
             filename=f"name-change-{found.pk}-evidence.{extension}",

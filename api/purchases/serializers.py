@@ -1,8 +1,12 @@
 """Serializers of onnuri-biz purchases (SPEC §7.3, §13 masking; manual 004 §2.1–2.2)."""
 
+from operator import attrgetter
+
+from django.utils.translation import pgettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.files import DATETIME_FORMAT, PERCENT_FORMAT, WON_FORMAT, Column
 from api.filters import HistoryFilterSerializer
 from domain.common.masking import mask_name
 from domain.corporates.banks import BANKS
@@ -10,6 +14,15 @@ from domain.purchases.models import Purchase
 from domain.purchases.services import REQUIRED_DOCUMENTS, receiving_account
 
 ORDERINGS = ["created_at", "-created_at", "amount", "-amount", "expires_at", "-expires_at"]
+
+
+def depositor(purchase: Purchase) -> str:
+    """The depositor account's holder, masked (SPEC §13; manual 004 입금자: 김정*)."""
+    return mask_name(purchase.depositor_holder)
+
+
+def depositor_bank_name(purchase: Purchase) -> str:
+    return BANKS.get(purchase.depositor_bank_code, "")
 
 
 class ReceivingAccountSerializer(serializers.Serializer):
@@ -72,10 +85,10 @@ class PurchaseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_depositor(self, purchase: Purchase) -> str:
-        return mask_name(purchase.depositor_holder)
+        return depositor(purchase)
 
     def get_depositor_bank_name(self, purchase: Purchase) -> str:
-        return BANKS.get(purchase.depositor_bank_code, "")
+        return depositor_bank_name(purchase)
 
     @extend_schema_field(ReceivingAccountSerializer)
     def get_receiving_account(self, purchase: Purchase) -> dict:
@@ -86,6 +99,59 @@ class PurchaseSerializer(serializers.ModelSerializer):
         if not purchase.documents_required:
             return []
         return [{"code": code, "label": str(label)} for code, label in REQUIRED_DOCUMENTS]
+
+
+# The 구매내역 table of manual 004 §2.1–2.2, its columns in its order; the cells hold what the
+# list's rows (PurchaseSerializer) hold: won as integers, times in Asia/Seoul, the rate as a
+# fraction shown as a percentage, 입금계좌 as the manual writes it ("케이뱅크 / 700100*****").
+PURCHASE_EXPORT_COLUMNS = [
+    Column(pgettext_lazy("purchase export", "No."), attrgetter("pk"), width=10),
+    Column(
+        pgettext_lazy("purchase export", "Status"),
+        attrgetter("status"),
+        labels=dict(Purchase.Status.choices),
+        width=8,
+    ),
+    Column(
+        pgettext_lazy("purchase export", "Purchased at"),
+        attrgetter("created_at"),
+        DATETIME_FORMAT,
+        width=20,
+    ),
+    Column(pgettext_lazy("purchase export", "Depositor"), depositor, width=12),
+    Column(
+        pgettext_lazy("purchase export", "Deposit account"),
+        lambda p: f"{depositor_bank_name(p)} / {p.depositor_account_masked}",
+        width=24,
+    ),
+    Column(
+        pgettext_lazy("purchase export", "Deposit amount"),
+        attrgetter("deposit_amount"),
+        WON_FORMAT,
+        width=16,
+    ),
+    Column(
+        pgettext_lazy("purchase export", "Discount rate"),
+        lambda p: p.discount_rate / 100,
+        PERCENT_FORMAT,
+        width=9,
+    ),
+    Column(
+        pgettext_lazy("purchase export", "Credited amount"),
+        attrgetter("amount"),
+        WON_FORMAT,
+        width=16,
+    ),
+    Column(
+        pgettext_lazy("purchase export", "Balance"), attrgetter("balance"), WON_FORMAT, width=16
+    ),
+    Column(
+        pgettext_lazy("purchase export", "Valid until"),
+        attrgetter("expires_at"),
+        DATETIME_FORMAT,
+        width=20,
+    ),
+]
 
 
 class PurchaseCreateSerializer(serializers.Serializer):

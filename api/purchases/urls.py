@@ -6,6 +6,7 @@ from . import deposit_views, views
 
 urlpatterns = [
     path("purchases/", views.PurchaseListView.as_view(), name="purchases"),
+    path("purchases/export/", views.PurchaseExportView.as_view(), name="purchase-export"),
     path("purchases/summary/", views.PurchaseSummaryView.as_view(), name="purchase-summary"),
     # Deposit matching (staff; issue 10 point 5).
     path(

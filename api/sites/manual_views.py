@@ -2,12 +2,11 @@
 
 import io
 
-from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 
 from api.base import SiteAPIView
-from api.members.name_change_views import FileDownloadMixin
+from api.files import FileDownloadMixin, file_response
 from api.permissions import PUBLIC
 from domain.sites.errors import SiteErrorCode
 from domain.sites.manual import site_manual_pdf
@@ -33,9 +32,9 @@ class SiteManualView(FileDownloadMixin, SiteAPIView):
     )
     def get(self, request, site):
         pdf = site_manual_pdf(site=self.site)
-        return FileResponse(
+        return file_response(
             io.BytesIO(pdf),
             content_type="application/pdf",
-            as_attachment=True,
             filename=f"{self.site.slug}-manual.pdf",
+            private=False,  # the same public manual for everyone
         )

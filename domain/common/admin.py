@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 # The API's download answer (nosniff, no-store), so files leave the admin the same way.
-from api.members.name_change_views import EXTENSIONS, private_file_response
+from api.files import EXTENSIONS, file_response
 from domain.audit.services import RequestContext
 from domain.capabilities import Capability, member_can
 from domain.common.errors import DomainError, ValidationFailed
@@ -130,7 +130,7 @@ class SiteScopedAdmin(admin.ModelAdmin):
             self.refuse(request, obj, error)
             return redirect(self.admin_url("change", obj))
         filename = f"{stem}.{EXTENSIONS.get(content_type, 'bin')}"
-        return private_file_response(file, content_type=content_type, filename=filename)
+        return file_response(file, content_type=content_type, filename=filename)
 
     def links(self, items: list[tuple[str, str]]):
         return format_html_join(mark_safe("<br>"), '<a href="{}">{}</a>', items)  # noqa: S308

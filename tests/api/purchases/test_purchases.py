@@ -13,7 +13,8 @@ from django.utils import timezone
 from domain.messaging.backends import locmem
 from domain.purchases.models import Purchase, PurchaseEvent
 from tests.conftest import bearer_for, error_codes
-from tests.factories.corporates import corporate_with_master, manager_create
+from tests.factories.corporates import manager_create
+from tests.factories.purchases import purchases_bulk
 
 pytestmark = pytest.mark.django_db
 
@@ -30,11 +31,6 @@ def _empty_sms_outbox():
 
 
 @pytest.fixture
-def master():
-    return corporate_with_master(username="master01", mobile="01055554444")
-
-
-@pytest.fixture
 def corporate(master):
     return master.corporate
 
@@ -42,16 +38,6 @@ def corporate(master):
 @pytest.fixture
 def general(corporate):
     return manager_create(corporate=corporate, username="general01", role="general")
-
-
-@pytest.fixture
-def staff(member_factory, site_of):
-    return member_factory(site=site_of(SITE), username="operator2x", staff=True)
-
-
-@pytest.fixture
-def other_master():
-    return corporate_with_master(username="othermaster1", business_number="2208162517")
 
 
 def terms(corporate, rate="5.00", discount_limit=50_000_000, purchase_limit=1_000_000_000):
@@ -348,19 +334,7 @@ def test_page_size_is_at_most_100(api, master):
 
 @pytest.mark.parametrize("caller", ["master", "staff"])
 def test_the_list_costs_the_same_queries_at_page_size_10_and_100(api, master, staff, caller):
-    for _ in range(120):
-        Purchase.objects.create(
-            corporate=master.corporate,
-            requested_by=master.member,
-            amount=1_000,
-            discount_rate=Decimal("5.00"),
-            discount_amount=50,
-            deposit_amount=950,
-            depositor_bank_code="089",
-            depositor_account_masked="700100*****",
-            depositor_holder=master.corporate.name,
-            deposit_deadline=timezone.now(),
-        )
+    purchases_bulk(master, 120)
     member = master.member if caller == "master" else staff
     api.get(URL, **bearer_for(member))  # warm the per-process caches (the site)
     counts = []
