@@ -31,6 +31,13 @@ class ConsentDocumentRefSerializer(serializers.Serializer):
     title = serializers.CharField()
 
 
+class RecipientRowErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="The row number (an upload's sheet row, or 1, 2, …).")
+    column = serializers.CharField(help_text="`name`, `mobile`, `amount`, or empty (the list).")
+    code = serializers.CharField(help_text="e.g. `invalid_phone`, `duplicate_mobile`.")
+    detail = serializers.CharField()
+
+
 class ErrorItemSerializer(serializers.Serializer):
     """One error. Besides `code`, `detail` and `attr`, some codes carry machine-readable data
     (a DomainError's `extra`); every such field is listed here, present only with its codes
@@ -79,6 +86,20 @@ class ErrorItemSerializer(serializers.Serializer):
     reserved = serializers.IntegerField(
         required=False,
         help_text="`balance_reserved`: won of the purchase held by dispatches not yet sent.",
+    )
+    character = serializers.CharField(
+        required=False,
+        help_text="`unsupported_character`: the first character a text message cannot carry.",
+    )
+    largest_sendable = serializers.IntegerField(
+        required=False,
+        help_text="`insufficient_single_purchase_balance`: the most won one dispatch can send "
+        "now (the largest usable balance of one purchase; SPEC §7.4).",
+    )
+    row_errors = RecipientRowErrorSerializer(
+        many=True,
+        required=False,
+        help_text="`invalid_recipients`: each refused recipient row and why.",
     )
 
 

@@ -2,8 +2,14 @@
 
 from django.urls import path
 
-from . import views
+from . import views_create
 
 urlpatterns = [
-    path("dispatches/", views.DispatchListView.as_view(), name="dispatches"),
+    # GET: the list (views.DispatchListView); POST: create (views_create).
+    path("dispatches/", views_create.DispatchListCreateView.as_view(), name="dispatches"),
+    path(
+        "dispatches/test-send/",
+        views_create.DispatchTestSendView.as_view(),
+        name="dispatch-test-send",
+    ),
 ]

@@ -94,7 +94,8 @@ def test_an_immediate_dispatch_reserves_its_total_and_starts_after_commit(
     answer = response.json()
     dispatch = Dispatch.objects.get()
     assert answer["id"] == dispatch.pk
-    assert (answer["status"], answer["send_type"], answer["kind"]) == ("pending", "immediate", "sms")
+    assert (answer["status"], answer["send_type"]) == ("pending", "immediate")
+    assert answer["kind"] == "sms"
     assert (answer["total"], answer["recipient_count"]) == (30_000, 3)
     assert dispatch.purchase == purchase and dispatch.requested_by == master.member
     assert abs(dispatch.scheduled_at - timezone.now()) < dt.timedelta(minutes=1)
@@ -306,7 +307,7 @@ def test_the_emoji_is_named_in_the_answer(api, master, sent_tasks):
 
 
 def test_10001_rows_are_refused_with_too_many_recipients(api, master, sent_tasks):
-    approved_purchase(master, 100_000_000)
+    approved_purchase(master, 100_000)
     response = create(api, master, body(dispatch_send_token(master), recipients=rows(10_001)))
     [error] = response.json()["errors"]
     assert error["code"] == "invalid_recipients"
@@ -411,14 +412,16 @@ def test_a_retried_request_with_the_same_key_creates_one_dispatch(api, master, s
 def test_ten_or_a_thousand_recipients_cost_the_same_queries(
     api, master, sent_tasks, django_assert_num_queries
 ):
-    approved_purchase(master, 100_000_000)
-    ten = body(dispatch_send_token(master), recipients=rows(10))
-    thousand = body(dispatch_send_token(master), recipients=rows(1_000, start=100))
+    approved_purchase(master, 9_000_000)
+    warm = body(dispatch_send_token(master), recipients=rows(10, amount=1_000, start=5_000))
+    ten = body(dispatch_send_token(master), recipients=rows(10, amount=1_000))
+    thousand = body(dispatch_send_token(master), recipients=rows(1_000, amount=1_000, start=100))
+    assert create(api, master, warm).status_code == 201  # per-process caches filled
     with CaptureQueriesContext(connection) as captured:
         assert create(api, master, ten).status_code == 201
     with django_assert_num_queries(len(captured)):
         assert create(api, master, thousand).status_code == 201
-    assert Recipient.objects.count() == 1_010
+    assert Recipient.objects.count() == 1_020
 
 
 def test_staff_and_members_of_other_sites_cannot_create(api, master, member_factory, site_of):
