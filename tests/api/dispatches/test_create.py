@@ -344,7 +344,7 @@ def test_a_used_token_cannot_send_again(api, master, sent_tasks):
     assert Dispatch.objects.count() == 1 and books(purchase) == (70_000, 30_000)
 
 
-def test_a_token_of_another_manager_or_purpose_is_refused(api, master, general, sent_tasks):
+def test_a_token_of_another_manager_is_refused(api, master, general, sent_tasks):
     purchase = approved_purchase(master, 100_000)
     theirs = create(api, master, body(dispatch_send_token(general)))
     assert theirs.status_code == 400
