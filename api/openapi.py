@@ -105,6 +105,15 @@ class ErrorItemSerializer(serializers.Serializer):
         help_text="`recipient_not_reclaimable`: the ids that are not unreceived gifts of the "
         "dispatch (nothing was reclaimed).",
     )
+    character = serializers.CharField(
+        required=False,
+        help_text="`unsupported_character`: the first character a text message cannot carry.",
+    )
+    largest_sendable = serializers.IntegerField(
+        required=False,
+        help_text="`insufficient_single_purchase_balance`: the most won one dispatch can send "
+        "now (the largest usable balance of one purchase; SPEC §7.4).",
+    )
     row_errors = RecipientRowErrorSerializer(
         many=True,
         required=False,

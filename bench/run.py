@@ -182,6 +182,139 @@ def on_postgresql(*benches) -> None:
             bench(env)
 
 
+# --- issue 11 (b): creating a 10,000-recipient dispatch -----------------------------------------
+DISPATCH_RECIPIENTS = 10_000
+DISPATCH_RUNS = 5
+
+
+def _timed_interleaved(cases, repeat):
+    """`timed` for several (label, fn) at once, in interleaved rounds, so a growing table or a
+    busy machine weighs on each alike. Queries are counted by an execute wrapper:
+    CaptureQueriesContext forces Django's debug cursor, which on SQLite re-quotes every
+    parameter of every query (170,000 for one 10,000-row insert), a cost production never
+    pays."""
+    samples = {label: [] for label, _ in cases}
+    queries = dict.fromkeys(samples, 0)
+    count = [0]
+
+    def counter(execute, sql, params, many, context):
+        count[0] += 1
+        return execute(sql, params, many, context)
+
+    for _ in range(repeat):
+        for label, fn in cases:
+            count[0] = 0
+            with connection.execute_wrapper(counter):
+                start = time.perf_counter()
+                fn()
+                samples[label].append(time.perf_counter() - start)
+            queries[label] = count[0]
+    rows = []
+    for label, taken in samples.items():
+        taken.sort()
+        p95 = taken[min(len(taken) - 1, int(len(taken) * 0.95))]
+        rows.append((label, repeat, statistics.median(taken) * 1000, p95 * 1000, queries[label]))
+    return rows
+
+
+def dispatch_create_bench() -> list[tuple]:
+    """POST dispatches/ with 10,000 inline recipients (checks, the sender's token, the purchase
+    chosen and reserved, one bulk insert), the service alone, and beside them a bare
+    `bulk_create` of the same 10,000 Recipient rows: what the create costs over the insert."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from api.authentication import SiteRefreshToken
+    from domain.corporates.demo import MASTER
+    from domain.corporates.models import Corporate, CorporateManager
+    from domain.dispatches.create import dispatch_create
+    from domain.dispatches.models import Dispatch, Recipient
+    from domain.members.demo import DEMO_OPERATOR
+    from domain.members.models import Member
+    from domain.purchases.services import (
+        purchase_approve,
+        purchase_documents_received,
+        purchase_request,
+    )
+    from tests.factories.dispatches import dispatch_send_token  # through the real services
+
+    manager = CorporateManager.objects.select_related("corporate__site", "member").get(
+        member__username=MASTER["username"], corporate__site__slug="onnuri-biz"
+    )
+    site, member = manager.corporate.site, manager.member
+    corporates = Corporate.objects.filter(pk=manager.corporate_id)
+    corporates.update(monthly_purchase_limit=10**12)
+    operator = Member.objects.get(site=site, username=DEMO_OPERATOR["username"])
+    per_dispatch = DISPATCH_RECIPIENTS * 1_000
+    purchase = purchase_request(manager=manager, amount=per_dispatch * (2 * DISPATCH_RUNS + 1))
+    purchase_documents_received(corporates=corporates, staff=operator, purchase_id=purchase.pk)
+    purchase_approve(corporates=corporates, staff=operator, purchase_id=purchase.pk)
+
+    recipients = [
+        {"name": f"수신자{i:05d}", "mobile": f"0109{i:07d}", "amount": 1_000}
+        for i in range(DISPATCH_RECIPIENTS)
+    ]
+    scheduled = {  # scheduled, so no worker starts sending inside the timing
+        "title": "벤치 발송",
+        "send_type": "scheduled",
+        "scheduled_at": timezone.now() + dt.timedelta(days=1),
+        "subject": "",
+        "body": "설 선물을 보내드립니다.",
+    }
+    api_tokens = iter([dispatch_send_token(manager) for _ in range(DISPATCH_RUNS)])
+    service_tokens = iter([dispatch_send_token(manager) for _ in range(DISPATCH_RUNS)])
+    api = APIClient()
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {SiteRefreshToken.for_member(member).access_token}"}
+
+    def over_http():
+        body = {**scheduled, "recipients": recipients, "verification_token": next(api_tokens)}
+        response = api.post("/api/v1/sites/onnuri-biz/dispatches/", body, format="json", **headers)
+        assert response.status_code == 201, response.content[:300]
+
+    def service():
+        dispatch_create(
+            manager=manager,
+            site=site,
+            image=None,
+            recipients=recipients,
+            upload_id=None,
+            verification_token=next(service_tokens),
+            **scheduled,
+        )
+
+    targets = iter(  # the baseline's rows need a dispatch each, made outside the timing
+        [
+            Dispatch.objects.create(
+                corporate=manager.corporate,
+                purchase=purchase,
+                title="baseline",
+                send_type=scheduled["send_type"],
+                scheduled_at=scheduled["scheduled_at"],
+                body=scheduled["body"],
+                kind=Dispatch.Kind.SMS,
+                total=0,
+            )
+            for _ in range(DISPATCH_RUNS)
+        ]
+    )
+
+    def bare_insert():
+        dispatch = next(targets)
+        Recipient.objects.bulk_create(
+            Recipient(dispatch=dispatch, row=row, **fields)
+            for row, fields in enumerate(recipients, start=1)
+        )
+
+    cases = [
+        ("dispatch create 10,000 (POST dispatches/)", over_http),
+        ("dispatch create 10,000 (service only)", service),
+        ("baseline: bulk_create 10,000 Recipient rows", bare_insert),
+    ]
+    rows = _timed_interleaved(cases, DISPATCH_RUNS)
+    return rows
+
+
 def main() -> None:
     only = {"served": served_bench, "export": export_bench}
     if sys.argv[1:2] and sys.argv[1] in only:
@@ -273,6 +406,7 @@ def main() -> None:
         assert response.status_code == 201, response.content
 
     rows.append(timed("whole sign-up (verify, documents, create)", sign_up, 20))
+    rows += dispatch_create_bench()
 
     from api.authentication import SiteRefreshToken
     from domain.corporates.demo import MASTER

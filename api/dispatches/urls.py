@@ -2,10 +2,16 @@
 
 from django.urls import path
 
-from . import views, views_gifts, views_uploads
+from . import views, views_create, views_gifts, views_uploads
 
 urlpatterns = [
-    path("dispatches/", views.DispatchListView.as_view(), name="dispatches"),
+    # GET: the history (views.DispatchListView); POST: create (views_create).
+    path("dispatches/", views_create.DispatchListCreateView.as_view(), name="dispatches"),
+    path(
+        "dispatches/test-send/",
+        views_create.DispatchTestSendView.as_view(),
+        name="dispatch-test-send",
+    ),
     # The recipients' Excel template and upload (issue 11 point 2).
     path(
         "dispatches/template/",

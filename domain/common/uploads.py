@@ -82,8 +82,11 @@ def detect_file_type(head: bytes) -> str | None:
     return None
 
 
-def _image_is_valid(file: IO[bytes], kind: str, attr: str) -> bool:
-    """Whether Pillow reads the header as `kind` and verifies it; ImageTooLarge by its size.
+def _image_is_valid(
+    file: IO[bytes], kind: str, attr: str, max_dimensions: tuple[int, int] | None = None
+) -> bool:
+    """Whether Pillow reads the header as `kind` and verifies it; ImageTooLarge by its size
+    (over MAX_IMAGE_PIXELS, or wider or taller than `max_dimensions`, width × height).
 
     Only the header is read (never the pixels); Pillow's own decompression-bomb guard, a
     warning and then an error at a higher size, counts as too large as well.
@@ -98,6 +101,12 @@ def _image_is_valid(file: IO[bytes], kind: str, attr: str) -> bool:
                 width, height = image.size
                 if width * height > MAX_IMAGE_PIXELS:
                     raise ImageTooLarge(attr=attr)
+                if max_dimensions and (width > max_dimensions[0] or height > max_dimensions[1]):
+                    raise ImageTooLarge(
+                        message=_("The image must be at most %(width)s×%(height)s pixels.")
+                        % {"width": max_dimensions[0], "height": max_dimensions[1]},
+                        attr=attr,
+                    )
                 image.verify()
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
         raise ImageTooLarge(attr=attr)
@@ -117,12 +126,13 @@ def store_private_upload(
     allowed: frozenset[str] = DOCUMENT_TYPES,
     max_bytes: int = DEFAULT_MAX_BYTES,
     attr: str = "file",
+    max_dimensions: tuple[int, int] | None = None,
 ) -> StoredUpload:
     """Check an uploaded file by its content and store it under a random name (SPEC §14).
 
     Refusals (all 400, on `attr`): `file_empty`, `file_too_large` (over `max_bytes`),
     `unsupported_file_type` (content not one of `allowed`, or an image Pillow cannot verify),
-    `image_too_large` (over MAX_IMAGE_PIXELS).
+    `image_too_large` (over MAX_IMAGE_PIXELS, or over `max_dimensions` width × height).
     The stored path is `<folder>/<uuid4 hex>.<ext>`; the client's file name is kept only as
     data (`original_name`), never as a path.
     """
@@ -132,7 +142,9 @@ def store_private_upload(
     file.seek(0)
     kind = detect_file_type(file.read(16))
     file.seek(0)
-    if kind not in allowed or (kind in PILLOW_FORMATS and not _image_is_valid(file, kind, attr)):
+    if kind not in allowed or (
+        kind in PILLOW_FORMATS and not _image_is_valid(file, kind, attr, max_dimensions)
+    ):
         raise DomainError(
             CommonErrorCode.UNSUPPORTED_FILE_TYPE,
             _("This file type is not accepted. Upload one of: %(types)s.")

@@ -36,3 +36,7 @@ class DispatchErrorCode(ErrorCode):
     INVALID_SIGNATURE = "invalid_signature"
     STALE_SIGNATURE = "stale_signature"
     REPLAYED_SIGNATURE = "replayed_signature"
+    # Creating and test-sending (domain.dispatches.message, .create; manual 004 §3.1).
+    TITLE_REQUIRED = "title_required"
+    TITLE_TOO_LONG = "title_too_long"
+    TEST_SEND_LIMIT = "test_send_limit"  # 429: 5 test sends per 10 minutes per member

@@ -50,24 +50,27 @@ def outbox_sms(
     site: Site | None = None,
     purpose: str = "",
     sensitive: bool = False,
+    image_path: str = "",
 ) -> OutboxMessage:
     """Queue a text message; its kind (sms/lms/mms) follows SPEC §13 "Text messages".
 
     Refuses a number that is not a Korean mobile, characters outside EUC-KR (emoji), and a body
-    or subject over the LMS limits. Sent after the caller's transaction commits.
+    or subject over the LMS limits. `image_path` (a private upload already checked, e.g. a
+    dispatch's JPG) makes it an MMS. Sent after the caller's transaction commits.
     """
     phone = normalise_mobile(to)
     if phone is None:
         raise DomainError(
             CommonErrorCode.INVALID_PHONE, _("Enter a valid mobile number."), attr="to"
         )
-    kind = sms.message_kind(body, subject)
+    kind = sms.message_kind(body, subject, has_image=bool(image_path))
     return _outbox_add(
         channel=OutboxMessage.Channel.SMS,
         kind=kind,
         to=phone,
         subject=subject,
         body=body,
+        image_path=image_path,
         site=site,
         purpose=purpose,
         sensitive=sensitive,

@@ -274,3 +274,12 @@ def test_a_server_composed_text_the_outbox_refuses_is_a_server_error():
         outbox_server_sms(to="01012345678", body="인증번호 123456 🙂")
     assert not isinstance(raised.value, DomainError)
     assert OutboxMessage.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_sms_with_an_image_goes_out_as_an_mms_with_it(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        message = outbox_sms(to="01012345678", body="안내", image_path="dispatch-images/a.jpg")
+    assert message.kind == "mms"
+    (sent,) = locmem.outbox
+    assert (sent.kind, sent.image_path) == ("mms", "dispatch-images/a.jpg")
