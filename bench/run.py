@@ -3,7 +3,8 @@
 Runs against a throwaway SQLite database (or DATABASE_URL if set) with the production password
 hasher (Argon2id at Django's default cost), the sandbox providers and the locmem SMS backend.
 Then the served benchmark (bench/served.py): gunicorn on PostgreSQL, `GET members/me/` against a
-bare view. `python bench/run.py served` runs only that one. Figures go into README.md
+bare view. `python bench/run.py served` runs only that one; `python bench/run.py send` only the
+sending benchmark (issue 11 (c)). Figures go into README.md
 "Benchmarks" with the machine they came from.
 """
 
@@ -54,6 +55,37 @@ def timed(label, fn, repeat):
     return (label, repeat, statistics.median(samples) * 1000, p95 * 1000, queries)
 
 
+def send_bench(count: int = 10_000) -> None:
+    """(c) issue 11: one worker sends a dispatch of `count` recipients through the locmem
+    backend (claims, codes, send_many, records, ledger), best of three runs: messages/s."""
+    from domain.corporates.models import CorporateManager
+    from domain.dispatches.models import Dispatch
+    from domain.dispatches.sending import BATCH_SIZE, dispatch_send
+    from domain.messaging.backends import locmem
+    from tests.factories.dispatches import dispatch_make, recipients_of
+    from tests.factories.purchases import approved_purchase
+
+    master = CorporateManager.objects.get(member__username="demomaster")
+    runs = []
+    for _ in range(3):
+        purchase = approved_purchase(master, count * 1_000)
+        dispatch = dispatch_make(
+            manager=master, purchase=purchase, recipients=recipients_of(count, amount=1_000)
+        )
+        locmem.reset()
+        start = time.perf_counter()
+        dispatch = dispatch_send(dispatch_id=dispatch.pk)
+        runs.append(time.perf_counter() - start)
+        assert dispatch.status == Dispatch.Status.COMPLETED
+        assert len({m.to for m in locmem.outbox}) == len(locmem.outbox) == count
+    best = min(runs)
+    print(
+        f"send {count} recipients through locmem, one worker, batches of {BATCH_SIZE}: "
+        f"{count / best:,.0f} messages/s (best of 3: {best:.2f} s; "
+        f"runs {', '.join(f'{r:.2f}' for r in runs)} s; database {connection.vendor})"
+    )
+
+
 def main() -> None:
     if sys.argv[1:] == ["served"]:
         served_bench()
@@ -62,6 +94,9 @@ def main() -> None:
     from domain.members.demo import DEMO_MEMBER, demo_accounts_ensure
 
     demo_accounts_ensure()
+    if sys.argv[1:] == ["send"]:
+        send_bench()
+        return
     api = APIClient()
     rows = []
     rows.append(
@@ -143,6 +178,7 @@ def main() -> None:
     print(f"{'benchmark':<45} {'runs':>5} {'median ms':>10} {'p95 ms':>9} {'queries':>8}")
     for label, runs, median, p95, queries in rows:
         print(f"{label:<45} {runs:>5} {median:>10.1f} {p95:>9.1f} {queries:>8}")
+    send_bench()
     served_bench()
 
 

@@ -1,4 +1,4 @@
-"""Dispatch sending jobs (workers/dispatches.py): thin entry points over domain.dispatches.sending."""
+"""Dispatch sending jobs (workers/dispatches.py): thin entry points over the domain."""
 
 import pytest
 from django.utils.module_loading import import_string

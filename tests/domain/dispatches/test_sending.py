@@ -255,9 +255,7 @@ class RefusingGateway(LocmemSmsBackend):
     refused = "01090000001"
 
     def send_many(self, messages, **kwargs):
-        results = super().send_many(
-            [m for m in messages if m.to != self.refused], **kwargs
-        )
+        results = super().send_many([m for m in messages if m.to != self.refused], **kwargs)
         answers = iter(results)
         return [
             SendResult(error="recipient resultCode -2019: refused")
@@ -376,6 +374,19 @@ def test_a_cancelled_dispatch_sends_nothing():
 
 
 @pytest.mark.django_db
+def test_a_run_takes_no_new_batch_after_its_time_budget(monkeypatch):
+    """Well before django-q's timeout a run stops claiming; the next periodic run goes on."""
+    dispatch = make(150)
+    budget = sending.TIME_BUDGET
+    monkeypatch.setattr(sending, "TIME_BUDGET", 0)
+    assert dispatch_send(dispatch_id=dispatch.pk).status == Dispatch.Status.SENDING
+    assert locmem.outbox == []
+    monkeypatch.setattr(sending, "TIME_BUDGET", budget)
+    assert dispatches_send_due() == 150
+    assert Dispatch.objects.get(pk=dispatch.pk).status == Dispatch.Status.COMPLETED
+
+
+@pytest.mark.django_db
 def test_an_unknown_dispatch_is_nothing_to_do():
     assert dispatch_send(dispatch_id=987654) is None
 
@@ -394,6 +405,7 @@ def test_two_workers_running_the_due_job_at_once_send_each_recipient_once():
     """The periodic job and the immediate task, twice each, at once (real threads on
     PostgreSQL; SKIP LOCKED on dispatches and recipients): every recipient texted once."""
     first, second = make(150), make(120, send_type=Dispatch.SendType.IMMEDIATE)
+    locmem.reset()  # the purchase approvals' texts (sent on commit here)
 
     def work(index: int):
         if index % 2:

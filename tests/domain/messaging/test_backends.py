@@ -411,7 +411,10 @@ def test_nhncloud_sends_a_text_with_stray_markers_to_each_recipient_alone(gatewa
         for i in range(2)
     ]
     nhn().send_many(batch, request_id=KEY)
-    assert [json.loads(c.data)["body"] for c in calls] == ["##보너스## 안내 c0", "##보너스## 안내 c1"]
+    assert [json.loads(c.data)["body"] for c in calls] == [
+        "##보너스## 안내 c0",
+        "##보너스## 안내 c1",
+    ]
     assert all("templateParameter" not in json.loads(c.data)["recipientList"][0] for c in calls)
 
 
