@@ -31,6 +31,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
+from rest_framework.throttling import SimpleRateThrottle  # noqa: E402
 
 from bench.served import served_bench  # noqa: E402
 
@@ -38,6 +39,8 @@ settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
 settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     k: "100000/min" for k in settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
 }
+# DRF's throttles read the rates once, when rest_framework.throttling is imported (above).
+SimpleRateThrottle.THROTTLE_RATES = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
 settings.ALLOWED_HOSTS = ["testserver", "localhost"]
 
 
@@ -142,6 +145,7 @@ def main() -> None:
                     "birth_date": "1990-01-01",
                     "gender": "female",
                     "phone": phone,
+                    "ci": f"bench-{n}",  # a different person each time (the CI is the person)
                 },
             },
             format="json",

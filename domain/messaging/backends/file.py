@@ -1,4 +1,5 @@
 import json
+import os
 import re
 import uuid
 from pathlib import Path
@@ -48,4 +49,8 @@ class FileSmsBackend(BaseSmsBackend):
             "created_at": timezone.localtime().isoformat(),
         }
         path = self.file_dir / f"{message_id}.json"
-        path.write_text(json.dumps(content, ensure_ascii=False, indent=2), encoding="utf-8")
+        # Written aside, then renamed: a process killed mid-write leaves no half file that a
+        # resend would take for a delivered message.
+        partial = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}")
+        partial.write_text(json.dumps(content, ensure_ascii=False, indent=2), encoding="utf-8")
+        os.replace(partial, path)

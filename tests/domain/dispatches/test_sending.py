@@ -146,7 +146,7 @@ def test_each_batch_costs_the_same_number_of_queries():
         return len(captured)
 
     one, two, three = queries(100), queries(200), queries(300)
-    assert three - two == two - one < 20
+    assert three - two == two - one <= 20  # 11 queries and their savepoints
 
 
 @pytest.mark.django_db
