@@ -5,9 +5,9 @@ hasher (Argon2id at Django's default cost), the sandbox providers and the locmem
 Then, on the bench PostgreSQL database, the served benchmark (bench/served.py: gunicorn,
 `GET members/me/` and `POST purchases/` each against a bare view) and the export of 100,000
 purchases against openpyxl alone (bench/purchases.py). `python bench/run.py served`,
-`python bench/run.py export` or `python bench/run.py uploads` (the recipients upload, issue 11
-bench a) runs only that one. Figures go into README.md "Benchmarks" with the machine they
-came from.
+`python bench/run.py export`, `python bench/run.py uploads` (the recipients upload, issue 11
+bench a) or `python bench/run.py send` (sending, issue 11 bench c) runs only that one. Figures
+go into README.md "Benchmarks" with the machine they came from.
 """
 
 import os
@@ -315,6 +315,37 @@ def dispatch_create_bench() -> list[tuple]:
     return rows
 
 
+def send_bench(count: int = 10_000) -> None:
+    """(c) issue 11: one worker sends a dispatch of `count` recipients through the locmem
+    backend (claims, codes, send_many, records, ledger), best of three runs: messages/s."""
+    from domain.corporates.models import CorporateManager
+    from domain.dispatches.models import Dispatch
+    from domain.dispatches.sending import BATCH_SIZE, dispatch_send
+    from domain.messaging.backends import locmem
+    from tests.factories.dispatches import dispatch_make, recipients_of
+    from tests.factories.purchases import approved_purchase
+
+    master = CorporateManager.objects.get(member__username="demomaster")
+    runs = []
+    for _ in range(3):
+        purchase = approved_purchase(master, count * 1_000)
+        dispatch = dispatch_make(
+            manager=master, purchase=purchase, recipients=recipients_of(count, amount=1_000)
+        )
+        locmem.reset()
+        start = time.perf_counter()
+        dispatch = dispatch_send(dispatch_id=dispatch.pk)
+        runs.append(time.perf_counter() - start)
+        assert dispatch.status == Dispatch.Status.COMPLETED
+        assert len({m.to for m in locmem.outbox}) == len(locmem.outbox) == count
+    best = min(runs)
+    print(
+        f"send {count} recipients through locmem, one worker, batches of {BATCH_SIZE}: "
+        f"{count / best:,.0f} messages/s (best of 3: {best:.2f} s; "
+        f"runs {', '.join(f'{r:.2f}' for r in runs)} s; database {connection.vendor})"
+    )
+
+
 def main() -> None:
     only = {"served": served_bench, "export": export_bench}
     if sys.argv[1:2] and sys.argv[1] in only:
@@ -331,6 +362,9 @@ def main() -> None:
     from domain.members.demo import DEMO_MEMBER, demo_accounts_ensure
 
     demo_accounts_ensure()
+    if sys.argv[1:] == ["send"]:
+        send_bench()
+        return
     api = APIClient()
     rows = []
     rows.append(
@@ -437,6 +471,7 @@ def main() -> None:
     for label, runs, median, p95, queries in rows:
         print(f"{label:<45} {runs:>5} {median:>10.1f} {p95:>9.1f} {queries:>8}")
     uploads_bench()
+    send_bench()
     on_postgresql(served_bench, export_bench)
 
 

@@ -30,6 +30,12 @@ PERIODIC: list[PeriodicJob] = [
         description="Deliver outbox messages that are due (first tries missed, and retries).",
     ),
     PeriodicJob(
+        name="dispatches-send-due",
+        func="workers.dispatches.send_due_dispatches",
+        minutes=1,
+        description="Start due dispatches and resume sending ones (retries, dead workers).",
+    ),
+    PeriodicJob(
         name="verifications-expire",
         func="workers.verifications.expire_verifications",
         minutes=5,

@@ -294,6 +294,8 @@ NAVER_CLIENT_SECRET = os.environ.get("NAVER_CLIENT_SECRET", "")
 
 # The SPA page an onnuri-biz invitation SMS links to: <base>/join/<token>.
 INVITATION_URL_BASE = os.environ.get("INVITATION_URL_BASE", "http://localhost:5173/onnuri-biz")
+# The gift app page a dispatch's text links to: <base>/<claim code> (issue 11 point 5).
+GIFT_URL_BASE = os.environ.get("GIFT_URL_BASE", "http://localhost:5173/onnuri-biz/gifts")
 
 # --- Messages (SPEC §12) --------------------------------------------------------------------
 # The account companies transfer purchase deposits to (SPEC §7.3; manual 004 §2.2).

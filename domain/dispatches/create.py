@@ -38,10 +38,10 @@ from .events import dispatch_created_event
 from .message import image_kept, message_check, title_check
 from .models import Dispatch, Recipient
 from .recipients import recipients_check
+from .sending import SEND_TASK
 from .uploads import upload_take
 
 # The sending worker's entry point (workers/dispatches.py); it takes the dispatch id.
-SEND_TASK = "workers.dispatches.dispatch_send"
 TEST_SEND_PER_WINDOW = 5
 TEST_SEND_WINDOW = timedelta(minutes=10)
 

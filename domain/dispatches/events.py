@@ -144,3 +144,49 @@ def recipients_reclaimed_event(
         count=len(recipients),
         gift_amount=gift_amount,
     )
+
+
+# --- Sending (issue 11 point 5): one event per batch, its recipients' ids in `parameters` ---
+
+
+def dispatch_batch_sent_event(
+    dispatch: Dispatch, /, *, recipients: list[int], amount: int, batch_key: str
+) -> DispatchEvent:
+    """A batch's messages went out; `amount` was spent from the purchase."""
+    return _record(
+        dispatch,
+        DispatchEventType.BATCH_SENT,
+        old_status=Dispatch.Status.SENDING,
+        amount=amount,
+        recipients=recipients,
+        batch_key=batch_key,
+    )
+
+
+def dispatch_batch_retried_event(
+    dispatch: Dispatch, /, *, recipients: list[int], batch_key: str, reason: str
+) -> DispatchEvent:
+    """Recipients back in the queue: the gateway refused them or did not answer, or their
+    worker's lease expired. They are sent again under the same batch key."""
+    return _record(
+        dispatch,
+        DispatchEventType.BATCH_RETRIED,
+        old_status=Dispatch.Status.SENDING,
+        recipients=recipients,
+        batch_key=batch_key,
+        reason=reason,
+    )
+
+
+def dispatch_recipients_failed_event(
+    dispatch: Dispatch, /, *, recipients: list[int], amount: int, batch_key: str
+) -> DispatchEvent:
+    """Recipients not sent after the last attempt; `amount` went back to the balance."""
+    return _record(
+        dispatch,
+        DispatchEventType.RECIPIENTS_FAILED,
+        old_status=Dispatch.Status.SENDING,
+        amount=amount,
+        recipients=recipients,
+        batch_key=batch_key,
+    )

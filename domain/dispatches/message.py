@@ -30,8 +30,9 @@ from domain.common.uploads import (
     store_private_upload,
 )
 from domain.messaging.errors import MessagingErrorCode
-from domain.messaging.sms import message_kind
+from domain.messaging.sms import ENCODING, LONG_MAX_BYTES, message_kind
 
+from .codes import CODE_LENGTH, gift_text
 from .errors import DispatchErrorCode
 
 TITLE_MAX_CHARS = 100  # Dispatch.title
@@ -75,6 +76,14 @@ def message_check(*, subject: str, body: str, has_image: bool) -> CheckedMessage
             attr="body",
         )
     kind = message_kind(body, subject, has_image=has_image)
+    # Each recipient's text is the body plus its claim link (domain.dispatches.codes): refuse
+    # here a body that only the link would push over the LMS limit, not at sending time.
+    if len(gift_text(body, "x" * CODE_LENGTH).encode(ENCODING)) > LONG_MAX_BYTES:
+        raise DomainError(
+            MessagingErrorCode.MESSAGE_TOO_LONG,
+            _("With the gift link the message would be over 2,000 bytes: shorten it."),
+            attr="body",
+        )
     return CheckedMessage(subject=subject, body=body, kind=kind)
 
 

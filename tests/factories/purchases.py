@@ -11,7 +11,11 @@ from django.utils import timezone
 
 from domain.corporates.models import Corporate, CorporateManager
 from domain.purchases.models import Purchase
-from domain.purchases.services import purchase_approve, purchase_request
+from domain.purchases.services import (
+    purchase_approve,
+    purchase_documents_received,
+    purchase_request,
+)
 from tests.factories.members import MemberFactory
 
 
@@ -23,14 +27,18 @@ def site_operator(site, username: str = "operator7x"):
 
 
 def approved_purchase(manager: CorporateManager, amount: int) -> Purchase:
-    """A purchase of `amount` won by `manager`'s company, approved (balance = amount)."""
+    """A purchase of `amount` won by `manager`'s company, approved (balance = amount); the
+    documents of a large one are marked received first."""
     purchase = purchase_request(manager=manager, amount=amount)
     corporate = manager.corporate
-    return purchase_approve(
-        corporates=Corporate.objects.filter(pk=corporate.pk),
-        staff=site_operator(corporate.site),
-        purchase_id=purchase.pk,
-    )
+    review = {
+        "corporates": Corporate.objects.filter(pk=corporate.pk),
+        "staff": site_operator(corporate.site),
+        "purchase_id": purchase.pk,
+    }
+    if purchase.documents_required:
+        purchase_documents_received(**review)
+    return purchase_approve(**review)
 
 
 def purchases_bulk(

@@ -31,7 +31,7 @@ def test_a_title_is_required_and_at_most_100_characters():
         ("가" * 41, "", False, "lms"),
         ("안내", "공지", False, "lms"),
         ("안내", "", True, "mms"),
-        ("가" * 1000, "가" * 20, False, "lms"),  # 1,000 characters, 40-byte subject
+        ("가" * 960, "가" * 20, False, "lms"),  # 40-byte subject; room left for the link
     ],
 )
 def test_the_kind_follows_spec_13(body, subject, has_image, kind):
@@ -86,3 +86,10 @@ def test_an_image_that_is_not_a_small_jpg_is_refused_and_not_stored(settings, kw
 
 def test_just_under_300_kb_is_accepted():
     assert image_store(image_file(pad_to=300 * 1024 - 1)).size == 300 * 1024 - 1
+
+
+def test_a_body_that_the_claim_link_would_push_over_the_lms_limit_is_refused():
+    """1,000 Korean characters are 2,000 EUC-KR bytes: the recipient's claim link on top would
+    make every send fail, so the create refuses it (domain.dispatches.codes.gift_text)."""
+    refused = refusal(message_check, subject="", body="가" * 1000, has_image=False)
+    assert (refused.code, refused.attr) == ("message_too_long", "body")

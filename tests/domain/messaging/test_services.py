@@ -283,3 +283,26 @@ def test_an_sms_with_an_image_goes_out_as_an_mms_with_it(django_capture_on_commi
     assert message.kind == "mms"
     (sent,) = locmem.outbox
     assert (sent.kind, sent.image_path) == ("mms", "dispatch-images/a.jpg")
+
+
+@pytest.mark.django_db
+def test_a_worker_killed_after_the_gateway_took_a_message_does_not_send_it_twice(
+    settings, clock, monkeypatch
+):
+    """The outbox sends under the message's own request id: the retry after the lease is
+    deduplicated by a gateway that has idempotent request ids (locmem here)."""
+    message = outbox_sms(to="01012345678", body=CODE_BODY)
+    succeeded = services._attempt_succeeded
+    monkeypatch.setattr(services, "_attempt_succeeded", lambda *a: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        message_deliver(message_id=message.pk)
+    monkeypatch.setattr(services, "_attempt_succeeded", succeeded)
+    assert len(locmem.outbox) == 1
+
+    clock.advance(seconds=services.SENDING_LEASE.total_seconds())
+    assert messages_deliver_due() == 0  # an interrupted attempt, retried after the backoff
+    clock.advance(seconds=settings.OUTBOX_RETRY_BASE_SECONDS)
+    assert messages_deliver_due() == 1
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (OutboxMessage.Status.SENT, 2)
+    assert len(locmem.outbox) == 1
