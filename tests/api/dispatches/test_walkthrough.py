@@ -84,9 +84,7 @@ def test_upload_create_edit_send_at_the_time_then_receive_refuse_and_reclaim(api
     assert books(purchase) == (850_000, 150_000)
 
     # 3. Before sending: the title and the body change, one recipient is taken off.
-    edited = api.patch(
-        f"{URL}{dispatch_id}/", {"title": "창립 20주년 선물"}, format="json", **auth
-    )
+    edited = api.patch(f"{URL}{dispatch_id}/", {"title": "창립 20주년 선물"}, format="json", **auth)
     assert edited.status_code == 200, edited.json()
     fifth = Recipient.objects.get(dispatch_id=dispatch_id, mobile="01011110005")
     removed = api.post(
