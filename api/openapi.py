@@ -31,6 +31,20 @@ class ConsentDocumentRefSerializer(serializers.Serializer):
     title = serializers.CharField()
 
 
+class RecipientRowErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(
+        help_text="The row's number as Excel shows it (uploads) or its position (inline lists)."
+    )
+    column = serializers.CharField(
+        help_text="`name`, `mobile`, `amount`, or empty for the whole list (too many rows)."
+    )
+    code = serializers.CharField(
+        help_text="`name_required`, `name_too_long`, `invalid_phone`, `invalid_gift_amount`, "
+        "`duplicate_mobile` or `too_many_recipients`."
+    )
+    detail = serializers.CharField(help_text="Human message for the row.")
+
+
 class ErrorItemSerializer(serializers.Serializer):
     """One error. Besides `code`, `detail` and `attr`, some codes carry machine-readable data
     (a DomainError's `extra`); every such field is listed here, present only with its codes
@@ -54,7 +68,8 @@ class ErrorItemSerializer(serializers.Serializer):
     missing = serializers.ListField(
         child=serializers.CharField(),
         required=False,
-        help_text="`consent_required` at sign-up: the required document codes not agreed.",
+        help_text="`consent_required` at sign-up: the required document codes not agreed. "
+        "`missing_columns`: the recipient columns not found (`name`, `mobile`, `amount`).",
     )
     documents = ConsentDocumentRefSerializer(
         many=True,
@@ -79,6 +94,31 @@ class ErrorItemSerializer(serializers.Serializer):
     reserved = serializers.IntegerField(
         required=False,
         help_text="`balance_reserved`: won of the purchase held by dispatches not yet sent.",
+    )
+    gift_status = serializers.CharField(
+        required=False,
+        help_text="`gift_already_decided`: what the recipient decided (`received`, `refused`).",
+    )
+    recipients = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="`recipient_not_reclaimable`: the ids that are not unreceived gifts of the "
+        "dispatch (nothing was reclaimed).",
+    )
+    character = serializers.CharField(
+        required=False,
+        help_text="`unsupported_character`: the first character a text message cannot carry.",
+    )
+    largest_sendable = serializers.IntegerField(
+        required=False,
+        help_text="`insufficient_single_purchase_balance`: the most won one dispatch can send "
+        "now (the largest usable balance of one purchase; SPEC §7.4).",
+    )
+    row_errors = RecipientRowErrorSerializer(
+        many=True,
+        required=False,
+        help_text="`invalid_recipients`, `too_many_recipients`: every refused row of the "
+        "recipients (nothing was kept).",
     )
 
 
@@ -199,8 +239,11 @@ class AutoSchema(BaseAutoSchema):
         ):
             for status, codes in source.items():
                 statuses.setdefault(status, []).extend(codes)
+        common = dict(COMMON_CODES)
+        if not self.view.get_authenticators():  # no login at all (the gift app's callbacks)
+            common.pop(401)
         return {
-            status: sorted(set(codes) | set(COMMON_CODES.get(status, [])))
+            status: sorted(set(codes) | set(common.get(status, [])))
             for status, codes in sorted(statuses.items())
         }
 

@@ -54,6 +54,7 @@ urlpatterns = [
     path("sites/<slug:site>/", include("api.corporates.account_urls")),
     path("sites/<slug:site>/", include("api.corporates.corporate_urls")),
     path("sites/<slug:site>/", include("api.purchases.urls")),
+    path("sites/<slug:site>/", include("api.dispatches.urls")),
     path("health/", HealthView.as_view(), name="health"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),

@@ -2,7 +2,9 @@
 
 One deployment check, run by `manage.py check --deploy` and, because gunicorn and uvicorn run no
 system checks, by backend.wsgi / backend.asgi before they serve (`refuse_unsafe_start`). Errors:
-DEBUG on; a public or weak SECRET_KEY; a missing IDENTITY_HASH_KEY; a sandbox (or unconfigured)
+DEBUG on; a public or weak SECRET_KEY; a missing IDENTITY_HASH_KEY; a missing or weak
+GIFT_APP_SECRETS entry for a site that offers dispatches (whoever knows it can mark any gift
+received or refused); a sandbox (or unconfigured)
 identity, social, eligibility or business-certificate provider behind a method or feature some
 active site's policy offers — unless UNSAFE_ALLOW_SANDBOX_PROVIDERS opts in (staging), which is
 then a warning. Methods without a real provider yet (the business certificate) are switched off
@@ -49,6 +51,7 @@ def deployment_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     sandboxes, broken = _provider_problems(offered)
     sandboxes += _sms_problems()
     messages += broken
+    messages += _gift_app_problems(offered)
     if sandboxes and settings.SANDBOX_PROVIDERS_ALLOWED:
         messages.append(
             checks.Warning(
@@ -280,3 +283,30 @@ def _missing_settings(provider_class, what: str, code: str) -> list[checks.Error
             id=f"membership.{code}",
         )
     ]
+
+
+def _gift_app_problems(offered: Offered) -> list[checks.Error]:
+    """Each site offering dispatches needs the gift app's callback secret of its own (issue 11
+    point 6): without one every callback is refused, with a public or weak one anyone can sign
+    receive/refuse callbacks. Not a sandbox: the staging opt-in does not excuse it."""
+    errors = []
+    for site in offered.features.get("dispatches", []):
+        secrets = settings.GIFT_APP_SECRETS.get(site) or []
+        weaknesses = [key_weakness(secret) for secret in secrets] or ["is not set"]
+        if any(weaknesses):
+            # Name the position, never the value.
+            why = "; ".join(
+                f"secret {index + 1} {weakness}" if len(secrets) > 1 else weakness
+                for index, weakness in enumerate(weaknesses)
+                if weakness
+            )
+            errors.append(
+                checks.Error(
+                    f"GIFT_APP_SECRETS for {site} {why}: the gift app's receive/refuse callbacks "
+                    "could be forged (or none accepted).",
+                    hint=f'Set GIFT_APP_SECRETS=\'{{"{site}": "<at least 32 random characters>"}}\''
+                    ", the secret the gift app signs with (README, gift app callbacks).",
+                    id="membership.E019",
+                )
+            )
+    return errors

@@ -13,6 +13,8 @@ IDENTITY_HASH_KEY = "bench-only-identity-" + "i" * 40
 DEBUG = False
 # Not a deployment: backend.wsgi's start-up refusal (backend/checks.py) is for production.
 DEPLOYMENT_CHECKS_ON_START = False
+# The demo accounts it logs in with are made through the sandbox verification (SPEC §12).
+SANDBOX_PROVIDERS_ALLOWED = True
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 ROOT_URLCONF = "bench.urls"
 # One connection per worker for the whole run, as a deployment with CONN_MAX_AGE would have;

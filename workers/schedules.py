@@ -30,6 +30,12 @@ PERIODIC: list[PeriodicJob] = [
         description="Deliver outbox messages that are due (first tries missed, and retries).",
     ),
     PeriodicJob(
+        name="dispatches-send-due",
+        func="workers.dispatches.send_due_dispatches",
+        minutes=1,
+        description="Start due dispatches and resume sending ones (retries, dead workers).",
+    ),
+    PeriodicJob(
         name="verifications-expire",
         func="workers.verifications.expire_verifications",
         minutes=5,
@@ -70,6 +76,18 @@ PERIODIC: list[PeriodicJob] = [
         func="workers.idempotency.prune_idempotency_records",
         minutes=24 * 60,
         description="Delete Idempotency-Key records past their 24 h replay window (SPEC §14).",
+    ),
+    PeriodicJob(
+        name="gift-app-signatures-prune",
+        func="workers.gifts.prune_gift_app_signatures",
+        minutes=24 * 60,
+        description="Forget used gift app callback signatures past their 5-minute window.",
+    ),
+    PeriodicJob(
+        name="recipient-uploads-prune",
+        func="workers.dispatch_uploads.prune_recipient_uploads",
+        minutes=24 * 60,
+        description="Delete dispatch recipient uploads past their one day (issue 11).",
     ),
 ]
 

@@ -7,12 +7,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.files import DATETIME_FORMAT, PERCENT_FORMAT, WON_FORMAT, Column
+from api.filters import HistoryFilterSerializer
 from domain.common.masking import mask_name
 from domain.corporates.banks import BANKS
 from domain.purchases.models import Purchase
 from domain.purchases.services import REQUIRED_DOCUMENTS, receiving_account
 
-PERIODS = ["today", "yesterday", "week", "month", "all"]
 ORDERINGS = ["created_at", "-created_at", "amount", "-amount", "expires_at", "-expires_at"]
 
 
@@ -160,15 +160,11 @@ class PurchaseCreateSerializer(serializers.Serializer):
     )
 
 
-class PurchaseFilterSerializer(serializers.Serializer):
-    """History filters (SPEC §7.3; manual 004 구매내역 검색). Dates are Asia/Seoul, inclusive;
-    `corporate` matters to staff, who see every company of the site."""
+class PurchaseFilterSerializer(HistoryFilterSerializer):
+    """History filters (SPEC §7.3; manual 004 구매내역 검색): the shared period, dates and
+    company, plus status and ordering."""
 
-    period = serializers.ChoiceField(choices=PERIODS, required=False)
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
     status = serializers.ChoiceField(choices=Purchase.Status.choices, required=False)
-    corporate = serializers.IntegerField(required=False, min_value=1)
     ordering = serializers.ChoiceField(choices=ORDERINGS, required=False)
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from backend.keys import gift_app_secrets_parse
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
@@ -56,6 +58,7 @@ INSTALLED_APPS = [
     "domain.library",
     "domain.corporates",
     "domain.purchases",
+    "domain.dispatches",
     "workers",
 ]
 
@@ -232,9 +235,13 @@ SPECTACULAR_SETTINGS = {
         "BankAccountStatusEnum": "domain.corporates.models.BankAccount.Status",
         "CorporateStatusEnum": "domain.corporates.models.Corporate.Status",
         "PurchaseStatusEnum": "domain.purchases.models.Purchase.Status",
+        "DispatchStatusEnum": "domain.dispatches.models.Dispatch.Status",
+        "RecipientStatusEnum": "domain.dispatches.models.Recipient.Status",
+        "SendTypeEnum": "domain.dispatches.models.Dispatch.SendType",
         "DepositRowStatusEnum": "domain.purchases.models.DepositStatementRow.Status",
         "StatementColumnEnum": "domain.purchases.statements.COLUMNS",
         "DepositConfirmResultEnum": "api.purchases.deposit_serializers.CONFIRM_RESULTS",
+        "DispatchKindEnum": "domain.dispatches.models.Dispatch.Kind",
     },
     # NoAuthentication (login, refresh, logout) is not a security scheme: leave it out.
     "AUTHENTICATION_WHITELIST": [
@@ -287,6 +294,8 @@ NAVER_CLIENT_SECRET = os.environ.get("NAVER_CLIENT_SECRET", "")
 
 # The SPA page an onnuri-biz invitation SMS links to: <base>/join/<token>.
 INVITATION_URL_BASE = os.environ.get("INVITATION_URL_BASE", "http://localhost:5173/onnuri-biz")
+# The gift app page a dispatch's text links to: <base>/<claim code> (issue 11 point 5).
+GIFT_URL_BASE = os.environ.get("GIFT_URL_BASE", "http://localhost:5173/onnuri-biz/gifts")
 
 # --- Messages (SPEC §12) --------------------------------------------------------------------
 # The account companies transfer purchase deposits to (SPEC §7.3; manual 004 §2.2).
@@ -350,3 +359,11 @@ def finalise(settings: dict, *, identity_key_fallback: bool = True) -> None:
     if not settings["IDENTITY_HASH_KEY"] and identity_key_fallback:
         settings["IDENTITY_HASH_KEY"] = settings["SECRET_KEY"]
     settings["SIMPLE_JWT"]["SIGNING_KEY"] = settings["SECRET_KEY"]
+
+
+# --- The gift app (onnuri-biz dispatches; issue 11 point 6) ----------------------------------
+# Per-site secrets the gift app signs its receive/refuse callbacks with (README "Gift app
+# callbacks"): JSON {"onnuri-biz": "<secret>"}, or {"onnuri-biz": ["<new>", "<previous>"]} while
+# rotating. `local` and `test` fall back to public values; production has no fallback and its
+# deployment check refuses a missing or weak one for a site that offers dispatches.
+GIFT_APP_SECRETS = gift_app_secrets_parse(os.environ.get("GIFT_APP_SECRETS", ""))

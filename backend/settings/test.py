@@ -21,6 +21,8 @@ Q_CLUSTER = {
     "retry": 120,
 }
 SMS_BACKEND = "locmem"
+# The gift app's callback secret (tests/factories/gifts.py signs with it).
+GIFT_APP_SECRETS = {"onnuri-biz": ["test-gift-app-secret-" + "g7" * 20]}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 VAR_DIR = BASE_DIR / "var" / "test"  # noqa: F405
 PRIVATE_MEDIA_ROOT = VAR_DIR / "private"

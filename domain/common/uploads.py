@@ -82,8 +82,11 @@ def detect_file_type(head: bytes) -> str | None:
     return None
 
 
-def _image_is_valid(file: IO[bytes], kind: str, attr: str) -> bool:
-    """Whether Pillow reads the header as `kind` and verifies it; ImageTooLarge by its size.
+def _image_is_valid(
+    file: IO[bytes], kind: str, attr: str, max_dimensions: tuple[int, int] | None = None
+) -> bool:
+    """Whether Pillow reads the header as `kind` and verifies it; ImageTooLarge by its size
+    (over MAX_IMAGE_PIXELS, or wider or taller than `max_dimensions`, width × height).
 
     Only the header is read (never the pixels); Pillow's own decompression-bomb guard, a
     warning and then an error at a higher size, counts as too large as well.
@@ -98,6 +101,12 @@ def _image_is_valid(file: IO[bytes], kind: str, attr: str) -> bool:
                 width, height = image.size
                 if width * height > MAX_IMAGE_PIXELS:
                     raise ImageTooLarge(attr=attr)
+                if max_dimensions and (width > max_dimensions[0] or height > max_dimensions[1]):
+                    raise ImageTooLarge(
+                        message=_("The image must be at most %(width)s×%(height)s pixels.")
+                        % {"width": max_dimensions[0], "height": max_dimensions[1]},
+                        attr=attr,
+                    )
                 image.verify()
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
         raise ImageTooLarge(attr=attr)
@@ -117,17 +126,41 @@ def store_private_upload(
     allowed: frozenset[str] = DOCUMENT_TYPES,
     max_bytes: int = DEFAULT_MAX_BYTES,
     attr: str = "file",
+    max_dimensions: tuple[int, int] | None = None,
 ) -> StoredUpload:
     """Check an uploaded file by its content and store it under a random name (SPEC §14).
 
     Refusals (all 400, on `attr`): `file_empty`, `file_too_large` (over `max_bytes`),
     `unsupported_file_type` (content not one of `allowed`, or an image Pillow cannot verify),
-    `image_too_large` (over MAX_IMAGE_PIXELS).
+    `image_too_large` (over MAX_IMAGE_PIXELS, or over `max_dimensions` width × height).
     The stored path is `<folder>/<uuid4 hex>.<ext>`; the client's file name is kept only as
     data (`original_name`), never as a path.
     """
     if not FOLDER_RE.fullmatch(folder):
         raise ValueError(f"Invalid upload folder: {folder!r}")
+    size = upload_size_check(file, max_bytes=max_bytes, attr=attr)
+    file.seek(0)
+    kind = detect_file_type(file.read(16))
+    file.seek(0)
+    if kind not in allowed or (
+        kind in PILLOW_FORMATS and not _image_is_valid(file, kind, attr, max_dimensions)
+    ):
+        raise DomainError(
+            CommonErrorCode.UNSUPPORTED_FILE_TYPE,
+            _("This file type is not accepted. Upload one of: %(types)s.")
+            % {"types": ", ".join(sorted(t.upper() for t in allowed))},
+            attr=attr,
+        )
+    name = f"{folder}/{uuid.uuid4().hex}.{kind}"
+    stored = _storage().save(name, file if isinstance(file, File) else File(file, name=name))
+    return StoredUpload(
+        path=stored, content_type=CONTENT_TYPES[kind], size=size, original_name=original_name(file)
+    )
+
+
+def upload_size_check(file: IO[bytes], *, max_bytes: int, attr: str = "file") -> int:
+    """The file's size in bytes; refused (400, on `attr`) when empty (`file_empty`) or over
+    `max_bytes` (`file_too_large`)."""
     size = _size(file)
     if size <= 0:
         raise DomainError(CommonErrorCode.FILE_EMPTY, _("The file is empty."), attr=attr)
@@ -137,25 +170,13 @@ def store_private_upload(
             _("The file is too large (at most %(size)s).") % {"size": _human_size(max_bytes)},
             attr=attr,
         )
-    file.seek(0)
-    kind = detect_file_type(file.read(16))
-    file.seek(0)
-    if kind not in allowed or (kind in PILLOW_FORMATS and not _image_is_valid(file, kind, attr)):
-        raise DomainError(
-            CommonErrorCode.UNSUPPORTED_FILE_TYPE,
-            _("This file type is not accepted. Upload one of: %(types)s.")
-            % {"types": ", ".join(sorted(t.upper() for t in allowed))},
-            attr=attr,
-        )
-    name = f"{folder}/{uuid.uuid4().hex}.{kind}"
-    stored = _storage().save(name, file if isinstance(file, File) else File(file, name=name))
-    original = PurePosixPath(str(getattr(file, "name", "") or "").replace("\\", "/")).name
-    return StoredUpload(
-        path=stored,
-        content_type=CONTENT_TYPES[kind],
-        size=size,
-        original_name=original[:ORIGINAL_NAME_MAX],
-    )
+    return size
+
+
+def original_name(file: IO[bytes]) -> str:
+    """The client's file name, kept only as data: the last path part, at most 255 characters."""
+    name = PurePosixPath(str(getattr(file, "name", "") or "").replace("\\", "/")).name
+    return name[:ORIGINAL_NAME_MAX]
 
 
 def open_private_upload(path: str) -> File:

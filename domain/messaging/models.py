@@ -55,7 +55,10 @@ class OutboxMessage(StatusMachine, models.Model):
     purpose = models.CharField(max_length=40, blank=True, help_text='e.g. "password_reset".')
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Pending: when the next attempt is due. Sending: when the claim's lease ends
+    # (domain.common.leases; `claim_token` names the claim, so a late worker cannot record).
     next_attempt_at = models.DateTimeField(default=timezone.now)
+    claim_token = models.CharField(max_length=32, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
     provider_message_id = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -2,9 +2,12 @@
 
 A message is a row written in the caller's transaction; delivery is queued only when that
 transaction commits, so a rolled-back change never sends anything. Delivery claims the row
-(pending → sending) in a short transaction, sends outside any transaction (a slow gateway must not
-hold a database lock, which on SQLite blocks every writer), then records the outcome. A failed
-attempt is retried with exponential backoff until `OUTBOX_MAX_ATTEMPTS`.
+(pending → sending with a lease: domain.common.leases, as dispatch recipients are) in a short
+transaction, sends outside any transaction (a slow gateway must not hold a database lock, which
+on SQLite blocks every writer), then records the outcome while the claim holds. A failed
+attempt is retried with exponential backoff until `OUTBOX_MAX_ATTEMPTS`; an SMS goes under the
+message's own request id, so a retry after a crash is not delivered twice by a gateway that
+deduplicates.
 """
 
 import logging
@@ -16,18 +19,19 @@ from django.core.mail import EmailMessage
 from django.core.mail.message import make_msgid
 from django.core.mail.utils import DNS_NAME
 from django.core.validators import validate_email
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_q.tasks import async_task
 
+from domain.common import leases
 from domain.common.errors import CommonErrorCode, DomainError, NotFound
 from domain.common.phones import normalise_mobile
-from domain.common.transitions import transition
 from domain.sites.models import Site
 
 from . import sms
-from .backends import SmsMessage, get_sms_backend
+from .backends import SmsMessage, describe_error, get_sms_backend
+from .backends.base import ERROR_MAX_CHARS
 from .errors import MessagingErrorCode
 from .models import OutboxMessage
 
@@ -37,9 +41,13 @@ DELIVER_TASK = "workers.messaging.deliver_message"
 # A claim not finished within this time is taken as interrupted (worker killed). It is far
 # longer than the django-q task timeout, so a slow send in progress is never claimed twice.
 SENDING_LEASE = timedelta(minutes=10)
-ERROR_MAX_CHARS = 300
 
 Status = OutboxMessage.Status
+# Claimed like a dispatch's recipients (domain.common.leases); while a message is being sent,
+# next_attempt_at holds the end of the claim's lease.
+OUTBOX_LEASE = leases.Lease(
+    free=Status.PENDING, held=Status.SENDING, duration=SENDING_LEASE, until="next_attempt_at"
+)
 
 
 def outbox_sms(
@@ -50,24 +58,27 @@ def outbox_sms(
     site: Site | None = None,
     purpose: str = "",
     sensitive: bool = False,
+    image_path: str = "",
 ) -> OutboxMessage:
     """Queue a text message; its kind (sms/lms/mms) follows SPEC §13 "Text messages".
 
     Refuses a number that is not a Korean mobile, characters outside EUC-KR (emoji), and a body
-    or subject over the LMS limits. Sent after the caller's transaction commits.
+    or subject over the LMS limits. `image_path` (a private upload already checked, e.g. a
+    dispatch's JPG) makes it an MMS. Sent after the caller's transaction commits.
     """
     phone = normalise_mobile(to)
     if phone is None:
         raise DomainError(
             CommonErrorCode.INVALID_PHONE, _("Enter a valid mobile number."), attr="to"
         )
-    kind = sms.message_kind(body, subject)
+    kind = sms.message_kind(body, subject, has_image=bool(image_path))
     return _outbox_add(
         channel=OutboxMessage.Channel.SMS,
         kind=kind,
         to=phone,
         subject=subject,
         body=body,
+        image_path=image_path,
         site=site,
         purpose=purpose,
         sensitive=sensitive,
@@ -143,29 +154,28 @@ def _outbox_add(**fields) -> OutboxMessage:
 def message_deliver(*, message_id: int) -> OutboxMessage:
     """Send one pending, due message once; safe to run any number of times, concurrently.
 
-    The claim happens under a row lock (PostgreSQL: skip_locked, so a second worker moves on),
-    and only a pending message whose next_attempt_at has come is claimed: a sent, failed,
-    in-flight or not-yet-due message is returned untouched.
+    The claim (domain.common.leases: PostgreSQL skips a row another worker holds) takes only a
+    pending message whose next_attempt_at has come: a sent, failed, in-flight or not-yet-due
+    message is returned untouched. The outcome is recorded only while the claim holds.
     """
     now = timezone.now()
-    with transaction.atomic():
-        message = _lock(message_id, skip_locked=True)
-        if message is None:  # another worker holds it
-            return OutboxMessage.objects.get(pk=message_id)
-        if message.status != Status.PENDING or message.next_attempt_at > now:
-            return message
-        transition(
-            message,
-            Status.SENDING,
-            event=None,  # the outbox row is its own log (attempts, last_error, sent_at)
-            fields={"attempts": message.attempts + 1, "next_attempt_at": now + SENDING_LEASE},
-        )
-    attempt = message.attempts
+    claimed = leases.claim(
+        OutboxMessage.objects.filter(pk=message_id, next_attempt_at__lte=now),
+        lease=OUTBOX_LEASE,
+        limit=1,
+        now=now,
+        each=lambda message: {"attempts": message.attempts + 1},
+    )
+    if not claimed.rows:  # not pending, not due, or another worker holds it
+        return _get(message_id)
+    (message,) = claimed.rows
     try:
         provider_message_id = _send(message)
+    except Refused as refusal:
+        return _attempt_failed(message, claimed.token, str(refusal))
     except Exception as error:
-        return _attempt_failed(message_id, attempt, _describe(error, message))
-    return _attempt_succeeded(message_id, attempt, provider_message_id)
+        return _attempt_failed(message, claimed.token, describe_error(error, *_contents(message)))
+    return _attempt_succeeded(message, claimed.token, provider_message_id)
 
 
 def messages_deliver_due(*, limit: int = 500) -> int:
@@ -175,7 +185,11 @@ def messages_deliver_due(*, limit: int = 500) -> int:
     passed, and turns claims whose lease expired (the worker died) into failed attempts.
     """
     now = timezone.now()
-    _recover_interrupted(now)
+    _retry_or_fail(
+        leases.expired(OutboxMessage.objects.all(), lease=OUTBOX_LEASE, now=now),
+        "Interrupted: the delivery did not finish",
+        now,
+    )
     due = (
         OutboxMessage.objects.filter(status=Status.PENDING, next_attempt_at__lte=now)
         .order_by("next_attempt_at", "id")
@@ -188,12 +202,9 @@ def messages_deliver_due(*, limit: int = 500) -> int:
     return sent
 
 
-def _lock(message_id: int, *, skip_locked: bool = False) -> OutboxMessage | None:
-    skip = skip_locked and connection.features.has_select_for_update_skip_locked
-    message = (
-        OutboxMessage.objects.select_for_update(skip_locked=skip).filter(pk=message_id).first()
-    )
-    if message is None and not OutboxMessage.objects.filter(pk=message_id).exists():
+def _get(message_id: int) -> OutboxMessage:
+    message = OutboxMessage.objects.filter(pk=message_id).first()
+    if message is None:
         raise NotFound(MessagingErrorCode.MESSAGE_NOT_FOUND, _("Message not found."))
     return message
 
@@ -209,81 +220,91 @@ def _send(message: OutboxMessage) -> str:
             headers={"Message-ID": message_id},
         ).send()
         return message_id
-    return get_sms_backend().send(
-        SmsMessage(
-            to=message.to,
-            body=message.body,
-            kind=message.kind,
-            sender=settings.SMS_SENDER,
-            subject=message.subject,
-            image_path=message.image_path,
-        )
+    # The message's own request id: a retry after a crash is not delivered twice by a gateway
+    # that deduplicates (README "Sending and delivery guarantees").
+    (result,) = get_sms_backend().send_many(
+        [
+            SmsMessage(
+                to=message.to,
+                body=message.body,
+                kind=message.kind,
+                sender=settings.SMS_SENDER,
+                subject=message.subject,
+                image_path=message.image_path,
+            )
+        ],
+        request_id=f"outbox-{message.pk}-{message.created_at:%Y%m%d%H%M%S%f}",  # once ever
+        first_sent_at=message.created_at if message.attempts > 1 else None,
     )
+    if not result.sent:
+        raise Refused(result.error)
+    return result.provider_message_id
 
 
-def _attempt_succeeded(message_id: int, attempt: int, provider_message_id: str) -> OutboxMessage:
-    with transaction.atomic():
-        message = _lock(message_id)
-        if message.status != Status.SENDING or message.attempts != attempt:
-            logger.warning("outbox message %s was sent after its claim expired", message_id)
-            return message
-        transition(
-            message,
-            Status.SENT,
-            event=None,
-            fields={
-                "sent_at": timezone.now(),
-                "provider_message_id": provider_message_id[:200],
-                "body": _body_kept(message),
-            },
-        )
-    return message
+class Refused(Exception):
+    """The gateway refused the message; the text is its reason, already free of the body."""
 
 
-def _attempt_failed(message_id: int, attempt: int, error: str) -> OutboxMessage:
-    with transaction.atomic():
-        message = _lock(message_id)
-        if message.status == Status.SENDING and message.attempts == attempt:
-            _retry_or_fail(message, error, timezone.now())
-    return message
-
-
-def _recover_interrupted(now: datetime) -> None:
-    expired = OutboxMessage.objects.filter(status=Status.SENDING, next_attempt_at__lte=now)
-    for message_id in list(expired.values_list("id", flat=True)):
-        with transaction.atomic():
-            message = _lock(message_id, skip_locked=True)
-            if message and message.status == Status.SENDING and message.next_attempt_at <= now:
-                _retry_or_fail(message, "Interrupted: the delivery did not finish", now)
-
-
-def _retry_or_fail(message: OutboxMessage, error: str, now: datetime) -> None:
-    """Record a failed attempt: back off (base · 2^(attempts−1)) or give up at the maximum."""
-    fields = {"last_error": error[:ERROR_MAX_CHARS]}
-    if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-        transition(
-            message, Status.FAILED, event=None, fields={**fields, "body": _body_kept(message)}
-        )
-    else:
-        delay = settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** (message.attempts - 1)
-        fields["next_attempt_at"] = now + timedelta(seconds=delay)
-        transition(message, Status.PENDING, event=None, fields=fields)
-    logger.warning(
-        "outbox message %s attempt %s failed (%s): %s",
-        message.pk,
-        message.attempts,
-        message.status,
-        message.last_error,
+def _attempt_succeeded(message: OutboxMessage, token: str, provider_message_id: str):
+    sent = leases.record(
+        OutboxMessage.objects.filter(pk=message.pk),
+        lease=OUTBOX_LEASE,
+        token=token,
+        to=Status.SENT,
+        fields={"sent_at": timezone.now(), "provider_message_id": provider_message_id[:200]},
+        each=lambda row: {"body": _body_kept(row)},
     )
+    if not sent:
+        logger.warning("outbox message %s was sent after its claim expired", message.pk)
+        return _get(message.pk)
+    return sent[0]
 
 
-def _describe(error: Exception, message: OutboxMessage) -> str:
-    """Exception class and short text, with the message's own content taken out."""
-    text = str(error)
-    for content in (message.body, message.subject):
-        if content:
-            text = text.replace(content, "[redacted]")
-    return f"{type(error).__name__}: {text}"[:ERROR_MAX_CHARS]
+def _attempt_failed(message: OutboxMessage, token: str, error: str) -> OutboxMessage:
+    moved = _retry_or_fail(
+        leases.held_by(
+            OutboxMessage.objects.filter(pk=message.pk), lease=OUTBOX_LEASE, token=token
+        ),
+        error,
+        timezone.now(),
+    )
+    return moved[0] if moved else _get(message.pk)
+
+
+def _retry_or_fail(claimed, error: str, now: datetime) -> list[OutboxMessage]:
+    """Record a failed attempt of each claimed message: back off (base · 2^(attempts−1)), or
+    give up at the maximum. Returns the messages moved."""
+    fields = {"last_error": error[:ERROR_MAX_CHARS], "claim_token": ""}
+    maximum = settings.OUTBOX_MAX_ATTEMPTS
+    moved = leases.release(
+        claimed.filter(attempts__gte=maximum),
+        lease=OUTBOX_LEASE,
+        to=Status.FAILED,
+        fields=fields,
+        each=lambda message: {"body": _body_kept(message)},
+    ) + leases.release(
+        claimed.filter(attempts__lt=maximum),
+        lease=OUTBOX_LEASE,
+        fields=fields,
+        each=lambda message: {"next_attempt_at": now + _backoff(message.attempts)},
+    )
+    for message in moved:
+        logger.warning(
+            "outbox message %s attempt %s failed (%s): %s",
+            message.pk,
+            message.attempts,
+            message.status,
+            message.last_error,
+        )
+    return moved
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** (attempts - 1))
+
+
+def _contents(message: OutboxMessage) -> tuple[str, str]:
+    return message.body, message.subject
 
 
 REDACTED = "[erased after delivery]"

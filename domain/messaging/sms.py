@@ -22,15 +22,22 @@ MMS = "mms"
 
 
 def encode_check(text: str, *, attr: str = "body") -> bytes:
-    """The text in EUC-KR; characters outside it (emoji) make gateways fail, so refuse them."""
+    """The text in EUC-KR; characters outside it (emoji) make gateways fail, so refuse them.
+
+    The refusal names the first such character, in its message and as `extra["character"]`,
+    so the writer can find it (SPEC §13: "reject them with a clear error").
+    """
     try:
         return text.encode(ENCODING)
-    except UnicodeEncodeError:
+    except UnicodeEncodeError as error:
+        character = error.object[error.start]
         raise DomainError(
             MessagingErrorCode.UNSUPPORTED_CHARACTER,
-            _("The message contains characters that cannot be sent by text message (e.g. emoji)."),
+            _("“%(character)s” cannot be sent by text message (emoji and similar characters).")
+            % {"character": character},
             attr=attr,
-        )
+            extra={"character": character},
+        ) from None
 
 
 def message_kind(body: str, subject: str = "", has_image: bool = False) -> str:

@@ -93,6 +93,22 @@ def purchase_expired_event(purchase: Purchase, /) -> PurchaseEvent:
     )
 
 
+def purchase_money_event(
+    purchase: Purchase, type: str, /, *, old_balance: int, old_reserved: int, actor, **parameters
+) -> PurchaseEvent:
+    """A dispatch moved money of an approved purchase (domain.purchases.ledger)."""
+    return _record(
+        purchase,
+        type,
+        old_status=purchase.status,
+        old_balance=old_balance,
+        actor=actor,
+        old_reserved=old_reserved,
+        new_reserved=purchase.reserved,
+        **parameters,
+    )
+
+
 def purchase_deposit_matched_event(row: DepositStatementRow, /, *, actor) -> PurchaseEvent:
     """A bank statement row was confirmed as the deposit of its `confirmed_purchase` (just
     approved); the row is named by ids, not by its depositor."""

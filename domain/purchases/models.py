@@ -95,6 +95,11 @@ class PurchaseEventType(models.TextChoices):
     CANCELLED = "cancelled"
     REFUNDED = "refunded"
     EXPIRED = "expired"
+    # Dispatches drawing on the balance (domain.purchases.ledger; SPEC §7.4).
+    RESERVED = "reserved"
+    RELEASED = "released"
+    SPENT = "spent"
+    RETURNED = "returned"
     DEPOSIT_MATCHED = "deposit_matched"  # a bank statement row confirmed as its deposit
 
 

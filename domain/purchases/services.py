@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.common.errors import Conflict, DomainError, NotFound
 from domain.common.masking import mask_account
+from domain.common.periods import history_filter
 from domain.common.transitions import transition, transition_many
 from domain.corporates.errors import CorporateErrorCode
 from domain.corporates.models import BankAccount, Corporate, CorporateManager
@@ -169,25 +170,6 @@ def purchase_request(
     return purchase
 
 
-def _period_start(period: str, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
-    """(first day, last day) of a history period (manual 004 오늘/어제/1주일/1개월/전체)."""
-    if period == "today":
-        return today, today
-    if period == "yesterday":
-        yesterday = today - dt.timedelta(days=1)
-        return yesterday, yesterday
-    if period == "week":
-        return today - dt.timedelta(days=6), today
-    if period == "month":
-        first = today.replace(day=1) - dt.timedelta(days=1)  # a day of last month
-        return first.replace(day=min(today.day, first.day)) + dt.timedelta(days=1), today
-    return None, None
-
-
-def _day_start(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
 def purchase_list(
     *, corporates: QuerySet[Corporate], filters: dict | None = None
 ) -> QuerySet[Purchase]:
@@ -195,18 +177,9 @@ def purchase_list(
     `period`, `date_from`/`date_to` (Asia/Seoul days, inclusive), `status`, `corporate`,
     `ordering`; newest first by default."""
     filters = filters or {}
-    purchases = Purchase.objects.filter(corporate__in=corporates)
-    first, last = _period_start(filters.get("period", "all"), timezone.localdate())
-    first = filters.get("date_from") or first
-    last = filters.get("date_to") or last
-    if first:
-        purchases = purchases.filter(created_at__gte=_day_start(first))
-    if last:
-        purchases = purchases.filter(created_at__lt=_day_start(last + dt.timedelta(days=1)))
+    purchases = history_filter(Purchase.objects.filter(corporate__in=corporates), filters)
     if filters.get("status"):
         purchases = purchases.filter(status=filters["status"])
-    if filters.get("corporate"):
-        purchases = purchases.filter(corporate_id=filters["corporate"])
     ordering = filters.get("ordering")
     if ordering:
         purchases = purchases.order_by(ordering, "-id")

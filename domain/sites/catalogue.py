@@ -246,8 +246,8 @@ SITES = [
             },
             "login_second_factor": "sms_code",
             # Only what is served (issue 9); issue 10 added "purchases" back (sites/0004), issue
-            # 11 adds "dispatches" with its endpoints and a data migration.
-            "features": ["corporates", "signup_manual", "purchases"],
+            # 11 "dispatches" (sites/0005).
+            "features": ["corporates", "signup_manual", "purchases", "dispatches"],
         },
     },
 ]

@@ -151,6 +151,8 @@ class SitePolicy:
     # How long a withdrawn member's ID stays unusable (SPEC §5 withdrawal).
     username_retention_days: int = 365
     features: tuple[str, ...] = ()
+    # onnuri-biz: recipients one dispatch may have (issue 11; manual 004 §3.1 Excel upload).
+    dispatch_max_recipients: int = 10_000
 
     def kind(self, code: str) -> MemberKind | None:
         return next((k for k in self.member_kinds if k.code == code), None)
@@ -190,6 +192,7 @@ class SitePolicy:
                 lockout=lockout,
                 username_retention_days=data.get("username_retention_days", 365),
                 features=tuple(data.get("features", ())),
+                dispatch_max_recipients=data.get("dispatch_max_recipients", 10_000),
             )
         except (KeyError, TypeError) as exc:
             raise ValidationError(
@@ -249,3 +252,7 @@ class SitePolicy:
             _("Lockout needs at least one failure and one minute."),
         )
         _require(self.username_retention_days >= 0, _("Retention cannot be negative."))
+        _require(
+            isinstance(self.dispatch_max_recipients, int) and self.dispatch_max_recipients >= 1,
+            _("A dispatch must allow at least one recipient."),
+        )

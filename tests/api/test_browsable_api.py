@@ -7,9 +7,10 @@ are filled with real objects of the site, and each GET is rendered as HTML (`?fo
 admin, and the site's operator (logged in with a session, as in a browser).
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from domain.common.hashing import keyed_hash
 from domain.corporates.invitations import TOKEN_PURPOSE, invitation_create
@@ -21,7 +22,9 @@ from tests.api.members_extra import pdf_bytes
 from tests.api.test_permissions_declared import api_views, handled_methods
 from tests.conftest import SITE_SLUGS, bearer_for
 from tests.factories.corporates import corporate_with_master, manager_create
+from tests.factories.dispatches import dispatch_make, recipients_of
 from tests.factories.members import MemberFactory
+from tests.factories.purchases import approved_purchase
 
 HTML = {"HTTP_ACCEPT": "text/html"}
 INVITATION_TOKEN = "browsable-api-invitation"
@@ -41,6 +44,7 @@ QUERIES = {
 COLLECTIONS = {
     "accounts": "account",
     "corporates": "corporate",
+    "dispatches": "dispatch",
     "members": "member",
     "name-change-requests": "name_change",
     "purchases": "purchase",
@@ -101,6 +105,13 @@ def world(db, settings):
     onnuri["purchase"] = purchase_request(manager=master, amount=1_000_000).pk
     onnuri["deposit_statement"] = DepositStatement.objects.create(
         site=master.corporate.site, file_name="statement.csv"
+    ).pk
+    onnuri["dispatch"] = dispatch_make(
+        manager=master,
+        purchase=approved_purchase(master, 100_000),
+        recipients=recipients_of(2),
+        send_type="scheduled",
+        scheduled_at=timezone.now() + timedelta(days=1),
     ).pk
     # A known link token for the pending invitation (the real one only travels by SMS).
     invitation.token_hash = keyed_hash(INVITATION_TOKEN, purpose=TOKEN_PURPOSE)

@@ -146,8 +146,8 @@ def test_the_api_root_lists_the_sites_and_the_docs(api):
 # --- path parameters naming an object are `{id}` (SPEC §11) --------------------------------
 
 # Parameters that do not name an object by its id: the site slug, the invitation link's token,
-# an SNS provider, a corporate document's kind.
-NOT_AN_ID = {"site", "token", "provider", "kind"}
+# an SNS provider, a corporate document's kind, a gift's claim code (the gift app's callbacks).
+NOT_AN_ID = {"site", "token", "provider", "kind", "code"}
 
 
 def test_every_object_path_parameter_is_called_id():

@@ -46,6 +46,8 @@ from api.permissions import Access, access_refusals
 from domain.common.errors import CommonErrorCode, ErrorCode
 from domain.consents.errors import ConsentErrorCode
 from domain.corporates.managers import _manager_leave
+from domain.dispatches.changes import _cancel as _dispatch_cancel
+from domain.dispatches.outcomes import gift_receive, gift_refuse
 from domain.members.account import member_anonymise
 from domain.members.errors import MemberErrorCode
 from domain.members.required_actions import required_action_check
@@ -128,6 +130,11 @@ GUARDED = {
     # An admin leaving: deletion checks `can_transition_to` under the row lock (its own 409);
     # withdrawal checks the password under the lock, unusable once the account is erased.
     _manager_leave: {CommonErrorCode.INVALID_TRANSITION},
+    # A dispatch is cancelled only once `_locked` found it pending under its row lock.
+    _dispatch_cancel: {CommonErrorCode.INVALID_TRANSITION},
+    # A gift moves only from sent, checked under the dispatch and recipient locks.
+    gift_receive: {CommonErrorCode.INVALID_TRANSITION},
+    gift_refuse: {CommonErrorCode.INVALID_TRANSITION},
 }
 
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import OperationalError
 
 from backend.checks import deployment_check, refuse_unsafe_start
-from backend.keys import DEV_SECRET_KEY
+from backend.keys import DEV_GIFT_APP_SECRET, DEV_SECRET_KEY, gift_app_secrets_parse
 from domain.sites.models import Site
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +130,70 @@ def test_refuse_unsafe_start_raises_on_errors_only_where_asked(production):
         refuse_unsafe_start()
     production.SANDBOX_PROVIDERS_ALLOWED = True
     refuse_unsafe_start()  # warnings are logged, not fatal
+
+
+# --- the gift app's callback secrets (issue 11 point 6) ---------------------------------------
+
+GOOD_GIFT_SECRET = "gift-app-secret-of-this-deployment-9f8e7d6c5b4a"
+
+
+@pytest.mark.parametrize(
+    "secrets",
+    [
+        {},
+        {"onnuri-biz": []},
+        {"onnuri-biz": [DEV_GIFT_APP_SECRET]},
+        {"onnuri-biz": ["short-secret"]},
+        {"onnuri-biz": [GOOD_GIFT_SECRET, "local-dev-only-previous-secret-xxxxxxxx"]},
+        {"yongin-library": [GOOD_GIFT_SECRET]},
+    ],
+    ids=["none", "empty-list", "dev-value", "short", "weak-previous", "other-site"],
+)
+def test_a_missing_or_weak_gift_app_secret_is_an_error(production, secrets):
+    production.GIFT_APP_SECRETS = secrets
+    messages = deployment_check()
+    error = next(m for m in messages if m.id == "membership.E019")
+    assert error.is_serious()
+    assert "onnuri-biz" in error.msg
+    assert GOOD_GIFT_SECRET not in error.msg + (error.hint or "")  # never print a secret
+
+
+def test_a_good_gift_app_secret_passes(production):
+    production.GIFT_APP_SECRETS = {"onnuri-biz": [GOOD_GIFT_SECRET]}
+    assert "membership.E019" not in ids()
+
+
+def test_the_staging_opt_in_does_not_excuse_a_missing_gift_app_secret(settings):
+    settings.SANDBOX_PROVIDERS_ALLOWED = True
+    settings.GIFT_APP_SECRETS = {}
+    assert "membership.E019" in ids()
+
+
+def test_no_gift_app_secret_is_needed_where_dispatches_are_not_offered(production):
+    production.GIFT_APP_SECRETS = {}
+    edit_policy(
+        "onnuri-biz",
+        lambda p: p.update(features=[f for f in p["features"] if f != "dispatches"]),
+    )
+    assert "membership.E019" not in ids()
+
+
+@pytest.mark.parametrize(
+    "raw,parsed",
+    [
+        ("", {}),
+        ('{"onnuri-biz": "one"}', {"onnuri-biz": ["one"]}),
+        ('{"onnuri-biz": ["new", "old"]}', {"onnuri-biz": ["new", "old"]}),
+    ],
+)
+def test_the_gift_app_secrets_variable_is_json_by_site(raw, parsed):
+    assert gift_app_secrets_parse(raw) == parsed
+
+
+@pytest.mark.parametrize(
+    "raw", ["onnuri-biz=secret", '["secret"]', '{"onnuri-biz": 7}', '{"onnuri-biz": [""]}']
+)
+def test_a_malformed_gift_app_secrets_variable_stops_the_settings(raw):
+    with pytest.raises(ImproperlyConfigured, match="GIFT_APP_SECRETS") as raised:
+        gift_app_secrets_parse(raw)
+    assert raw not in str(raised.value)  # the value may hold a secret: never echoed

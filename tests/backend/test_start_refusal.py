@@ -54,7 +54,14 @@ def status_of(token):
 
 print(json.dumps({"forged": status_of(forged), "real": status_of(str(real))}))
 """
-STRIPPED = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "IDENTITY_HASH_KEY", "DEBUG")
+STRIPPED = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "SECRET_KEY",
+    "IDENTITY_HASH_KEY",
+    "GIFT_APP_SECRETS",
+    "DEBUG",
+)
 
 
 def environment(tmp_path: Path, settings_module: str | None, **extra: str) -> dict[str, str]:
@@ -73,6 +80,7 @@ def environment(tmp_path: Path, settings_module: str | None, **extra: str) -> di
     env.update(
         SECRET_KEY=secrets.token_urlsafe(48),
         IDENTITY_HASH_KEY=secrets.token_urlsafe(48),
+        GIFT_APP_SECRETS=json.dumps({"onnuri-biz": secrets.token_urlsafe(48)}),
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         VAR_DIR=str(tmp_path / "var"),
     )
@@ -161,13 +169,18 @@ def test_real_providers_and_the_certificate_switched_off_pass(migrated, tmp_path
     assert started.returncode == 0, started.stderr[-3000:]
 
 
-def test_production_without_an_identity_hash_key_does_not_start(migrated, tmp_path):
+@pytest.mark.parametrize(
+    "missing",
+    # GIFT_APP_SECRETS: onnuri-biz offers dispatches, whose gift app callbacks are signed.
+    ["IDENTITY_HASH_KEY", "GIFT_APP_SECRETS"],
+)
+def test_production_without_a_key_of_its_own_does_not_start(migrated, tmp_path, missing):
     env = environment(
-        copy_of(migrated, tmp_path), "backend.settings.production", IDENTITY_HASH_KEY=None, **OPT_IN
+        copy_of(migrated, tmp_path), "backend.settings.production", **{missing: None}, **OPT_IN
     )
     result = run(env, "manage.py", "check", "--deploy")
     assert result.returncode != 0
-    assert "IDENTITY_HASH_KEY" in result.stdout + result.stderr
+    assert missing in result.stdout + result.stderr
     assert run(env, "-c", "import backend.wsgi").returncode != 0
 
 

@@ -6,7 +6,7 @@
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from .base import BaseSmsBackend, GatewayError, SmsMessage
+from .base import BaseSmsBackend, GatewayError, SendResult, SmsMessage, describe_error
 
 ALIASES = {
     "console": "domain.messaging.backends.console.ConsoleSmsBackend",
@@ -14,7 +14,14 @@ ALIASES = {
     "locmem": "domain.messaging.backends.locmem.LocmemSmsBackend",
 }
 
-__all__ = ["BaseSmsBackend", "GatewayError", "SmsMessage", "get_sms_backend"]
+__all__ = [
+    "BaseSmsBackend",
+    "GatewayError",
+    "SendResult",
+    "SmsMessage",
+    "describe_error",
+    "get_sms_backend",
+]
 
 
 def get_sms_backend(backend: str | None = None, **kwargs) -> BaseSmsBackend:

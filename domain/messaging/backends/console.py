@@ -2,7 +2,7 @@ import sys
 import threading
 import uuid
 
-from .base import BaseSmsBackend, SmsMessage
+from .base import BaseSmsBackend, SendResult, SmsMessage
 
 
 class ConsoleSmsBackend(BaseSmsBackend):
@@ -25,3 +25,9 @@ class ConsoleSmsBackend(BaseSmsBackend):
             self.stream.write("\n".join(lines) + "\n")
             self.stream.flush()
         return message_id
+
+    def send_many(self, messages, *, request_id: str, first_sent_at=None) -> list[SendResult]:
+        """Prints the batch's request id, then each message (a repeated batch prints again)."""
+        with self._lock:
+            self.stream.write(f"[batch {request_id}] {len(messages)} messages\n")
+            return super().send_many(messages, request_id=request_id)

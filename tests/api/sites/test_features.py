@@ -2,7 +2,7 @@
 
 Every feature a policy advertises has an endpoint on that site, and the policy gates it: the
 probe answers (not 404) while the feature is listed and 404 once staff switch it off. A new
-feature needs its probe here; issues 10/11 add `purchases` and `dispatches` back with theirs.
+feature needs its probe here; issues 10/11 added `purchases` and `dispatches` back with theirs.
 """
 
 import importlib
@@ -38,6 +38,7 @@ PROBES = {
     "library_upgrades": ("get", "library-upgrades/", "member", None, "feature_not_available"),
     "corporates": ("get", "corporates/", "staff", None, "feature_not_available"),
     "purchases": ("get", "purchases/", "staff", None, "feature_not_available"),
+    "dispatches": ("get", "dispatches/", "staff", None, "feature_not_available"),
 }
 ADVERTISED = [(s["slug"], f) for s in SITES for f in s["policy"].get("features", [])]
 
@@ -61,8 +62,7 @@ def test_every_advertised_feature_has_a_probe():
 
 def test_onnuri_biz_advertises_only_what_exists():
     features = Site.objects.get(slug="onnuri-biz").rules.features
-    assert "dispatches" not in features
-    assert set(features) == {"corporates", "signup_manual", "purchases"}
+    assert set(features) == {"corporates", "signup_manual", "purchases", "dispatches"}
 
 
 @pytest.mark.parametrize("slug,feature", ADVERTISED)

@@ -274,3 +274,35 @@ def test_a_server_composed_text_the_outbox_refuses_is_a_server_error():
         outbox_server_sms(to="01012345678", body="인증번호 123456 🙂")
     assert not isinstance(raised.value, DomainError)
     assert OutboxMessage.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_sms_with_an_image_goes_out_as_an_mms_with_it(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        message = outbox_sms(to="01012345678", body="안내", image_path="dispatch-images/a.jpg")
+    assert message.kind == "mms"
+    (sent,) = locmem.outbox
+    assert (sent.kind, sent.image_path) == ("mms", "dispatch-images/a.jpg")
+
+
+@pytest.mark.django_db
+def test_a_worker_killed_after_the_gateway_took_a_message_does_not_send_it_twice(
+    settings, clock, monkeypatch
+):
+    """The outbox sends under the message's own request id: the retry after the lease is
+    deduplicated by a gateway that has idempotent request ids (locmem here)."""
+    message = outbox_sms(to="01012345678", body=CODE_BODY)
+    succeeded = services._attempt_succeeded
+    monkeypatch.setattr(services, "_attempt_succeeded", lambda *a: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        message_deliver(message_id=message.pk)
+    monkeypatch.setattr(services, "_attempt_succeeded", succeeded)
+    assert len(locmem.outbox) == 1
+
+    clock.advance(seconds=services.SENDING_LEASE.total_seconds())
+    assert messages_deliver_due() == 0  # an interrupted attempt, retried after the backoff
+    clock.advance(seconds=settings.OUTBOX_RETRY_BASE_SECONDS)
+    assert messages_deliver_due() == 1
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (OutboxMessage.Status.SENT, 2)
+    assert len(locmem.outbox) == 1

@@ -74,3 +74,11 @@ def test_an_empty_message_is_rejected():
     with pytest.raises(DomainError) as raised:
         message_kind("  ")
     assert raised.value.code == "message_empty"
+
+
+def test_the_refused_character_is_named_in_the_message_and_in_extra():
+    with pytest.raises(DomainError) as raised:
+        encode_check("감사합니다 👍 좋은 하루", attr="reason")
+    assert raised.value.extra == {"character": "👍"}
+    assert raised.value.attr == "reason"
+    assert "👍" in str(raised.value.message)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DispatchesConfig(AppConfig):
+    name = "domain.dispatches"
+    label = "dispatches"
+    verbose_name = "Dispatches"

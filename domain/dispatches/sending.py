@@ -1,0 +1,357 @@
+"""Sending a dispatch's gifts by text message, by workers (issue 11 point 5; SPEC §7.4, §9;
+manual 004 §3.1: immediate within 10 minutes, scheduled at their time).
+
+    dispatch_send         pending → sending when due (immediate: at once), then batches
+    dispatches_send_due   every minute: starts due dispatches (skip_locked) and resumes any
+                          sending one: a lost task, a retry whose backoff passed, a dead worker
+
+A batch is at most BATCH_SIZE queued recipients, claimed with a lease (domain.common.leases, the
+outbox's mechanism too), then:
+
+    1. claim   recipients → sending, a claim token and a lease, attempts + 1, the batch key and
+               each code's keyed hash are stored BEFORE the gateway is called (one transaction)
+    2. send    the SMS backend's send_many, outside any transaction, with the batch key as its
+               request id (idempotency key)
+    3. record  only while the claim holds: sent → sent (sent_at, provider ids), one
+               purchase_spend and one DispatchEvent for the batch; refused → queued again after
+               a backoff, or failed after MAX_ATTEMPTS with one purchase_release (one
+               transaction; lock order recipients → purchase)
+
+Claim codes: a code cannot be read back from its hash, yet a batch sent again after a crash must
+carry the very links the gateway may already have delivered. So the code is derived, not
+stored: HMAC(IDENTITY_HASH_KEY, recipient id + batch key), and a recipient keeps its batch key
+for all its attempts. Sending a batch again under its key therefore rebuilds the same messages,
+which an idempotent gateway (locmem; NHN Cloud through its senderGroupingKey lookup) does not
+deliver twice. Only the code's keyed hash is stored (`claim_code_hash`, for the gift app); a
+failed recipient's hash is cleared, so its link never works. The README's "Sending and delivery
+guarantees" says what each backend gives.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from domain.common import leases
+from domain.common.transitions import transition, transition_many
+from domain.messaging import sms
+from domain.messaging.backends import (
+    GatewayError,
+    SendResult,
+    SmsMessage,
+    describe_error,
+    get_sms_backend,
+)
+from domain.messaging.backends.base import ERROR_MAX_CHARS
+from domain.purchases.ledger import purchase_release, purchase_spend
+
+from .codes import CODE_LENGTH, claim_code, claim_code_hash, gift_text
+from .events import (
+    dispatch_batch_retried_event,
+    dispatch_batch_sent_event,
+    dispatch_completed_event,
+    dispatch_recipients_failed_event,
+    dispatch_started_event,
+)
+from .models import Dispatch, Recipient
+
+SEND_TASK = "workers.dispatches.dispatch_send"
+BATCH_SIZE = 100
+MAX_ATTEMPTS = 3
+# Longer than a django-q task may live (it is killed at its timeout), so a live worker is never
+# overtaken; a dead one's batch is sent again within a lease and a minute (immediate dispatches
+# are done within 10 minutes, SPEC §7.4).
+SENDING_LEASE = timedelta(seconds=settings.Q_CLUSTER["timeout"] + 60)
+# A task stops taking new batches after this, well before its timeout; the next run goes on.
+TIME_BUDGET = settings.Q_CLUSTER["timeout"] / 2
+RETRY_BASE = timedelta(seconds=30)  # after a refusal: 30 s, then 60 s
+CODE_PLACEHOLDER = "##code##"  # filled per recipient (NHN Cloud: templateParameter)
+
+Status = Recipient.Status
+RECIPIENT_LEASE = leases.Lease(free=Status.QUEUED, held=Status.SENDING, duration=SENDING_LEASE)
+STILL_TO_SEND = (Status.QUEUED, Status.SENDING)
+
+
+def dispatch_send(*, dispatch_id: int) -> Dispatch | None:
+    """Start the dispatch if it is due and send every recipient that can be sent now.
+
+    Safe to run any number of times, at once on several workers (claims skip rows another
+    worker holds). None for an unknown dispatch; a pending one not yet due, a cancelled or a
+    completed one is returned unchanged.
+    """
+    return _dispatch_run(dispatch_id)[0]
+
+
+def dispatches_send_due() -> int:
+    """Periodic (every minute): start due pending dispatches — scheduled ones at their time,
+    immediate ones whose task was lost — and resume every sending one (retries due, leases
+    expired). Returns the number of recipients sent."""
+    now = timezone.now()
+    transition_many(
+        Dispatch.objects.filter(status=Dispatch.Status.PENDING, scheduled_at__lte=now),
+        Dispatch.Status.SENDING,
+        event=dispatch_started_event,
+        fields={"started_at": now},
+    )
+    sending = Dispatch.objects.filter(status=Dispatch.Status.SENDING).order_by("scheduled_at", "id")
+    deadline = time.monotonic() + TIME_BUDGET
+    return sum(_dispatch_run(pk, deadline)[1] for pk in sending.values_list("id", flat=True))
+
+
+def _dispatch_run(dispatch_id: int, deadline: float | None = None) -> tuple[Dispatch | None, int]:
+    dispatch = _dispatch_start(dispatch_id)
+    if dispatch is None or dispatch.status != Dispatch.Status.SENDING:
+        return dispatch, 0
+    _recover(dispatch)
+    backend = get_sms_backend()
+    template = _template(dispatch)
+    deadline = deadline or time.monotonic() + TIME_BUDGET
+    sent = 0
+    while time.monotonic() < deadline and (batch := _batch_claim(dispatch)):
+        sent += _batch_send(dispatch, batch, backend, template)
+    return _dispatch_complete(dispatch), sent
+
+
+def _dispatch_start(dispatch_id: int) -> Dispatch | None:
+    now = timezone.now()
+    with transaction.atomic():
+        dispatch = Dispatch.objects.select_for_update().filter(pk=dispatch_id).first()
+        if dispatch and dispatch.status == Dispatch.Status.PENDING and dispatch.scheduled_at <= now:
+            transition(
+                dispatch,
+                Dispatch.Status.SENDING,
+                event=dispatch_started_event,
+                fields={"started_at": now},
+            )
+    return dispatch
+
+
+def _dispatch_complete(dispatch: Dispatch) -> Dispatch:
+    """sending → completed once no recipient is queued or in flight."""
+    with transaction.atomic():
+        dispatch = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
+        remaining = Recipient.objects.filter(dispatch=dispatch, status__in=STILL_TO_SEND)
+        if dispatch.status == Dispatch.Status.SENDING and not remaining.exists():
+            transition(
+                dispatch,
+                Dispatch.Status.COMPLETED,
+                event=dispatch_completed_event,
+                fields={"completed_at": timezone.now()},
+            )
+    return dispatch
+
+
+def _recover(dispatch: Dispatch) -> None:
+    """Batches whose worker died (lease expired) go back to the queue with their batch key, to
+    be sent again under it at once."""
+    expired = leases.expired(
+        Recipient.objects.filter(dispatch=dispatch), lease=RECIPIENT_LEASE, now=timezone.now()
+    )
+    with transaction.atomic():
+        rows = leases.release(expired, lease=RECIPIENT_LEASE, fields={"lease_until": None})
+        for key in sorted({row.batch_key for row in rows}):
+            dispatch_batch_retried_event(
+                dispatch,
+                recipients=[row.pk for row in rows if row.batch_key == key],
+                batch_key=key,
+                reason="lease_expired",
+            )
+
+
+@dataclass(frozen=True)
+class Batch:
+    key: str
+    token: str
+    rows: list[Recipient]
+    first_sent_at: datetime | None  # None: a new key, never sent before
+
+
+def _batch_claim(dispatch: Dispatch) -> Batch | None:
+    """The next batch: recipients to send again under their batch key first (a crash, a
+    refusal, no answer), else up to BATCH_SIZE new ones under a new key."""
+    now = timezone.now()
+    for key, candidates, first_sent_at in _candidates(dispatch, now):
+        claimed = leases.claim(
+            candidates.order_by("id"),
+            lease=RECIPIENT_LEASE,
+            limit=BATCH_SIZE,
+            now=now,
+            fields={"batch_key": key},
+            each=lambda row, key=key: {
+                "attempts": row.attempts + 1,
+                "claim_code_hash": claim_code_hash(claim_code(row.pk, key)),
+            },
+        )
+        if claimed.rows:
+            return Batch(key, claimed.token, claimed.rows, first_sent_at)
+    return None
+
+
+def _candidates(dispatch: Dispatch, now: datetime) -> Iterator[tuple]:
+    ready = Recipient.objects.filter(dispatch=dispatch).filter(
+        Q(lease_until__isnull=True) | Q(lease_until__lte=now)
+    )
+    again = ready.filter(status=Status.QUEUED).exclude(batch_key="")
+    key = again.order_by("id").values_list("batch_key", flat=True).first()
+    if key:
+        yield key, again.filter(batch_key=key), _key_time(key)
+    yield _key_new(dispatch, now), ready.filter(batch_key=""), None
+
+
+def _key_new(dispatch: Dispatch, now: datetime) -> str:
+    """Unique, and says when it was first used (for a gateway lookup after a crash)."""
+    return f"{dispatch.pk}-{int(now.timestamp())}-{secrets.token_hex(6)}"
+
+
+def _key_time(key: str) -> datetime:
+    return datetime.fromtimestamp(int(key.split("-")[1]), tz=UTC)
+
+
+@dataclass(frozen=True)
+class Template:
+    text: str
+    kind: str
+    subject: str
+    image_path: str
+
+
+def _template(dispatch: Dispatch) -> Template:
+    """The dispatch's message with a placeholder for each recipient's code. Its kind is the
+    dispatch's, but a link that takes an SMS past 90 bytes or 40 characters makes it an LMS
+    (SPEC §13; every code has the same length, so one sample decides for all)."""
+    sample = gift_text(dispatch.body, "x" * CODE_LENGTH)
+    kind = dispatch.kind
+    if dispatch.image:
+        kind = Dispatch.Kind.MMS
+    elif kind == Dispatch.Kind.SMS and (
+        len(sample.encode(sms.ENCODING, errors="replace")) > sms.SMS_MAX_BYTES
+        or len(sample) > sms.SMS_MAX_CHARS
+    ):
+        kind = Dispatch.Kind.LMS
+    return Template(
+        text=gift_text(dispatch.body, CODE_PLACEHOLDER),
+        kind=kind,
+        subject="" if kind == Dispatch.Kind.SMS else dispatch.subject,
+        image_path=str(Path(settings.PRIVATE_MEDIA_ROOT) / dispatch.image)
+        if dispatch.image
+        else "",
+    )
+
+
+def _batch_send(dispatch: Dispatch, batch: Batch, backend, template: Template) -> int:
+    """Send the claimed batch under its key, then record the outcome; returns the number sent."""
+    codes = [(row, claim_code(row.pk, batch.key)) for row in batch.rows]
+    messages = [
+        SmsMessage.templated(
+            template=template.text,
+            parameters={"code": code},
+            to=row.mobile,
+            kind=template.kind,
+            sender=settings.SMS_SENDER,
+            subject=template.subject,
+            image_path=template.image_path,
+        )
+        for row, code in codes
+    ]
+    try:
+        results = backend.send_many(
+            messages, request_id=batch.key, first_sent_at=batch.first_sent_at
+        )
+        if len(results) != len(messages):
+            raise GatewayError(f"{len(results)} results for {len(messages)} messages")
+    except Exception as error:  # noqa: BLE001  (no answer: the outcome is unknown)
+        contents = [template.text, *(m.body for m in messages), *(c for _, c in codes)]
+        results = [SendResult(error=describe_error(error, *contents))] * len(messages)
+        unknown = True
+    else:
+        unknown = False
+    return _batch_record(dispatch, batch, results, unknown=unknown)
+
+
+def _batch_record(
+    dispatch: Dispatch, batch: Batch, results: list[SendResult], *, unknown: bool
+) -> int:
+    """Record a batch's outcome while its claim holds (a late worker records nothing).
+    `unknown`: the gateway did not answer; everyone is sent again under the same key."""
+    outcomes = list(zip(batch.rows, results, strict=True))
+    sent = {row.pk: result.provider_message_id for row, result in outcomes if result.sent}
+    refused = {row.pk: result.error or "not sent" for row, result in outcomes if not result.sent}
+    last = {row.pk for row in batch.rows if row.attempts >= MAX_ATTEMPTS} & set(refused)
+    now = timezone.now()
+
+    def move(pks, to: str, fields: dict, each) -> list[Recipient]:
+        if not pks:
+            return []
+        return leases.record(
+            Recipient.objects.filter(dispatch=dispatch, pk__in=pks),
+            lease=RECIPIENT_LEASE,
+            token=batch.token,
+            to=to,
+            fields=fields,
+            each=each,
+        )
+
+    def error(row: Recipient) -> dict:
+        return {"last_error": refused[row.pk][:ERROR_MAX_CHARS]}
+
+    with transaction.atomic():
+        done = move(
+            sent,
+            Status.SENT,
+            {"sent_at": now, "lease_until": None},
+            lambda row: {"provider_message_id": sent[row.pk][:200]},
+        )
+        if done:
+            amount = sum(row.amount for row in done)
+            purchase_spend(
+                purchase_id=dispatch.purchase_id,
+                amount=amount,
+                dispatch_id=dispatch.pk,
+                recipients=len(done),
+            )
+            dispatch_batch_sent_event(
+                dispatch, recipients=_ids(done), amount=amount, batch_key=batch.key
+            )
+        # The link of a recipient never sent must never work: its code's hash goes.
+        failed = move(last, Status.FAILED, {"lease_until": None, "claim_code_hash": None}, error)
+        if failed:
+            amount = sum(row.amount for row in failed)
+            purchase_release(
+                purchase_id=dispatch.purchase_id,
+                amount=amount,
+                dispatch_id=dispatch.pk,
+                reason="send_failed",
+            )
+            dispatch_recipients_failed_event(
+                dispatch, recipients=_ids(failed), amount=amount, batch_key=batch.key
+            )
+        again = move(
+            set(refused) - last,
+            Status.QUEUED,
+            {"claim_token": ""},
+            lambda row: {
+                **error(row),
+                "lease_until": now + RETRY_BASE * 2 ** (row.attempts - 1),  # not before
+            },
+        )
+        if again:
+            dispatch_batch_retried_event(
+                dispatch,
+                recipients=_ids(again),
+                batch_key=batch.key,
+                reason="no_answer" if unknown else "refused",
+            )
+    return len(done)
+
+
+def _ids(rows: list[Recipient]) -> list[int]:
+    return sorted(row.pk for row in rows)
