@@ -49,7 +49,15 @@ from tests.api.corporates_members import (
     login_with_otp,
     token_from_sms,
 )
-from tests.api.library.test_upgrades import PARENT, apply, headers_for, join
+from tests.api.library.test_upgrades import (
+    PARENT,
+    apply,
+    children_convert,
+    children_join,
+    full_member,
+    headers_for,
+    join,
+)
 from tests.api.members import person_member
 from tests.conftest import bearer_for, error_codes, identity, sms_code_from_outbox
 from tests.factories.corporates import corporate_with_master
@@ -158,49 +166,15 @@ def library_upgrades(api, verify, capture, member_factory) -> list[Secret]:
     members with RRN back digits; refusals included (malformed, foreign, unavailable)."""
     join(api, verify, PARENT, "parent1")
     parent = headers_for(api, "parent1")
-    guardian = {"name": "김부모", "phone": "01099998888"}
-    kids = [
-        join(
-            api,
-            verify,
-            identity(name=name, birth_date=born, phone=phone),
-            username,
-            kind="child",
-            guardian=guardian,
-            guardian_verification_token=verify("yongin-library", "guardian", PARENT),
-        )
-        for name, born, phone, username in (
-            ("김첫째", "2016-03-01", "01022220001", "firstkid"),
-            ("김둘째", "2020-01-11", "01022220002", "secondkid"),
-        )
-    ]
+    kids = children_join(api, verify)
 
     def full(headers, rrn, **extra):
-        return apply(
-            api,
-            headers,
-            type="full_member",
-            consent=True,
-            rrn_back=rrn,
-            loan_pin=LOAN_PIN,
-            loan_pin_confirm=LOAN_PIN,
-            **extra,
-        )
+        return full_member(api, headers, rrn, pin=LOAN_PIN, **extra)
 
     answers = [full(parent, "1000005", member_id=kid) for kid in kids]
     answers += [full(parent, rrn) for rrn in ("12ab34x", "5987654", "4242424", "1000001")]
     answers.append(apply(api, parent, type="multi_child_self", consent=True, rrn_back="1000001"))
-    answers.append(
-        apply(
-            api,
-            parent,
-            type="multi_child_children",
-            children=[
-                {"username": "firstkid", "name": "김첫째", "birth_date": "2016-03-01"},
-                {"username": "secondkid", "name": "김둘째", "birth_date": "2020-01-11"},
-            ],
-        )
-    )
+    answers.append(children_convert(api, parent))
     for username, rrn, mobile, name in (  # the sandbox CI ignores the phone: three people
         ("other2", "1000002", "01033330002", "이웃둘"),
         ("other3", "1000003", "01033330003", "이웃셋"),

@@ -138,6 +138,12 @@ def _private_pdf(folder: str) -> str:
     return store_private_upload(file=pdf_file(), folder=folder).path
 
 
+def _invite(world: World, *, name: str, mobile: str):
+    return invitation_create(
+        manager=world.master, name=name, department="총무팀", position="사원", mobile=mobile
+    )
+
+
 def _company_victim(world: World, obj: models.Model, **values) -> Victim:
     return Victim(
         site=world.master.corporate.site, values=values, obj=obj, insiders=world.company()
@@ -167,13 +173,7 @@ def corporate_member_entries(world: World) -> list[Victim]:
     """An entry of the 멤버 list: a general admin (`admin-<n>`) and a pending invitation
     (`invitation-<n>`)."""
     general = world.general
-    invitation = invitation_create(
-        manager=world.master,
-        name="김피초대",
-        department="총무팀",
-        position="사원",
-        mobile="01077770004",
-    )
+    invitation = _invite(world, name="김피초대", mobile="01077770004")
     return [
         _company_victim(world, general, id=f"admin-{general.pk}"),
         _company_victim(world, invitation, id=f"invitation-{invitation.pk}"),
@@ -222,13 +222,7 @@ INVITATION_TOKEN = "sweep-invitation-link-token-0123456789abcdef"
 
 
 def invitation_links(world: World) -> list[Victim]:
-    invitation = invitation_create(
-        manager=world.master,
-        name="김링크",
-        department="재무팀",
-        position="과장",
-        mobile="01077770005",
-    )
+    invitation = _invite(world, name="김링크", mobile="01077770005")
     # A known link token (the real one travels only by SMS).
     invitation.token_hash = keyed_hash(INVITATION_TOKEN, purpose=TOKEN_PURPOSE)
     invitation.save(update_fields=["token_hash"])
