@@ -9,7 +9,7 @@ MANAGE := DJANGO_SETTINGS_MODULE=$(SETTINGS) $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve worker test lint format schema check migrate demo bench messages clean
+.PHONY: install run serve worker test sweep lint format schema check migrate demo bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,12 @@ worker: install
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The permission and privacy sweeps alone (also part of `make test`): every operation of
+# schema.yml with an object id refused to everyone who may not reach it; no secret kept,
+# logged or queued (README "The API contract").
+sweep: install
+	$(BIN)/pytest tests/api/sweep $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -226,6 +226,8 @@ class AutoSchema(BaseAutoSchema):
             statuses[401] = []
             statuses[403] = []
         elif self._checks_required_actions():
+            # A public method still checks a token sent with it (a bad or another site's: 401).
+            statuses[401] = []
             statuses[403] = []
         if "{" in self.path:
             statuses[404] = []

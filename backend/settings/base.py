@@ -344,10 +344,34 @@ DEPLOYMENT_CHECKS_ON_START = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Paths logged by Django carry no secret: an invitation token or a gift code is written
+    # [redacted] (api.log_redaction; SPEC §14).
+    "filters": {"secret_paths": {"()": "api.log_redaction.SecretPathFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        # Django's own for runserver's request lines, named again: configuring the logger
+        # below replaces its handlers.
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django_q": {"level": "WARNING"}},
+    "loggers": {
+        "django_q": {"level": "WARNING"},
+        "django.request": {"filters": ["secret_paths"]},
+        "django.server": {
+            "handlers": ["django.server"],
+            "filters": ["secret_paths"],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
 }
 
 

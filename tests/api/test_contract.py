@@ -306,3 +306,34 @@ def test_staff_have_no_consents_to_answer(api, site_of):
     )
     assert answered.status_code == 400
     assert error_codes(answered) == ["unknown_consent_document"]
+
+
+# --- a token sent to an operation open to anonymous callers is still checked ----------------
+
+
+def test_an_open_operation_documents_the_401_of_a_token_it_refuses(api):
+    """Public operations read a bearer token sent with them (a member may start a verification
+    logged in): a token of another site is refused 401 `token_site_mismatch`, and the schema
+    must say so (found by the permission sweep, issue 12: `verifications/{id}/confirm/`)."""
+    stranger = MemberFactory(site=Site.objects.get(slug="incheon-water"), username="stranger1")
+    started = api.post(
+        f"{SITE}verifications/",
+        {"purpose": "sign_up", "method": "mobile"},
+        format="json",
+        **bearer_for(stranger),
+    )
+    assert started.status_code == 401
+    assert error_codes(started) == ["token_site_mismatch"]
+    paths = schema()["paths"]
+    for path, method in (
+        ("/api/v1/sites/{site}/verifications/", "post"),
+        ("/api/v1/sites/{site}/verifications/{id}/confirm/", "post"),
+        ("/api/v1/sites/{site}/members/", "post"),
+        ("/api/v1/sites/{site}/library-branches/", "get"),
+    ):
+        description = paths[path][method]["responses"].get("401", {}).get("description", "")
+        assert "`token_site_mismatch`" in description, (method, path)
+    # An operation that reads no member's token never answers 401 for one (logins take
+    # their credentials in the body; the invitation link is its own credential).
+    responses = paths["/api/v1/sites/{site}/invitations/{token}/"]["get"]["responses"]
+    assert "401" not in responses

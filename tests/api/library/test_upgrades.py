@@ -34,17 +34,45 @@ def apply(api, headers, **body):
     return api.post(f"{BASE}library-upgrades/", body, format="json", **headers)
 
 
-def full_member(api, headers, rrn, **extra):
+def full_member(api, headers, rrn, *, pin="1234", **extra):
     return apply(
         api,
         headers,
         type="full_member",
         consent=True,
         rrn_back=rrn,
-        loan_pin="1234",
-        loan_pin_confirm="1234",
+        loan_pin=pin,
+        loan_pin_confirm=pin,
         **extra,
     )
+
+
+# PARENT's two children (name, birth date, mobile, ID), joined with the parent's verification.
+CHILDREN = (
+    ("김첫째", "2016-03-01", "01011110001", "firstkid"),
+    ("김둘째", "2020-01-11", "01011110002", "secondkid"),
+)
+
+
+def children_join(api, verify) -> list[int]:
+    return [
+        join(
+            api,
+            verify,
+            identity(name=name, birth_date=born, phone=phone),
+            username,
+            kind="child",
+            guardian={"name": PARENT["name"], "phone": PARENT["phone"]},
+            guardian_verification_token=verify("yongin-library", "guardian", PARENT),
+        )
+        for name, born, phone, username in CHILDREN
+    ]
+
+
+def children_convert(api, headers):
+    """multi_child_children for both children."""
+    children = [{"username": u, "name": n, "birth_date": b} for n, b, _, u in CHILDREN]
+    return apply(api, headers, type="multi_child_children", children=children)
 
 
 @pytest.fixture
@@ -54,23 +82,7 @@ def parent(api, verify):
 
 
 def test_1000001_becomes_full_then_converts_self_and_both_children(api, verify, parent):
-    guardian = {"name": "김부모", "phone": "01099998888"}
-    child_ids = []
-    for name, born, phone, username in (
-        ("김첫째", "2016-03-01", "01011110001", "firstkid"),
-        ("김둘째", "2020-01-11", "01011110002", "secondkid"),
-    ):
-        child_ids.append(
-            join(
-                api,
-                verify,
-                identity(name=name, birth_date=born, phone=phone),
-                username,
-                kind="child",
-                guardian=guardian,
-                guardian_verification_token=verify("yongin-library", "guardian", PARENT),
-            )
-        )
+    child_ids = children_join(api, verify)
     # the guardian upgrades each child to full (a child's own check: Yongin, no children)
     for child_id in child_ids:
         response = full_member(api, parent, "1000005", member_id=child_id)
@@ -94,15 +106,7 @@ def test_1000001_becomes_full_then_converts_self_and_both_children(api, verify, 
     children = api.get(f"{BASE}library-upgrades/children/", **parent)
     assert [c["birth_date"] for c in children.json()] == ["2016-03-01", "2020-01-11"]
 
-    response = apply(
-        api,
-        parent,
-        type="multi_child_children",
-        children=[
-            {"username": "firstkid", "name": "김첫째", "birth_date": "2016-03-01"},
-            {"username": "secondkid", "name": "김둘째", "birth_date": "2020-01-11"},
-        ],
-    )
+    response = children_convert(api, parent)
     assert response.status_code == 200, response.json()
     assert [(c["loan_limit"], c["valid_until"]) for c in response.json()["converted_children"]] == [
         (10, "2038-12-31"),
