@@ -10,11 +10,7 @@ from dataclasses import fields
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    PolymorphicProxySerializer,
-    extend_schema,
-)
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -27,6 +23,7 @@ from api.members.name_change_views import (
     FileDownloadMixin,
     private_file_response,
 )
+from api.openapi import AnyOfSerializer
 from api.permissions import PUBLIC
 from domain.capabilities import Capability
 from domain.common.errors import CommonErrorCode
@@ -90,10 +87,9 @@ SIGN_UP_CODES = [
     MemberErrorCode.ALREADY_REGISTERED,
     *TOKEN_CODES,
 ]
-CORPORATE_DETAIL = PolymorphicProxySerializer(
+CORPORATE_DETAIL = AnyOfSerializer(
     component_name="CorporateDetail",
     serializers=[CorporateStaffSerializer, CorporateSerializer],
-    resource_type_field_name=None,
 )
 
 
