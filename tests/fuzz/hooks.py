@@ -22,8 +22,8 @@ from collections import Counter
 import requests
 import schemathesis
 
-ORIGIN = os.environ["FUZZ_ORIGIN"]
-SITES = os.environ["FUZZ_SITES"].split(",")
+ORIGIN = os.environ.get("FUZZ_ORIGIN", "http://127.0.0.1:8000")
+SITES = os.environ.get("FUZZ_SITES", "yongin-library").split(",")
 STATS_PATH = os.environ.get("FUZZ_STATS")
 # Answers with no body at all (RFC 9110): nothing to parse.
 BODYLESS = {204, 304}
@@ -34,10 +34,9 @@ def before_load_schema(context, raw_schema: dict) -> None:
     """`{site}` is a free string in the schema; a role's token is valid on its own site only
     (401 `token_site_mismatch` elsewhere, tests/api/auth), so the role's requests go there."""
     for path_item in raw_schema.get("paths", {}).values():
-        for operation in path_item.values():
-            if not isinstance(operation, dict):
-                continue
-            for parameter in operation.get("parameters", []):
+        operations = [op for op in path_item.values() if isinstance(op, dict)]
+        for holder in [path_item, *operations]:
+            for parameter in holder.get("parameters", []):
                 if parameter.get("in") == "path" and parameter.get("name") == "site":
                     parameter["schema"] = {"type": "string", "enum": SITES}
 

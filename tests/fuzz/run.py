@@ -11,8 +11,8 @@
    `make run`), with `backend.settings.fuzz`: throttles and per-key limits raised, DEBUG off, SMS
    written to files.
 3. The roles' fixtures through the API itself (a guardian and the ward they signed up), then
-   each role logs in as a client does: password, and on onnuri-biz the SMS code, read from the
-   file the worker wrote.
+   every role logs in as a client does, before any fuzzing: password, and on onnuri-biz the SMS
+   code, read from the file the worker wrote.
 4. One `schemathesis run` of `schema.yml` per role — anonymous, member, guardian, operator,
    general admin, master (the master last: its members menu can remove the general admin) —
    with the hooks of tests/fuzz/hooks.py (site, token, figures, the JSON check), all four
@@ -22,7 +22,8 @@
 
 Knobs (environment): FUZZ_EXAMPLES (examples per operation and phase, default 10),
 FUZZ_SECONDS (time budget per role, default 60; schemathesis repeats fuzzing and stateful
-testing until it is spent), FUZZ_ROLES (comma-separated subset), FUZZ_SEED, FUZZ_PORT.
+testing until it is spent; 0: no budget, one pass of every phase), FUZZ_ROLES (comma-separated
+subset), FUZZ_SEED, FUZZ_PORT.
 """
 
 from __future__ import annotations
@@ -185,6 +186,12 @@ def stack_start(env: dict, port: int, log) -> subprocess.Popen:
             "2",
             "--timeout",
             "60",
+            # No request-line or header-size cap: every generated request reaches the
+            # application (a front end refuses over-long ones with its own 414 in production).
+            "--limit-request-line",
+            "0",
+            "--limit-request-field_size",
+            "0",
         ],
         cwd=ROOT,
         env=env,
@@ -285,13 +292,15 @@ def fixtures_seed(origin: str) -> None:
     )
 
 
-def sms_code(since: float, seconds: float = 30) -> str:
-    """The code of the first login SMS written after `since` (the worker sends it)."""
+def sms_files() -> set[Path]:
+    return set((RUN_DIR / "sms").glob("*.json"))
+
+
+def sms_code(before: set[Path], seconds: float = 30) -> str:
+    """The code of the login SMS the worker writes after the files `before` (SMS_BACKEND=file)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        for path in sorted((RUN_DIR / "sms").glob("*.json")):
-            if path.stat().st_mtime < since:
-                continue
+        for path in sorted(sms_files() - before):
             found = re.search(r"\[(\d{6})\]", json.loads(path.read_text())["body"])
             if found:
                 return found.group(1)
@@ -300,8 +309,9 @@ def sms_code(since: float, seconds: float = 30) -> str:
 
 
 def refresh_token(origin: str, role: Role) -> str:
+    """Logs `role` in as a client does; its refresh token (the auth hook trades it)."""
     client = Client(origin, role.site)
-    since = time.time() - 1
+    before = sms_files()
     answer = client.call(
         "POST", "auth/token/", 200, json={"username": role.username, "password": role.password}
     )
@@ -310,7 +320,7 @@ def refresh_token(origin: str, role: Role) -> str:
             "POST",
             "auth/token/otp/",
             200,
-            json={"verification_id": answer["verification_id"], "code": sms_code(since)},
+            json={"verification_id": answer["verification_id"], "code": sms_code(before)},
         )
     return answer["refresh"]
 
@@ -318,7 +328,7 @@ def refresh_token(origin: str, role: Role) -> str:
 # --- schemathesis ---------------------------------------------------------------------------
 
 
-def fuzz(role: Role, origin: str, env: dict) -> tuple[int, dict]:
+def fuzz(role: Role, origin: str, env: dict, refresh: str | None) -> tuple[int, dict]:
     """One `schemathesis run` as `role`; its exit code and figures."""
     stats = RUN_DIR / f"{role.name}.json"
     log = RUN_DIR / f"{role.name}.log"
@@ -329,8 +339,8 @@ def fuzz(role: Role, origin: str, env: dict) -> tuple[int, dict]:
         "FUZZ_SITES": role.site or ",".join(SITES),
         "FUZZ_STATS": str(stats),
     }
-    if role.site:
-        role_env["FUZZ_REFRESH"] = refresh_token(origin, role)
+    if refresh:
+        role_env["FUZZ_REFRESH"] = refresh
     command = [
         str(Path(sys.executable).parent / "schemathesis"),
         "run",
@@ -341,8 +351,6 @@ def fuzz(role: Role, origin: str, env: dict) -> tuple[int, dict]:
         ",".join(CHECKS),
         "--max-examples",
         os.environ.get("FUZZ_EXAMPLES", "10"),
-        "--max-time",
-        os.environ.get("FUZZ_SECONDS", "60"),
         "--workers",
         "1",
         "--request-timeout",
@@ -353,6 +361,9 @@ def fuzz(role: Role, origin: str, env: dict) -> tuple[int, dict]:
         "--report-dir",
         str(RUN_DIR / "reports" / role.name),
     ]
+    seconds = os.environ.get("FUZZ_SECONDS", "60")
+    if seconds != "0":  # a budget: phases repeat until it is spent
+        command += ["--max-time", seconds]
     if os.environ.get("FUZZ_SEED"):
         command += ["--seed", os.environ["FUZZ_SEED"]]
     with log.open("w") as out:
@@ -450,10 +461,13 @@ def main() -> int:
                 f"fuzzing {origin} ({'PostgreSQL' if database_url else 'SQLite'}), set up in "
                 f"{time.monotonic() - started:.0f} s"
             )
+            # Every role logs in before any fuzzing: requests of an earlier role may lock a
+            # later role's account (five wrong passwords for a username seen in an answer).
+            tokens = {role.name: refresh_token(origin, role) for role in roles() if role.site}
             results = []
             for role in roles():
                 began = time.monotonic()
-                code, figures = fuzz(role, origin, env)
+                code, figures = fuzz(role, origin, env, tokens.get(role.name))
                 results.append((role, code, figures, time.monotonic() - began))
         finally:
             stack_stop(stack)
