@@ -9,7 +9,7 @@ MANAGE := DJANGO_SETTINGS_MODULE=$(SETTINGS) $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve worker test sweep lint format schema check migrate demo bench messages clean
+.PHONY: install run serve worker test sweep lint format schema check migrate demo bench fuzz messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,12 @@ check: lint
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# schemathesis against a live API and worker it starts on a throwaway database (SQLite, or
+# PostgreSQL with DATABASE_URL), every operation of schema.yml as each role (README "Fuzzing").
+# Bounded: FUZZ_SECONDS per role (default 60); FUZZ_EXAMPLES per operation (default 10).
+fuzz: install
+	$(BIN)/python -m tests.fuzz.run
 
 clean:
 	rm -rf $(VENV) var

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from api.serializers import IdField
 from domain.common.periods import PERIODS
 
 
@@ -12,4 +13,4 @@ class HistoryFilterSerializer(serializers.Serializer):
     period = serializers.ChoiceField(choices=PERIODS, required=False)
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
-    corporate = serializers.IntegerField(required=False, min_value=1)
+    corporate = IdField(required=False)

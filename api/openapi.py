@@ -3,14 +3,17 @@
 Views declare the domain codes they can answer with in `error_codes`, either as
 `{status: [codes]}` or per action / HTTP method as `{"create": {status: [codes]}}`, always as
 members of the per-area `ErrorCode` enums the services raise (domain.<area>.errors). The common
-answers (400 on bodies, 401/403 on protected views, 404 on paths with ids, 429 on throttled
-views, 413 on bodies, 503 `database_unavailable` everywhere) are added to every operation, all
-with the one error body.
+answers (400, 413 and 415 on bodies, 400 on validated query parameters, 401 on views that
+authenticate, 403 on protected views, 404 on paths with ids, 429 on throttled views, 503
+`database_unavailable` everywhere) are added to every operation, all with the one error body.
 tests/api/test_documented_codes.py proves every code a view's services can raise is documented.
 """
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+import re
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerExtension
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
+from drf_spectacular.plumbing import is_serializer
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import permissions, serializers
 
@@ -145,6 +148,7 @@ COMMON_CODES: dict[int, list[ErrorCode]] = {
     404: [Common.NOT_FOUND, SiteErrorCode.SITE_NOT_FOUND],
     405: [Common.METHOD_NOT_ALLOWED],
     413: [Common.REQUEST_TOO_LARGE],
+    415: [Common.UNSUPPORTED_MEDIA_TYPE],
     429: [Common.THROTTLED],
     503: [Common.DATABASE_UNAVAILABLE],
 }
@@ -155,6 +159,7 @@ DESCRIPTIONS = {
     404: "Not found",
     409: "Conflict",
     413: "Request too large",
+    415: "Unsupported media type",
     429: "Too many requests",
     503: "Service unavailable",
 }
@@ -196,6 +201,14 @@ class AutoSchema(BaseAutoSchema):
         """The view takes an `Idempotency-Key` on this method (api.idempotency)."""
         return self.method in getattr(self.view, "idempotent_methods", ())
 
+    def _validates_query(self) -> bool:
+        """The operation's query parameters are validated — a serializer of the view (the
+        history filters) or django-filter's filterset — so a bad value is a 400."""
+        filtered = getattr(self.view, "filterset_fields", None) or getattr(
+            self.view, "filterset_class", None
+        )
+        return bool(filtered) or any(is_serializer(p) for p in self.get_override_parameters())
+
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
         if self._idempotent():
@@ -222,12 +235,13 @@ class AutoSchema(BaseAutoSchema):
         if self.method in ("POST", "PUT", "PATCH"):
             statuses[400] = []
             statuses[413] = []
-        if self._is_protected():
+            statuses[415] = []
+        elif self.method == "GET" and self._validates_query():
+            statuses[400] = []
+        if self._is_protected() or authenticates(self.view):
+            # A public method of a view that authenticates refuses a bad token too (401).
             statuses[401] = []
-            statuses[403] = []
-        elif self._checks_required_actions():
-            # A public method still checks a token sent with it (a bad or another site's: 401).
-            statuses[401] = []
+        if self._is_protected() or self._checks_required_actions():
             statuses[403] = []
         if "{" in self.path:
             statuses[404] = []
@@ -264,6 +278,33 @@ class AutoSchema(BaseAutoSchema):
         return responses
 
 
+class AnyOfSerializer(serializers.Serializer):
+    """An answer with one shape per kind of caller, where one shape is a superset of another
+    (the operator's view of a corporate holds every field of its managers' view): documented as
+    `anyOf`. drf-spectacular's PolymorphicProxySerializer says `oneOf`, which the larger shape,
+    valid under both, does not match (issue 12 fuzzing). Schema only: it renders nothing."""
+
+    def __init__(self, *, component_name: str, serializers: list, **kwargs):
+        self.component_name = component_name
+        self.serializers = serializers
+        super().__init__(**kwargs)
+
+
+class AnyOfScheme(OpenApiSerializerExtension):
+    target_class = AnyOfSerializer
+
+    def get_name(self, auto_schema, direction):
+        return self.target.component_name
+
+    def map_serializer(self, auto_schema, direction):
+        return {
+            "anyOf": [
+                auto_schema.resolve_serializer(shape, direction).ref
+                for shape in self.target.serializers
+            ]
+        }
+
+
 class SiteJWTScheme(OpenApiAuthenticationExtension):
     target_class = "api.authentication.SiteJWTAuthentication"
     name = "jwtAuth"
@@ -285,4 +326,80 @@ class SiteSessionScheme(OpenApiAuthenticationExtension):
         return {"type": "apiKey", "in": "cookie", "name": "sessionid"}
 
 
-__all__ = ["AutoSchema", "ErrorResponseSerializer", "inline_serializer"]
+__all__ = ["AnyOfSerializer", "AutoSchema", "ErrorResponseSerializer", "inline_serializer"]
+
+
+# --- OpenAPI links (issue 12: `make fuzz`'s stateful phase, and clients) ---------------------
+
+LINK_METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def _id_pointer(schema: dict, components: dict, depth: int = 0) -> str | None:
+    """Where an answer of `schema` holds an object's `id`: `/id` (an object), `/results/0/id`
+    (a page), `/0/id` (a list); None when it holds none."""
+    if depth > 5 or not isinstance(schema, dict):
+        return None
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        return _id_pointer(components.get(name, {}), components, depth + 1)
+    for key in ("allOf", "anyOf", "oneOf"):
+        if schema.get(key):
+            return _id_pointer(schema[key][0], components, depth + 1)
+    properties = schema.get("properties", {})
+    if "id" in properties:
+        return "/id"
+    if schema.get("type") == "array":
+        inner = _id_pointer(schema.get("items", {}), components, depth + 1)
+        return f"/0{inner}" if inner == "/id" else None
+    if "results" in properties:
+        inner = _id_pointer(properties["results"], components, depth + 1)
+        return f"/results{inner}" if inner == "/0/id" else None
+    return None
+
+
+def links_add(result, generator, request, public):
+    """drf-spectacular post-processing hook: OpenAPI links from the URL layout.
+
+    An answer of `<collection>` or `<collection>{id}/` (2xx, JSON) whose body holds an object's
+    `id` links to every other operation under `<collection>{id}/`: `id` from the body, the
+    other path parameters the two paths share (`site`) from the request. drf-spectacular has no
+    links of its own; deriving them keeps every operation added later linked. What the schema
+    cannot say: ids that reach a client outside an answer (an invitation's token, texted), or
+    inside request bodies (a statement's rows to confirm).
+    """
+    components = result.get("components", {}).get("schemas", {})
+    paths = result.get("paths", {})
+    for path, item in paths.items():
+        collection = path.removesuffix("{id}/")
+        targets = [
+            (other, method, operation)
+            for other, other_item in paths.items()
+            if other.startswith(f"{collection}{{id}}/")
+            for method, operation in other_item.items()
+            if method in LINK_METHODS
+        ]
+        shared = set(re.findall(r"\{(\w+)\}", path)) - {"id"}
+        for method, operation in item.items():
+            if method not in LINK_METHODS:
+                continue
+            for status, response in operation.get("responses", {}).items():
+                body = (response.get("content") or {}).get("application/json", {})
+                pointer = status.startswith("2") and _id_pointer(body.get("schema"), components)
+                if not pointer:
+                    continue
+                links = {}
+                for other, other_method, target in targets:
+                    if (other, other_method) == (path, method):
+                        continue
+                    wanted = set(re.findall(r"\{(\w+)\}", other))
+                    parameters = {"id": f"$response.body#{pointer}"}
+                    parameters |= {
+                        name: f"$request.path.{name}" for name in sorted(wanted & shared)
+                    }
+                    links[target["operationId"]] = {
+                        "operationId": target["operationId"],
+                        "parameters": parameters,
+                    }
+                if links:
+                    response["links"] = links
+    return result

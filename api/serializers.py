@@ -2,6 +2,20 @@
 
 from rest_framework import serializers
 
+# The largest id a BigAutoField holds (PostgreSQL bigint, SQLite INTEGER).
+ID_MAX = 2**63 - 1
+
+
+class IdField(serializers.IntegerField):
+    """An object's id read from a request (a filter, a body): 1 to ID_MAX. A larger one is a
+    400 `max_value` here rather than a foreign-key lookup no database can bind (SQLite raised
+    OverflowError, a 500; issue 12 fuzzing)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", ID_MAX)
+        super().__init__(**kwargs)
+
 
 # For output serializers on hot reads: the fields are built and bound once per class.
 #

@@ -22,7 +22,8 @@ urlpatterns = [
     path("api-auth/", include("rest_framework.urls", namespace="rest_framework")),
     # Last: any other /api/ path (a parameter that does not match its pattern included) is the
     # JSON 404 of SPEC §11, never Django's page with the URL list (DEBUG on).
-    re_path(r"^api/(?:.*/)?$", errors.not_found),
+    # `[\s\S]`, not `.`: a path parameter holding a line break (%0A) is an API path too.
+    re_path(r"^api/(?:[\s\S]*/)?$", errors.not_found),
 ]
 
 handler500 = errors.server_error  # a lost database: 503 database_unavailable (api.errors)

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from api.serializers import IdField
 from domain.common.masking import mask_account
 from domain.corporates.banks import BANKS
 from domain.corporates.models import BankAccount
@@ -40,7 +41,7 @@ class BankAccountSerializer(serializers.ModelSerializer):
 class BankAccountFilterSerializer(serializers.Serializer):
     """List filters; `corporate` matters to staff, who see every corporate of the site."""
 
-    corporate = serializers.IntegerField(required=False, min_value=1)
+    corporate = IdField(required=False)
     status = serializers.ChoiceField(choices=BankAccount.Status.choices, required=False)
 
 

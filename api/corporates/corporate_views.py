@@ -10,11 +10,7 @@ from dataclasses import fields
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    PolymorphicProxySerializer,
-    extend_schema,
-)
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -22,6 +18,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from api.files import EXTENSIONS, FILE_CODES, FileDownloadMixin, file_response
 from api.members.account_views import TOKEN_CODES
+from api.openapi import AnyOfSerializer
 from api.permissions import PUBLIC
 from domain.capabilities import Capability
 from domain.common.errors import CommonErrorCode
@@ -85,10 +82,9 @@ SIGN_UP_CODES = [
     MemberErrorCode.ALREADY_REGISTERED,
     *TOKEN_CODES,
 ]
-CORPORATE_DETAIL = PolymorphicProxySerializer(
+CORPORATE_DETAIL = AnyOfSerializer(
     component_name="CorporateDetail",
     serializers=[CorporateStaffSerializer, CorporateSerializer],
-    resource_type_field_name=None,
 )
 
 

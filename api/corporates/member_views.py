@@ -300,9 +300,11 @@ class ManagerMeView(CorporateAPIView):
 
 
 class InvitationLinkView(SiteAPIView):
-    """Anyone holding the link; no login (the invitee has no account yet)."""
+    """Anyone holding the link; no login (the invitee has no account yet). Only on sites with
+    companies, like every onnuri-biz endpoint (api/corporates/base.py)."""
 
     access = {"GET": PUBLIC, "POST": PUBLIC}
+    feature = CorporateAPIView.feature
     authentication_classes = [NoAuthentication]
     required_action_exempt = True
     password_change_exempt = True

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.filters import HistoryFilterSerializer
+from api.serializers import IdField
 from domain.common.masking import mask_name, mask_phone
 from domain.dispatches.changes import dispatch_editable
 from domain.dispatches.models import Dispatch, Recipient
@@ -206,7 +207,7 @@ class DispatchSummarySerializer(serializers.Serializer):
 
 
 class DispatchSummaryFilterSerializer(serializers.Serializer):
-    corporate = serializers.IntegerField(required=False, min_value=1)
+    corporate = IdField(required=False)
 
 
 class DispatchChangeSerializer(serializers.Serializer):
@@ -222,7 +223,7 @@ class DispatchChangeSerializer(serializers.Serializer):
 
 class RecipientRemoveSerializer(serializers.Serializer):
     recipients = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=IdField(),
         min_length=1,
         max_length=10_000,
         help_text="Ids of waiting recipients; all of them cancels the dispatch.",

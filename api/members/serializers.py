@@ -15,6 +15,8 @@ class AddressSerializer(serializers.Serializer):
 
 class MemberProfileSerializer(FieldsOnceMixin, serializers.ModelSerializer):
     site = serializers.CharField(source="site.slug", read_only=True)
+    # Declared: a read-only model field loses `blank`, and a cleared email ("") is allowed.
+    email = serializers.EmailField(read_only=True, allow_blank=True)
     address = serializers.SerializerMethodField()
     library = serializers.SerializerMethodField(
         help_text="yongin-library: membership level, card number and loan limit; else null."

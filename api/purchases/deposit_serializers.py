@@ -4,6 +4,7 @@ domain.purchases.statements, the rules in domain.purchases.matching)."""
 from django.conf import settings
 from rest_framework import serializers
 
+from api.serializers import IdField
 from domain.purchases.deposits import CONFIRM_REFUSALS
 from domain.purchases.models import DepositStatement, DepositStatementRow, Purchase
 from domain.purchases.statements import COLUMNS, ROW_ERROR_MESSAGES, StatementRowErrorCode
@@ -122,10 +123,8 @@ class DepositStatementUploadSerializer(serializers.Serializer):
 
 
 class DepositMatchSerializer(serializers.Serializer):
-    row = serializers.IntegerField(min_value=1, help_text="A statement row id.")
-    purchase = serializers.IntegerField(
-        min_value=1, help_text="Its proposed purchase, or one of its candidates."
-    )
+    row = IdField(help_text="A statement row id.")
+    purchase = IdField(help_text="Its proposed purchase, or one of its candidates.")
 
 
 class DepositConfirmSerializer(serializers.Serializer):

@@ -243,6 +243,11 @@ SPECTACULAR_SETTINGS = {
         "DepositConfirmResultEnum": "api.purchases.deposit_serializers.CONFIRM_RESULTS",
         "DispatchKindEnum": "domain.dispatches.models.Dispatch.Kind",
     },
+    # drf-spectacular's enum hook, then OpenAPI links derived from the paths (api.openapi).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.openapi.links_add",
+    ],
     # NoAuthentication (login, refresh, logout) is not a security scheme: leave it out.
     "AUTHENTICATION_WHITELIST": [
         "api.authentication.SiteJWTAuthentication",
@@ -328,6 +333,11 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 # Outbox delivery: attempts before a message is recorded as failed, and the backoff base.
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "5"))
 OUTBOX_RETRY_BASE_SECONDS = int(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "30"))
+
+# Multiplies every per-key limit's count (domain.common.limits: SMS codes per phone, eligibility
+# checks per member). SPEC §14's numbers: 1; only backend.settings.fuzz raises it, never the
+# environment.
+LIMIT_COUNT_FACTOR = 1
 
 # --- Limits on input (SPEC §14) -------------------------------------------------------------
 # api.middleware refuses a body over the cap (413 request_too_large) before anything reads it:

@@ -46,6 +46,7 @@ class CommonErrorCode(ErrorCode):
     NOT_FOUND = "not_found"
     FEATURE_NOT_AVAILABLE = "feature_not_available"
     METHOD_NOT_ALLOWED = "method_not_allowed"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"  # a body no parser of the view reads
     CONFLICT = "conflict"
     INVALID_TRANSITION = "invalid_transition"
     THROTTLED = "throttled"

@@ -71,3 +71,13 @@ def test_prune_drops_only_buckets_past_every_window():
     take(key="new", now=now)
     assert limit_buckets_prune(now=now) == 1
     assert LimitBucket.objects.count() == 1
+
+
+def test_the_fuzz_profile_factor_multiplies_every_count(settings):
+    """backend.settings.fuzz raises per-key limits (README "Fuzzing") so a fuzzer that repeats
+    a phone number reaches the code behind them; the default factor 1 keeps SPEC §14's."""
+    now = timezone.now()
+    settings.LIMIT_COUNT_FACTOR = 2
+    assert code_of(lambda: take(now=now)) is None
+    assert code_of(lambda: take(now=now + timedelta(seconds=1))) is None
+    assert code_of(lambda: take(now=now + timedelta(seconds=2))) == "too_soon"
