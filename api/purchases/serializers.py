@@ -1,9 +1,12 @@
 """Serializers of onnuri-biz purchases (SPEC §7.3, §13 masking; manual 004 §2.1–2.2)."""
 
+from functools import cached_property
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.filters import HistoryFilterSerializer
+from api.serializers import ChoiceLabelField, FieldsOnceMixin
 from domain.common.masking import mask_name
 from domain.corporates.banks import BANKS
 from domain.purchases.models import Purchase
@@ -23,13 +26,13 @@ class RequiredDocumentSerializer(serializers.Serializer):
     label = serializers.CharField()
 
 
-class PurchaseSerializer(serializers.ModelSerializer):
+class PurchaseSerializer(FieldsOnceMixin, serializers.ModelSerializer):
     """A purchase with the columns of manual 004's 구매내역 (number, status, time, masked depositor,
     masked account, deposit amount, discount rate, amount, balance, valid until), the receiving
     account and the deposit deadline (manual 004 §2.2)."""
 
     number = serializers.IntegerField(source="pk", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = ChoiceLabelField(source="status", choices=Purchase.Status.choices)
     depositor = serializers.SerializerMethodField(
         help_text="The depositor account's holder, masked."
     )
@@ -79,6 +82,11 @@ class PurchaseSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ReceivingAccountSerializer)
     def get_receiving_account(self, purchase: Purchase) -> dict:
+        return self._receiving_account
+
+    @cached_property
+    def _receiving_account(self) -> dict:
+        """The same for every purchase (a setting): rendered once per list."""
         return ReceivingAccountSerializer(receiving_account()).data
 
     @extend_schema_field(RequiredDocumentSerializer(many=True))
