@@ -28,15 +28,6 @@ LOAD_PASSWORD = "Load#Gift2024"  # the masters of the load run's companies
 APPROVED_AMOUNT = 5_000_000  # won each load company may send gifts from
 STOCK_USERNAME = "benchstockuser"  # globally unique: the stock view's lookup is site-blind
 LIST_ROWS = 20  # a full first page (REST_FRAMEWORK PAGE_SIZE)
-BRN_WEIGHTS = (1, 3, 7, 1, 3, 7, 1, 3, 5)
-
-
-def business_number(n: int) -> str:
-    """A business registration number with a valid check digit (SPEC §13), from `n`."""
-    head = f"{700_000_000 + n:09d}"
-    d = [int(c) for c in head]
-    total = sum(x * w for x, w in zip(d, BRN_WEIGHTS, strict=True)) + (d[8] * 5) // 10
-    return head + str((10 - total % 10) % 10)
 
 
 def hangul(n: int, syllables: int = 2) -> str:
@@ -55,6 +46,7 @@ def load_managers(count: int) -> list[dict]:
     from domain.members.models import Member
     from domain.purchases.services import purchase_approve, purchase_request
     from domain.sites.models import Site
+    from tests.factories.corporates import business_number
 
     site = Site.objects.get(slug="onnuri-biz")
     operator = Member.objects.get(site=site, username="operator1")

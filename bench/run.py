@@ -2,8 +2,10 @@
 
 Runs against a throwaway SQLite database (or DATABASE_URL if set) with the production password
 hasher (Argon2id at Django's default cost), the sandbox providers and the locmem SMS backend.
-Then the served benchmark (bench/served.py): gunicorn on PostgreSQL, `GET members/me/` against a
-bare view. `python bench/run.py served` runs only that one. Figures go into README.md
+Then the query counts of every paged list at page sizes 10 and 100 (bench/queries.py) and the
+served benchmark (bench/served.py): gunicorn on PostgreSQL, our login beside simplejwt's stock
+view, `GET members/me/` and the purchase and dispatch lists beside bare DRF views.
+`python bench/run.py served` runs only that one. Figures go into README.md
 "Benchmarks" with the machine they came from.
 """
 
@@ -31,12 +33,15 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
+from bench.fixtures import hangul  # noqa: E402
+from bench.queries import list_query_counts  # noqa: E402
 from bench.served import served_bench  # noqa: E402
 
 settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
-settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
-    k: "100000/min" for k in settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
-}
+# In place: DRF's throttle classes hold this dict since they were imported (above).
+settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].update(
+    dict.fromkeys(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "100000/min")
+)
 settings.ALLOWED_HOSTS = ["testserver", "localhost"]
 
 
@@ -103,7 +108,7 @@ def main() -> None:
             {
                 "code": "000000",
                 "identity": {
-                    "name": "벤치",
+                    "name": "벤치" + hangul(n),  # one person each: a CI signs up once
                     "birth_date": "1990-01-01",
                     "gender": "female",
                     "phone": phone,
@@ -143,6 +148,7 @@ def main() -> None:
     print(f"{'benchmark':<45} {'runs':>5} {'median ms':>10} {'p95 ms':>9} {'queries':>8}")
     for label, runs, median, p95, queries in rows:
         print(f"{label:<45} {runs:>5} {median:>10.1f} {p95:>9.1f} {queries:>8}")
+    list_query_counts()
     served_bench()
 
 

@@ -13,6 +13,8 @@ IDENTITY_HASH_KEY = "bench-only-identity-" + "i" * 40
 DEBUG = False
 # Not a deployment: backend.wsgi's start-up refusal (backend/checks.py) is for production.
 DEPLOYMENT_CHECKS_ON_START = False
+# seed_demo makes the onnuri-biz demo company through the sandbox verification (SPEC §12).
+SANDBOX_PROVIDERS_ALLOWED = True
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 ROOT_URLCONF = "bench.urls"
 # One connection per worker for the whole run, as a deployment with CONN_MAX_AGE would have;
@@ -22,6 +24,13 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {  # noqa: F405
     scope: "1000000/min"
     for scope in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]  # noqa: F405
 }
+# simplejwt's stock view authenticates through django.contrib.auth: Django's ModelBackend
+# first (one lookup by the bare ID, one hash check), as a stock project has it. Our login does
+# not go through authenticate(); the site-aware backend stays for operators' sessions.
+AUTHENTICATION_BACKENDS = [  # noqa: F405
+    "django.contrib.auth.backends.ModelBackend",
+    *AUTHENTICATION_BACKENDS,  # noqa: F405
+]
 SMS_BACKEND = "locmem"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405
