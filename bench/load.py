@@ -43,7 +43,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -53,9 +52,12 @@ import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.served import cpu_model, database_ready, free_port  # noqa: E402
+
 PYTHON = sys.executable
 SECONDS = float(os.environ.get("LOAD_SECONDS", "60"))
 DEFAULT_CLIENTS = {"sqlite": 20, "postgres": 100}
@@ -243,6 +245,32 @@ def person(client: int, n: int) -> dict:
     }
 
 
+def verified(client: Client, site: str, purpose: str, method: str, body: dict, code=None):
+    """Start a verification and confirm it (the sandbox's 000000, or `code()`: the texted
+    one); the confirmation's answer, or None."""
+    label = "" if purpose == "sign_up" else f" ({purpose})"
+    _, started, _ = client.request(
+        f"POST verifications/{label}",
+        "POST",
+        site + "verifications/",
+        {"purpose": purpose, "method": method},
+        expect=(201,),
+    )
+    if not started or "id" not in started:
+        return None
+    texted = code() if code else "000000"
+    if texted is None:
+        client.stats.note(f"{purpose} code not texted within {CODE_TIMEOUT:.0f} s")
+        return None
+    _, confirmed, _ = client.request(
+        f"POST verifications/{{id}}/confirm/{label}",
+        "POST",
+        f"{site}verifications/{started['id']}/confirm/",
+        {"code": texted, **body},
+    )
+    return confirmed if confirmed and "verification_token" in confirmed else None
+
+
 def member_loop(client: Client, deadline: float) -> None:
     """Sign up on yongin-library, log in, read the profile three times; again."""
     n = 0
@@ -250,20 +278,8 @@ def member_loop(client: Client, deadline: float) -> None:
         n += 1
         client.token = ""
         try:
-            _, started, _ = client.request(
-                "POST verifications/",
-                "POST",
-                LIBRARY + "verifications/",
-                {"purpose": "sign_up", "method": "mobile"},
-                expect=(201,),
-            )
-            if not started or "id" not in started:
-                continue
-            _, confirmed, _ = client.request(
-                "POST verifications/{id}/confirm/",
-                "POST",
-                f"{LIBRARY}verifications/{started['id']}/confirm/",
-                {"code": "000000", "identity": person(client.number, n)},
+            confirmed = verified(
+                client, LIBRARY, "sign_up", "mobile", {"identity": person(client.number, n)}
             )
             _, documents, _ = client.request(
                 "GET consent-documents/", "GET", LIBRARY + "consent-documents/?kind=general"
@@ -271,7 +287,7 @@ def member_loop(client: Client, deadline: float) -> None:
             _, branches, _ = client.request(
                 "GET library-branches/", "GET", LIBRARY + "library-branches/"
             )
-            if not (confirmed and "verification_token" in confirmed and documents and branches):
+            if not (confirmed and documents and branches):
                 continue
             username = f"ld{client.number:03d}n{n:04d}"
             status, _, _ = client.request(
@@ -345,51 +361,30 @@ def manager_login(client: Client, manager: Manager, inbox: SmsInbox) -> bool:
 
 
 def purchase_request(client: Client, n: int) -> None:
+    """One purchase; the 2nd, 7th, ... sent again with the same key, as a client retrying: the
+    first answer again, not a second purchase."""
     key = f"load-{uuid.uuid4()}"
-    body = {"amount": 10_000}
-    client.request(
-        "POST purchases/",
-        "POST",
-        ONNURI + "purchases/",
-        body,
-        expect=(201,),
-        headers={"Idempotency-Key": key},
-    )
-    if n % 5 == 2:  # a client retrying: the first answer again, not a second purchase
+    sends = ["POST purchases/", "POST purchases/ (same Idempotency-Key)"]
+    for op in sends[: 2 if n % 5 == 2 else 1]:
         status, _, response = client.request(
-            "POST purchases/ (same Idempotency-Key)",
-            "POST",
-            ONNURI + "purchases/",
-            body,
-            expect=(201,),
+            op, "POST", ONNURI + "purchases/", {"amount": 10_000}, expect=(201,),
             headers={"Idempotency-Key": key},
-        )
-        if status == 201 and response.getheader("Idempotent-Replayed") != "true":
-            client.stats.note("a repeated Idempotency-Key was not replayed")
+        )  # fmt: skip
+    if "same" in op and status == 201 and response.getheader("Idempotent-Replayed") != "true":
+        client.stats.note("a repeated Idempotency-Key was not replayed")
 
 
 def dispatch_create(client: Client, manager: Manager, inbox: SmsInbox, n: int) -> None:
     mark = inbox.mark(manager.mobile)
-    _, started, _ = client.request(
-        "POST verifications/ (dispatch_send)",
-        "POST",
-        ONNURI + "verifications/",
-        {"purpose": "dispatch_send", "method": "sms_code"},
-        expect=(201,),
+    confirmed = verified(
+        client,
+        ONNURI,
+        "dispatch_send",
+        "sms_code",
+        {},
+        code=lambda: inbox.code(manager.mobile, mark),
     )
-    if not started or "id" not in started:
-        return
-    code = inbox.code(manager.mobile, mark)
-    if code is None:
-        client.stats.note("dispatch_send code not texted within 60 s")
-        return
-    _, confirmed, _ = client.request(
-        "POST verifications/{id}/confirm/ (sms_code)",
-        "POST",
-        f"{ONNURI}verifications/{started['id']}/confirm/",
-        {"code": code},
-    )
-    if not confirmed or "verification_token" not in confirmed:
+    if not confirmed:
         return
     client.request(
         "POST dispatches/",
@@ -452,12 +447,6 @@ def dispatch_create_available() -> bool:
     return "post" in schema["paths"].get("/api/v1/sites/{site}/dispatches/", {})
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def manage(env: dict, log, *args: str) -> None:
     subprocess.run(
         [PYTHON, "manage.py", *args],
@@ -469,34 +458,13 @@ def manage(env: dict, log, *args: str) -> None:
     )
 
 
-def postgres_ready(url: str) -> str | None:
-    """Drop and create the run's database; returns the server version, None if unreachable."""
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    maintenance = urlunsplit(parts._replace(path="/postgres"))
-    try:
-        with psycopg.connect(maintenance, autocommit=True, connect_timeout=3) as conn:
-            version = conn.execute("SHOW server_version").fetchone()[0]
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    except psycopg.OperationalError as exc:
-        print(f"postgres: skipped, PostgreSQL not reachable ({str(exc).strip().splitlines()[0]})")
-        return None
-    return version.split()[0]
-
-
 def redis_ready(url: str) -> bool:
     import redis
 
     try:
         redis.Redis.from_url(url, socket_connect_timeout=3).flushdb()
     except redis.RedisError as exc:
-        print(f"postgres: skipped, Redis not reachable at {url} ({exc})")
+        print(f"Redis not reachable at {url} ({exc})")
         return False
     return True
 
@@ -636,9 +604,11 @@ def percentile(values: list[float], q: float) -> float:
 def run(setup: str, clients: int, port: int) -> bool:
     version = ""
     if setup == "postgres":
-        version = postgres_ready(DATABASE_URL)
+        version = database_ready(DATABASE_URL, fresh=True)
         if version is None or not redis_ready(REDIS_URL):
+            print("postgres: skipped")
             return True
+        version = version.split()[0]
     var_dir = Path(tempfile.mkdtemp(prefix=f"load-{setup}-"))
     env = server_env(setup, var_dir)
     log_path = var_dir / "server.log"
@@ -759,14 +729,6 @@ def report(setup, clients, elapsed, stats, sampler, server_log, dispatching, ver
     return ok
 
 
-def cpu_model() -> str:
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor() or platform.machine()
-
-
 def main() -> int:
     setups = [s.strip() for s in os.environ.get("LOAD_SETUPS", "sqlite,postgres").split(",")]
     unknown = set(setups) - set(DEFAULT_CLIENTS)
@@ -781,5 +743,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     sys.exit(main())

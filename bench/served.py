@@ -54,28 +54,33 @@ LOGIN_TARGET = 0.9  # issue 12: our login at >= 0.9x simplejwt's stock view
 READ_TARGET = 0.7  # issue 8 and 12: members/me/ and the lists at >= 0.7x the bare view
 
 
-def _database_ready(url: str) -> str | None:
-    """Create the bench database if needed; returns the server version, None if unreachable."""
+def database_ready(url: str, *, fresh: bool = False) -> str | None:
+    """Create the database of `url` if needed (`fresh`: drop it first); returns the server's
+    version, None (said on stdout) if PostgreSQL is unreachable."""
     import psycopg
     from psycopg import sql
 
     parts = urlsplit(url)
-    name = parts.path.lstrip("/")
+    name = sql.Identifier(parts.path.lstrip("/"))
     maintenance = urlunsplit(parts._replace(path="/postgres"))
     try:
         with psycopg.connect(maintenance, autocommit=True, connect_timeout=3) as conn:
             version = conn.execute("SHOW server_version").fetchone()[0]
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if fresh:
+                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+            exists = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [parts.path.lstrip("/")]
+            ).fetchone()
             if not exists:
-                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
     except psycopg.OperationalError as exc:
         reason = str(exc).strip().splitlines()[0]
-        print(f"served benchmark skipped: PostgreSQL not reachable at {parts.hostname} ({reason})")
+        print(f"skipped: PostgreSQL not reachable at {parts.hostname} ({reason})")
         return None
     return version
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -249,7 +254,7 @@ class Comparison:
         ]
 
 
-def _cpu_model() -> str:
+def cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
@@ -315,10 +320,10 @@ def _comparisons(member_token: str, seeded: dict) -> list[Comparison]:
 def served_bench() -> bool:
     """Run every pair; False when a ratio misses its target."""
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
-    version = _database_ready(url)
+    version = database_ready(url)
     if version is None:
         return True
-    port = int(os.environ.get("BENCH_PORT") or _free_port())
+    port = int(os.environ.get("BENCH_PORT") or free_port())
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -366,7 +371,7 @@ def served_bench() -> bool:
     print()
     print(
         f"served: gunicorn {WORKERS} workers (gthread, 1 thread), PostgreSQL {version}, "
-        f"{os.cpu_count()} CPUs ({_cpu_model()}), Python {platform.python_version()}; "
+        f"{os.cpu_count()} CPUs ({cpu_model()}), Python {platform.python_version()}; "
         f"client {CLIENT_THREADS} keep-alive connections, interleaved rounds "
         f"(login {LOGIN_ROUNDS} x {LOGIN_REQUESTS}, reads {ROUNDS} x {REQUESTS_PER_ROUND} "
         f"requests per side), client CPU {client.cpu_seconds / client.requests * 1e6:.0f} "
