@@ -9,7 +9,7 @@ MANAGE := DJANGO_SETTINGS_MODULE=$(SETTINGS) $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve worker test sweep lint format schema check migrate demo bench fuzz messages clean
+.PHONY: install run serve worker test sweep lint format schema check migrate demo bench fuzz load messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -80,6 +80,11 @@ bench: install
 # Bounded: FUZZ_SECONDS per role (default 60); FUZZ_EXAMPLES per operation (default 10).
 fuzz: install
 	$(BIN)/python -m tests.fuzz.run
+
+# A bounded load run (bench/load.py): `make run`'s SQLite stack with 20 clients, then gunicorn on
+# PostgreSQL + Redis with 100, 60 s each (LOAD_SETUPS, LOAD_CLIENTS, LOAD_SECONDS, LOAD_PORT).
+load: install
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) var

@@ -23,7 +23,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DatabaseError
+from django.db import DatabaseError, connections
 
 from backend.keys import key_weakness
 
@@ -69,7 +69,12 @@ def refuse_unsafe_start() -> None:
     """Run the deployment check; raise ImproperlyConfigured (no start) on any error."""
     if not getattr(settings, "DEPLOYMENT_CHECKS_ON_START", True):
         return
-    found = checks.run_checks(tags=[TAG], include_deployment_checks=True)
+    try:
+        found = checks.run_checks(tags=[TAG], include_deployment_checks=True)
+    finally:
+        # The policies were read in the server's main thread, which serves no request and so
+        # would keep the connection for good: one more per worker than its threads.
+        connections.close_all()
     errors = [m for m in found if m.is_serious() and not m.is_silenced()]
     for message in found:
         if message not in errors:

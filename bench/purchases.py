@@ -1,7 +1,7 @@
 """The purchase benchmarks of `make bench` (issue 10 point 9; README "Benchmarks").
 
-- `POST purchases/` throughput is measured served, beside a bare POST view (bench/served.py);
-  `prepare` readies the demo company for it and prints its master's access token.
+- `POST purchases/` throughput is measured in-process by bench/run.py (the request's median and
+  queries); `prepare` readies the demo company and prints its master's access token.
 - The Excel export of 100,000 purchases (`GET purchases/export/`), wall time and peak memory,
   beside openpyxl write-only writing the same 100,000 rows without Django.
 
@@ -282,6 +282,29 @@ def _run(env: dict, *args: str) -> str:
         text=True,
     )
     return done.stdout.strip().splitlines()[-1]
+
+
+def bench_environment() -> dict | None:
+    """The environment of bench/purchases.py's processes: bench settings on the bench
+    PostgreSQL database (created, migrated, demo accounts seeded). None, after saying so, when
+    PostgreSQL is not reachable."""
+    from bench.served import DEFAULT_DATABASE_URL, database_ready
+
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+    version = database_ready(url)
+    if version is None:
+        return None
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": url,
+        "PYTHONPATH": str(ROOT),
+        "BENCH_POSTGRESQL_VERSION": version,
+    }
+    env.pop("REDIS_URL", None)  # the per-process cache: what a single-host deployment has
+    for command in (["migrate", "--noinput"], ["seed_demo"]):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
+    return env
 
 
 def access_token(env: dict) -> str:

@@ -2,9 +2,10 @@
 
 Runs against a throwaway SQLite database (or DATABASE_URL if set) with the production password
 hasher (Argon2id at Django's default cost), the sandbox providers and the locmem SMS backend.
-Then, on the bench PostgreSQL database, the served benchmark (bench/served.py: gunicorn,
-`GET members/me/` and `POST purchases/` each against a bare view) and the export of 100,000
-purchases against openpyxl alone (bench/purchases.py). `python bench/run.py served`,
+Then the query counts of every paged list at page sizes 10 and 100 (bench/queries.py), the
+served benchmark (bench/served.py): gunicorn on PostgreSQL, our login beside simplejwt's stock
+view, `GET members/me/` and the purchase and dispatch lists beside bare DRF views, and the export
+of 100,000 purchases against openpyxl alone (bench/purchases.py). `python bench/run.py served`,
 `python bench/run.py export`, `python bench/run.py uploads` (the recipients upload, issue 11
 bench a) or `python bench/run.py send` (sending, issue 11 bench c) runs only that one. Figures
 go into README.md "Benchmarks" with the machine they came from.
@@ -34,13 +35,15 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
-from bench.purchases import export_bench  # noqa: E402
-from bench.served import bench_environment, served_bench  # noqa: E402
+from bench.fixtures import hangul  # noqa: E402
+from bench.purchases import bench_environment, export_bench  # noqa: E402
+from bench.queries import list_query_counts  # noqa: E402
+from bench.served import served_bench  # noqa: E402
 
 settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
-# In place: REST framework's throttle classes hold this dict since django.setup() imported them.
+# In place: DRF's throttle classes hold this dict since they were imported (above).
 settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].update(
-    {k: "100000/min" for k in settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]}
+    dict.fromkeys(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "100000/min")
 )
 settings.ALLOWED_HOSTS = ["testserver", "localhost"]
 
@@ -347,9 +350,11 @@ def send_bench(count: int = 10_000) -> None:
 
 
 def main() -> None:
-    only = {"served": served_bench, "export": export_bench}
-    if sys.argv[1:2] and sys.argv[1] in only:
-        on_postgresql(only[sys.argv[1]])
+    if sys.argv[1:] == ["served"]:
+        served_bench()
+        return
+    if sys.argv[1:] == ["export"]:
+        on_postgresql(export_bench)
         return
     if sys.argv[1:] == ["uploads"]:
         call_command("migrate", verbosity=0)
@@ -406,7 +411,7 @@ def main() -> None:
             {
                 "code": "000000",
                 "identity": {
-                    "name": "벤치",
+                    "name": "벤치" + hangul(n),  # one person each: a CI signs up once
                     "birth_date": "1990-01-01",
                     "gender": "female",
                     "phone": phone,
@@ -472,7 +477,9 @@ def main() -> None:
         print(f"{label:<45} {runs:>5} {median:>10.1f} {p95:>9.1f} {queries:>8}")
     uploads_bench()
     send_bench()
-    on_postgresql(served_bench, export_bench)
+    list_query_counts()
+    served_bench()
+    on_postgresql(export_bench)
 
 
 if __name__ == "__main__":

@@ -1,17 +1,29 @@
-"""The served benchmark of `make bench`: gunicorn + PostgreSQL, each endpoint beside a bare view.
+"""The served benchmark of `make bench`: gunicorn + PostgreSQL, each endpoint beside its baseline.
 
 Starts gunicorn (2 workers) with bench/settings.py on 127.0.0.1, on its own PostgreSQL database
-(BENCH_DATABASE_URL, created and migrated here), logs the demo member in over HTTP, then drives
-`GET members/me/` and a bare DRF view with the same JWT authentication (bench/urls.py) from one
-client: the same keep-alive connections and concurrency, in interleaved rounds A/B/A/B. Then the
-same for `POST purchases/` by the onnuri-biz demo master (a fresh `Idempotency-Key` each) beside
-a bare POST view that writes one purchase row (bench/purchases.py readies the company). Prints
-the requests/s of each side and their ratio. The load is bounded (a fixed number of requests)
-and local. Without a reachable PostgreSQL it says so and returns.
+(BENCH_DATABASE_URL, created and migrated here; bench/fixtures.py adds what the comparisons
+read), then compares each endpoint with its baselines in interleaved rounds (ours, then each
+baseline, round after round) from one client (the same keep-alive connections and concurrency
+for every side), and prints the requests/s of each side and the ratios against their targets
+(issue 8; issue 12 point 5):
+
+- our login (`POST sites/yongin-library/auth/token/`, the demo member) beside simplejwt's stock
+  `TokenObtainPairView` (bench/urls.py) logging in a member of the same password and hasher
+  (Argon2id at Django's cost): >= 0.9x;
+- `GET members/me/` (yongin-library, the library block included) beside a bare DRF view with
+  the same JWT authentication and token, answering 8 bytes: >= 0.7x;
+- the purchase list and the dispatch list (onnuri-biz, the demo company's master, a full first
+  page of 20) beside a bare DRF `ListAPIView` of the same page with the same authentication
+  (every column by a ModelSerializer, DRF's pagination, the company joined in): >= 0.7x; and,
+  for information, beside the 8-byte bare view.
+
+The load is bounded (a fixed number of requests) and local. Without a reachable PostgreSQL it
+says so and returns.
 """
 
+from __future__ import annotations
+
 import http.client
-import itertools
 import json
 import os
 import platform
@@ -20,60 +32,62 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/membership_bench"
-SITE = "yongin-library"  # the richest profile: the library block on top of the member
-ME_PATH = f"/api/v1/sites/{SITE}/members/me/"
-BARE_PATH = f"/bench/sites/{SITE}/bare/"
-PURCHASES_PATH = "/api/v1/sites/onnuri-biz/purchases/"
-BARE_PURCHASES_PATH = "/bench/sites/onnuri-biz/bare-purchases/"
-PURCHASE_BODY = b'{"amount": 1000000}'
+LIBRARY = "yongin-library"  # the richest profile: the library block on top of the member
+ONNURI = "onnuri-biz"
 WORKERS = 2
 CLIENT_THREADS = 8
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "20"))  # per side, after one warm-up round each
-REQUESTS_PER_ROUND = int(os.environ.get("BENCH_REQUESTS", "240"))
-TARGET_RATIO = 0.7  # issue 8: members/me/ at >= 0.7x the bare view
-# Each purchase request writes rows (purchase, event, idempotency record): fewer, smaller rounds.
-PURCHASE_ROUNDS = int(os.environ.get("BENCH_PURCHASE_ROUNDS", "8"))
-PURCHASE_REQUESTS = int(os.environ.get("BENCH_PURCHASE_REQUESTS", "64"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "12"))  # per side, after one warm-up round each
+REQUESTS_PER_ROUND = int(os.environ.get("BENCH_REQUESTS", "160"))
+# A login costs one Argon2id verification (~0.1-0.3 s of CPU): fewer, smaller rounds.
+LOGIN_ROUNDS = int(os.environ.get("BENCH_LOGIN_ROUNDS", "10"))
+LOGIN_REQUESTS = int(os.environ.get("BENCH_LOGIN_REQUESTS", "24"))
+LOGIN_TARGET = 0.9  # issue 12: our login at >= 0.9x simplejwt's stock view
+READ_TARGET = 0.7  # issue 8 and 12: members/me/ and the lists at >= 0.7x the bare view
 
 
-def _database_ready(url: str) -> str | None:
-    """Create the bench database if needed; returns the server version, None if unreachable."""
+def database_ready(url: str, *, fresh: bool = False) -> str | None:
+    """Create the database of `url` if needed (`fresh`: drop it first); returns the server's
+    version, None (said on stdout) if PostgreSQL is unreachable."""
     import psycopg
     from psycopg import sql
 
     parts = urlsplit(url)
-    name = parts.path.lstrip("/")
+    name = sql.Identifier(parts.path.lstrip("/"))
     maintenance = urlunsplit(parts._replace(path="/postgres"))
     try:
         with psycopg.connect(maintenance, autocommit=True, connect_timeout=3) as conn:
             version = conn.execute("SHOW server_version").fetchone()[0]
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if fresh:
+                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+            exists = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [parts.path.lstrip("/")]
+            ).fetchone()
             if not exists:
-                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
     except psycopg.OperationalError as exc:
         reason = str(exc).strip().splitlines()[0]
-        print(f"served benchmark skipped: PostgreSQL not reachable at {parts.hostname} ({reason})")
+        print(f"skipped: PostgreSQL not reachable at {parts.hostname} ({reason})")
         return None
     return version
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def _manage(env: dict, *args: str) -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True
-    )
+def _run(env: dict, *args: str) -> None:
+    subprocess.run([sys.executable, *args], cwd=ROOT, env=env, check=True, capture_output=True)
 
 
 def _wait_until_up(port: int, server: subprocess.Popen, seconds: float = 30) -> None:
@@ -83,7 +97,7 @@ def _wait_until_up(port: int, server: subprocess.Popen, seconds: float = 30) -> 
             raise RuntimeError(f"gunicorn exited with {server.returncode}")
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", f"/api/v1/sites/{SITE}/")
+            conn.request("GET", f"/api/v1/sites/{LIBRARY}/")
             if conn.getresponse().status == 200:
                 return
         except OSError:
@@ -94,10 +108,10 @@ def _wait_until_up(port: int, server: subprocess.Popen, seconds: float = 30) -> 
 def _access_token(port: int) -> str:
     from domain.members.demo import DEMO_MEMBER
 
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     conn.request(
         "POST",
-        f"/api/v1/sites/{SITE}/auth/token/",
+        f"/api/v1/sites/{LIBRARY}/auth/token/",
         body=json.dumps(DEMO_MEMBER),
         headers={"Content-Type": "application/json"},
     )
@@ -106,6 +120,17 @@ def _access_token(port: int) -> str:
     if response.status != 200:
         raise RuntimeError(f"login failed: {response.status} {body}")
     return body["access"]
+
+
+def prepared(method: str, path: str, *, token: str = "", body: dict | None = None) -> bytes:
+    """The bytes of one HTTP/1.1 request, built once and sent as they are."""
+    data = json.dumps(body).encode() if body is not None else b""
+    head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n"
+    if token:
+        head += f"Authorization: Bearer {token}\r\n"
+    if body is not None:
+        head += f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n"
+    return (head + "\r\n").encode() + data
 
 
 class Connection:
@@ -117,11 +142,11 @@ class Connection:
     """
 
     def __init__(self, port: int):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=60)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.buffer = b""
 
-    def send(self, request: bytes) -> tuple[int, bytes]:
+    def exchange(self, request: bytes) -> tuple[int, bytes]:
         self.sock.sendall(request)
         while b"\r\n\r\n" not in self.buffer:
             self._receive()
@@ -151,42 +176,23 @@ class Connection:
 class Client:
     """CLIENT_THREADS threads, each with one keep-alive connection used for every round."""
 
-    def __init__(self, port: int, token: str):
+    def __init__(self, port: int):
         self.connections = [Connection(port) for _ in range(CLIENT_THREADS)]
-        self.token = token
         self.cpu_seconds = 0.0
         self.requests = 0
-        self.keys = itertools.count()
-        self.run = time.time_ns()
 
-    def _requests(self, path: str, body: bytes | None):
-        """A GET of `path`, or a JSON POST of `body` with a fresh Idempotency-Key each time."""
-        head = (
-            f"{'GET' if body is None else 'POST'} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            f"Accept: application/json\r\nAuthorization: Bearer {self.token}\r\n"
-        ).encode()
-        if body is None:
-            request = head + b"\r\n"
-            return lambda: request
-        head += b"Content-Type: application/json\r\nContent-Length: %d\r\n" % len(body)
-        head += b"Idempotency-Key: bench-%d-" % self.run
-        return lambda: b"%s%d\r\n\r\n%s" % (head, next(self.keys), body)
-
-    def round(self, path: str, requests: int, body: bytes | None = None) -> float:
-        """Send `requests` GETs of `path` (POSTs of `body`) spread over the threads; returns
-        requests/s."""
-        make = self._requests(path, body)
-        expected = 200 if body is None else 201
-        per_thread = requests // CLIENT_THREADS
+    def round(self, label: str, request: bytes, requests: int) -> float:
+        """Send `request` `requests` times spread over the threads; returns requests/s."""
+        per_thread = max(1, requests // CLIENT_THREADS)
         start = threading.Barrier(CLIENT_THREADS + 1)
         failures: list[str] = []
 
         def work(conn: Connection) -> None:
             start.wait()
             for _ in range(per_thread):
-                status, answer = conn.send(make())
-                if status != expected:
-                    failures.append(f"{status} {answer[:200]!r}")
+                status, body = conn.exchange(request)
+                if status != 200:
+                    failures.append(f"{status} {body[:300]!r}")
                     return
 
         threads = [threading.Thread(target=work, args=(c,)) for c in self.connections]
@@ -201,7 +207,7 @@ class Client:
         self.cpu_seconds += time.process_time() - cpu
         self.requests += per_thread * CLIENT_THREADS
         if failures:
-            raise RuntimeError(f"{path} answered {failures[0]}")
+            raise RuntimeError(f"{label} answered {failures[0]}")
         return per_thread * CLIENT_THREADS / elapsed
 
     def close(self) -> None:
@@ -209,7 +215,46 @@ class Client:
             conn.close()
 
 
-def _cpu_model() -> str:
+@dataclass
+class Baseline:
+    label: str
+    request: bytes
+    target: float | None  # None: shown for information
+
+
+@dataclass
+class Comparison:
+    """One endpoint beside its baselines, measured in interleaved rounds (ours, then each
+    baseline, round after round)."""
+
+    label: str
+    ours: bytes
+    baselines: list[Baseline]
+    rounds: int
+    requests: int
+
+    def measure(self, client: Client) -> list[tuple[Baseline, float, float, list[float]]]:
+        sides = [(self.label, self.ours)] + [(b.label, b.request) for b in self.baselines]
+        for label, request in sides:  # warm-up: connections, caches
+            client.round(label, request, self.requests // 2)
+        rates: list[list[float]] = [[] for _ in sides]
+        for _ in range(self.rounds):
+            for side, (label, request) in enumerate(sides):
+                rates[side].append(client.round(label, request, self.requests))
+        # The mean of per-round rates would favour fast rounds: total requests over total time.
+        totals = [len(r) / sum(1 / x for x in r) for r in rates]
+        return [
+            (
+                baseline,
+                totals[0],
+                totals[index],
+                sorted(a / b for a, b in zip(rates[0], rates[index], strict=True)),
+            )
+            for index, baseline in enumerate(self.baselines, start=1)
+        ]
+
+
+def cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
@@ -219,71 +264,79 @@ def _cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
-def _memory_total() -> str:
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                return f"{int(line.split()[1]) / 2**20:.1f} GiB RAM"
-    except OSError:
-        pass
-    return "RAM unknown"
+def _comparisons(member_token: str, seeded: dict) -> list[Comparison]:
+    from domain.members.demo import DEMO_MEMBER
+
+    manager_token = seeded["manager_access"]
+    login = {"username": DEMO_MEMBER["username"], "password": DEMO_MEMBER["password"]}
+    stock_login = {"username": seeded["stock_username"], "password": DEMO_MEMBER["password"]}
+    floor = "bare DRF view (8 bytes), same JWT authentication"
+
+    def floor_of(site: str, token: str, target: float | None) -> Baseline:
+        return Baseline(floor, prepared("GET", f"/bench/sites/{site}/bare/", token=token), target)
+
+    def bare_list(name: str) -> Baseline:
+        return Baseline(
+            "bare DRF ListAPIView of the same page, same JWT authentication",
+            prepared("GET", f"/bench/sites/{ONNURI}/{name}/", token=manager_token),
+            READ_TARGET,
+        )
+
+    def onnuri_list(name: str) -> Comparison:
+        return Comparison(
+            f"GET {name}/ ({ONNURI}, 20 rows)",
+            prepared("GET", f"/api/v1/sites/{ONNURI}/{name}/", token=manager_token),
+            [bare_list(name), floor_of(ONNURI, manager_token, None)],
+            ROUNDS,
+            REQUESTS_PER_ROUND,
+        )
+
+    return [
+        Comparison(
+            f"POST auth/token/ ({LIBRARY})",
+            prepared("POST", f"/api/v1/sites/{LIBRARY}/auth/token/", body=login),
+            [
+                Baseline(
+                    "simplejwt TokenObtainPairView, same hasher",
+                    prepared("POST", "/bench/token/", body=stock_login),
+                    LOGIN_TARGET,
+                )
+            ],
+            LOGIN_ROUNDS,
+            LOGIN_REQUESTS,
+        ),
+        Comparison(
+            f"GET members/me/ ({LIBRARY})",
+            prepared("GET", f"/api/v1/sites/{LIBRARY}/members/me/", token=member_token),
+            [floor_of(LIBRARY, member_token, READ_TARGET)],
+            ROUNDS,
+            REQUESTS_PER_ROUND,
+        ),
+        onnuri_list("purchases"),
+        onnuri_list("dispatches"),
+    ]
 
 
-def bench_environment() -> dict | None:
-    """The environment of the bench server and of bench/purchases.py's processes: bench settings
-    on the bench PostgreSQL database (created, migrated, demo accounts seeded). None, after
-    saying so, when PostgreSQL is not reachable."""
+def served_bench() -> bool:
+    """Run every pair; False when a ratio misses its target."""
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
-    version = _database_ready(url)
+    version = database_ready(url)
     if version is None:
-        return None
+        return True
+    port = int(os.environ.get("BENCH_PORT") or free_port())
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DATABASE_URL": url,
         "PYTHONPATH": str(ROOT),
-        "BENCH_POSTGRESQL_VERSION": version,
     }
     env.pop("REDIS_URL", None)  # the per-process cache: what a single-host deployment has
-    _manage(env, "migrate", "--noinput")
-    _manage(env, "seed_demo")
-    return env
-
-
-def _interleaved(client: Client, a: str, b: str, rounds: int, requests: int, body=None):
-    """Warm-up rounds, then `rounds` rounds of each of paths `a` and `b`, alternating."""
-    client.round(a, requests // 2, body)
-    client.round(b, requests // 2, body)
-    rates_a, rates_b = [], []
-    for _ in range(rounds):
-        rates_a.append(client.round(a, requests, body))
-        rates_b.append(client.round(b, requests, body))
-    return rates_a, rates_b
-
-
-def _compare(label_a: str, rates_a, label_b: str, rates_b, ratio_label: str, target=None):
-    # The mean of per-round rates would favour fast rounds: total requests over total time.
-    rate_a = len(rates_a) / sum(1 / r for r in rates_a)
-    rate_b = len(rates_b) / sum(1 / r for r in rates_b)
-    per_round = sorted(a / b for a, b in zip(rates_a, rates_b, strict=True))
-    print(f"{label_a:<45} {rate_a:>8.0f} req/s")
-    print(f"{label_b:<45} {rate_b:>8.0f} req/s")
-    ratio = rate_a / rate_b
-    verdict = ""
-    if target is not None:
-        verdict = f"target >= {target}: {'ok' if ratio >= target else 'BELOW TARGET'}; "
-    print(
-        f"{ratio_label:<45} {ratio:>8.2f}  ({verdict}"
-        f"per round {per_round[0]:.2f}-{per_round[-1]:.2f}, "
-        f"median {statistics.median(per_round):.2f})"
-    )
-
-
-def served_bench(env: dict) -> None:
-    from bench.purchases import access_token
-
-    port = int(os.environ.get("BENCH_PORT") or _free_port())
-    purchase_token = access_token(env)
+    _run(env, "manage.py", "migrate", "--noinput")
+    _run(env, "manage.py", "seed_demo")
+    with tempfile.TemporaryDirectory() as directory:
+        out = Path(directory) / "served.json"
+        _run(env, "-m", "bench.fixtures", "served", str(out))
+        seeded = json.loads(out.read_text())
     server = subprocess.Popen(
         [
             sys.executable,
@@ -296,27 +349,19 @@ def served_bench(env: dict) -> None:
             # keeps connections alive (the sync worker closes each one).
             "--worker-class=gthread",
             "--threads=1",
-            "--keep-alive=30",
+            "--keep-alive=60",
             "--log-level=warning",
         ],
         cwd=ROOT,
         env=env,
     )
+    results = []
     try:
         _wait_until_up(port, server)
-        client = Client(port, _access_token(port))
-        me, bare = _interleaved(client, ME_PATH, BARE_PATH, ROUNDS, REQUESTS_PER_ROUND)
+        client = Client(port)
+        for comparison in _comparisons(_access_token(port), seeded):
+            results.append((comparison, comparison.measure(client)))
         client.close()
-        buyer = Client(port, purchase_token)
-        purchases, bare_purchases = _interleaved(
-            buyer,
-            PURCHASES_PATH,
-            BARE_PURCHASES_PATH,
-            PURCHASE_ROUNDS,
-            PURCHASE_REQUESTS,
-            PURCHASE_BODY,
-        )
-        buyer.close()
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -325,30 +370,27 @@ def served_bench(env: dict) -> None:
             server.kill()
     print()
     print(
-        f"served: gunicorn {WORKERS} workers (gthread, 1 thread), "
-        f"PostgreSQL {env['BENCH_POSTGRESQL_VERSION']}, "
-        f"{os.cpu_count()} CPUs ({_cpu_model()}), {_memory_total()}, "
-        f"Python {platform.python_version()}; "
-        f"client {CLIENT_THREADS} keep-alive connections, {ROUNDS} interleaved rounds "
-        f"x {REQUESTS_PER_ROUND} requests per side, "
-        f"client CPU {client.cpu_seconds / client.requests * 1e6:.0f} us/request"
+        f"served: gunicorn {WORKERS} workers (gthread, 1 thread), PostgreSQL {version}, "
+        f"{os.cpu_count()} CPUs ({cpu_model()}), Python {platform.python_version()}; "
+        f"client {CLIENT_THREADS} keep-alive connections, interleaved rounds "
+        f"(login {LOGIN_ROUNDS} x {LOGIN_REQUESTS}, reads {ROUNDS} x {REQUESTS_PER_ROUND} "
+        f"requests per side), client CPU {client.cpu_seconds / client.requests * 1e6:.0f} "
+        "us/request"
     )
-    _compare(
-        f"GET members/me/ ({SITE})",
-        me,
-        "bare DRF view, same JWT authentication",
-        bare,
-        "ratio me / bare",
-        TARGET_RATIO,
-    )
-    print(
-        f"purchases: {PURCHASE_ROUNDS} interleaved rounds x {PURCHASE_REQUESTS} requests per "
-        "side, one company (its row lock), a new Idempotency-Key per request"
-    )
-    _compare(
-        "POST purchases/ (1,000,000 won, demo master)",
-        purchases,
-        "bare DRF POST, same JWT, one purchase row",
-        bare_purchases,
-        "ratio purchase / bare",
-    )
+    print(f"{'endpoint / baseline':<66} {'req/s':>7} {'ratio':>6}  target; per round")
+    ok = True
+    for comparison, measured in results:
+        print(f"{comparison.label:<66} {measured[0][1]:>7.1f}")
+        for baseline, ours, rate, per_round in measured:
+            ratio = ours / rate
+            if baseline.target is None:
+                verdict = "(for information)"
+            else:
+                met = ratio >= baseline.target
+                ok = ok and met
+                verdict = f">= {baseline.target} {'ok' if met else 'BELOW TARGET'}"
+            print(
+                f"{'  beside ' + baseline.label:<66} {rate:>7.1f} {ratio:>6.2f}  {verdict}; "
+                f"{per_round[0]:.2f}-{per_round[-1]:.2f}, median {statistics.median(per_round):.2f}"
+            )
+    return ok

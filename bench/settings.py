@@ -27,6 +27,14 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {  # noqa: F405
 # The demo company is made by the real sign-up, with a sandbox verification (SPEC §12: allowed
 # outside production; `seed_demo` fails without it on a fresh bench database).
 SANDBOX_PROVIDERS_ALLOWED = True
+
+# simplejwt's stock view authenticates through django.contrib.auth: Django's ModelBackend
+# first (one lookup by the bare ID, one hash check), as a stock project has it. Our login does
+# not go through authenticate(); the site-aware backend stays for operators' sessions.
+AUTHENTICATION_BACKENDS = [  # noqa: F405
+    "django.contrib.auth.backends.ModelBackend",
+    *AUTHENTICATION_BACKENDS,  # noqa: F405
+]
 SMS_BACKEND = "locmem"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405

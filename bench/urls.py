@@ -1,20 +1,16 @@
-"""The API's URLs plus bare views to compare against; mounted only by bench/settings.py."""
-
-import datetime as dt
+"""The API's URLs plus the baselines to compare against; mounted only by bench/settings.py."""
 
 from django.urls import path
-from django.utils import timezone
+from rest_framework import generics, pagination, serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from rest_framework_simplejwt.views import TokenObtainPairView
 
 from api.authentication import SiteJWTAuthentication
 from backend.urls import urlpatterns as api_urlpatterns
-from domain.corporates.models import CorporateManager
+from domain.dispatches.models import Dispatch
 from domain.purchases.models import Purchase
-
-# Bare purchase rows are dated long ago, out of every month's limits the real requests sum up.
-BARE_PURCHASE_TIME = dt.datetime(2000, 1, 3, tzinfo=dt.UTC)
 
 
 class BareView(APIView):
@@ -27,39 +23,48 @@ class BareView(APIView):
         return Response({"id": request.user.pk})
 
 
-class BarePurchaseView(APIView):
-    """The floor of a purchase request: the same JWT authentication, the caller's company looked
-    up, one purchase row written as it comes (no lock, limits, deadline, event, idempotency
-    record or serializer), a tiny JSON body."""
+class BareListView(generics.ListAPIView):
+    """The same page of rows the stock DRF way: a generic list view, a ModelSerializer of every
+    column, DRF's own page-number pagination (PAGE_SIZE), the same JWT authentication, and the
+    caller's company joined into the query; no roles, masking, labels, filters or counts."""
 
     authentication_classes = [SiteJWTAuthentication]
     permission_classes = [IsAuthenticated]
+    pagination_class = pagination.PageNumberPagination
 
-    def post(self, request, site):
-        amount = int(request.data["amount"])
-        manager = CorporateManager.objects.only("corporate_id").get(member=request.user)
-        purchase = Purchase.objects.create(
-            corporate_id=manager.corporate_id,
-            requested_by=request.user,
-            amount=amount,
-            discount_rate=0,
-            discount_amount=0,
-            deposit_amount=amount,
-            depositor_bank_code="089",
-            depositor_account_masked="700100********",
-            depositor_holder="bench",
-            deposit_deadline=timezone.now(),
-            created_at=BARE_PURCHASE_TIME,
+    def get_queryset(self):
+        model = self.serializer_class.Meta.model
+        return model.objects.filter(corporate__managers__member=self.request.user).order_by(
+            "-created_at", "-id"
         )
-        return Response({"id": purchase.pk}, status=201)
+
+
+class BarePurchaseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Purchase
+        fields = "__all__"
+
+
+class BareDispatchSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Dispatch
+        fields = "__all__"
 
 
 urlpatterns = [
     path("bench/sites/<slug:site>/bare/", BareView.as_view(), name="bench-bare"),
     path(
-        "bench/sites/<slug:site>/bare-purchases/",
-        BarePurchaseView.as_view(),
+        "bench/sites/<slug:site>/purchases/",
+        BareListView.as_view(serializer_class=BarePurchaseSerializer),
         name="bench-bare-purchases",
     ),
+    path(
+        "bench/sites/<slug:site>/dispatches/",
+        BareListView.as_view(serializer_class=BareDispatchSerializer),
+        name="bench-bare-dispatches",
+    ),
+    # simplejwt's stock login, as its documentation mounts it (bench/settings.py lets Django's
+    # ModelBackend authenticate for it).
+    path("bench/token/", TokenObtainPairView.as_view(), name="bench-stock-token"),
     *api_urlpatterns,
 ]

@@ -94,23 +94,19 @@ def _is_site_member(member, site) -> bool:
 
 
 def _manager_role(member, site) -> str | None:
-    # Cached on the member object for the request: several checks may ask.
-    cache = member.__dict__.setdefault("_capability_cache", {})
-    if "manager_role" not in cache:
-        from domain.corporates.models import Corporate, CorporateManager
+    """The role of an active manager of an approved corporate of `site`, else None."""
+    from domain.corporates.models import Corporate, CorporateManager
+    from domain.corporates.selectors import member_manager
 
-        role = (
-            CorporateManager.objects.filter(
-                member=member,
-                status=CorporateManager.Status.ACTIVE,  # an admin who left holds no role
-                corporate__site=site,
-                corporate__status=Corporate.Status.APPROVED,
-            )
-            .values_list("role", flat=True)
-            .first()
-        )
-        cache["manager_role"] = role
-    return cache["manager_role"]
+    manager = member_manager(member)  # one query per request, shared with the view's scope
+    if (
+        manager is None
+        or manager.status != CorporateManager.Status.ACTIVE  # an admin who left holds no role
+        or manager.corporate.site_id != site.id
+        or manager.corporate.status != Corporate.Status.APPROVED
+    ):
+        return None
+    return manager.role
 
 
 def _is_guardian(member, site) -> bool:

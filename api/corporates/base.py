@@ -10,6 +10,7 @@ from functools import cached_property
 from api.base import SiteAPIView
 from domain.capabilities import Capability, member_can
 from domain.corporates.models import Corporate, CorporateManager
+from domain.corporates.selectors import member_manager
 
 
 class CorporateAPIView(SiteAPIView):
@@ -21,7 +22,7 @@ class CorporateAPIView(SiteAPIView):
         user = self.request.user
         if not user.is_authenticated:
             return None
-        return CorporateManager.objects.select_related("corporate").filter(member=user).first()
+        return member_manager(user)  # the row the permission check read
 
     def corporate_scope(self):
         """Corporates the caller may see: all of the site (staff), its own, or none."""

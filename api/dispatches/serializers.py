@@ -4,20 +4,20 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.filters import HistoryFilterSerializer
-from api.serializers import IdField
+from api.serializers import ChoiceLabelField, FieldsOnceMixin, IdField
 from domain.common.masking import mask_name, mask_phone
 from domain.dispatches.changes import dispatch_editable
 from domain.dispatches.models import Dispatch, Recipient
 from domain.dispatches.selectors import dispatch_counts, dispatch_requester, dispatch_states
 
 
-class DispatchSerializer(serializers.ModelSerializer):
+class DispatchSerializer(FieldsOnceMixin, serializers.ModelSerializer):
     """A dispatch as listed in manual 004 §3.1 발송내역 (number, status, send type, registered,
     send time, title, total)."""
 
     number = serializers.IntegerField(source="pk", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-    send_type_label = serializers.CharField(source="get_send_type_display", read_only=True)
+    status_label = ChoiceLabelField(source="status", choices=Dispatch.Status.choices)
+    send_type_label = ChoiceLabelField(source="send_type", choices=Dispatch.SendType.choices)
 
     class Meta:
         model = Dispatch
@@ -162,7 +162,7 @@ class RecipientSerializer(serializers.ModelSerializer):
     number = serializers.IntegerField(source="row", read_only=True)
     name = serializers.SerializerMethodField()
     mobile = serializers.SerializerMethodField()
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = ChoiceLabelField(source="status", choices=Recipient.Status.choices)
 
     class Meta:
         model = Recipient

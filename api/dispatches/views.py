@@ -18,6 +18,7 @@ from domain.dispatches.changes import dispatch_cancel, dispatch_edit, dispatch_r
 from domain.dispatches.errors import DispatchErrorCode
 from domain.dispatches.selectors import (
     dispatch_counts,
+    dispatch_counts_fill,
     dispatch_get,
     dispatch_list,
     dispatch_not_found,
@@ -46,12 +47,14 @@ NOT_EDITABLE = {409: [DispatchErrorCode.DISPATCH_NOT_EDITABLE]}
 class DispatchHistoryMixin:
     """The history's queryset from the shared filters (list and export)."""
 
-    def history(self):
+    def history(self, *, counted: bool = True):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request
             return self.dispatch_scope()
         filters = DispatchFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        return dispatch_list(corporates=self.corporate_scope(), filters=filters.validated_data)
+        return dispatch_list(
+            corporates=self.corporate_scope(), filters=filters.validated_data, counted=counted
+        )
 
 
 @extend_schema(tags=["dispatches"])
@@ -64,7 +67,12 @@ class DispatchListView(DispatchHistoryMixin, mixins.ListModelMixin, DispatchAPIV
     serializer_class = DispatchHistorySerializer
 
     def get_queryset(self):
-        return self.history()
+        return self.history(counted=False)
+
+    def paginate_queryset(self, queryset):
+        """The page's recipient counts in one grouped query (domain.dispatches.selectors)."""
+        page = super().paginate_queryset(queryset)
+        return None if page is None else dispatch_counts_fill(list(page))
 
     @extend_schema(summary="Dispatch history", parameters=[DispatchFilterSerializer])
     def get(self, request, site):

@@ -4,7 +4,7 @@ domain.purchases.statements, the rules in domain.purchases.matching)."""
 from django.conf import settings
 from rest_framework import serializers
 
-from api.serializers import IdField
+from api.serializers import ChoiceLabelField, IdField
 from domain.purchases.deposits import CONFIRM_REFUSALS
 from domain.purchases.models import DepositStatement, DepositStatementRow, Purchase
 from domain.purchases.statements import COLUMNS, ROW_ERROR_MESSAGES, StatementRowErrorCode
@@ -36,7 +36,7 @@ class DepositRowSerializer(serializers.ModelSerializer):
     number = serializers.IntegerField(
         read_only=True, help_text="The row in the uploaded file (the header's row counts)."
     )
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = ChoiceLabelField(source="status", choices=DepositStatementRow.Status.choices)
     reason = serializers.CharField(
         read_only=True,
         help_text="Unmatched rows: `no_purchase_with_amount`, `depositor_not_matching` or "

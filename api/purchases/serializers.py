@@ -1,5 +1,6 @@
 """Serializers of onnuri-biz purchases (SPEC §7.3, §13 masking; manual 004 §2.1–2.2)."""
 
+from functools import cached_property
 from operator import attrgetter
 
 from django.utils.translation import pgettext_lazy
@@ -8,6 +9,7 @@ from rest_framework import serializers
 
 from api.files import DATETIME_FORMAT, PERCENT_FORMAT, WON_FORMAT, Column
 from api.filters import HistoryFilterSerializer
+from api.serializers import ChoiceLabelField, FieldsOnceMixin
 from domain.common.masking import mask_name
 from domain.corporates.banks import BANKS
 from domain.purchases.models import Purchase
@@ -36,13 +38,13 @@ class RequiredDocumentSerializer(serializers.Serializer):
     label = serializers.CharField()
 
 
-class PurchaseSerializer(serializers.ModelSerializer):
+class PurchaseSerializer(FieldsOnceMixin, serializers.ModelSerializer):
     """A purchase with the columns of manual 004's 구매내역 (number, status, time, masked depositor,
     masked account, deposit amount, discount rate, amount, balance, valid until), the receiving
     account and the deposit deadline (manual 004 §2.2)."""
 
     number = serializers.IntegerField(source="pk", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = ChoiceLabelField(source="status", choices=Purchase.Status.choices)
     depositor = serializers.SerializerMethodField(
         help_text="The depositor account's holder, masked."
     )
@@ -92,6 +94,11 @@ class PurchaseSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ReceivingAccountSerializer)
     def get_receiving_account(self, purchase: Purchase) -> dict:
+        return self._receiving_account
+
+    @cached_property
+    def _receiving_account(self) -> dict:
+        """The same for every purchase (a setting): rendered once per list."""
         return ReceivingAccountSerializer(receiving_account()).data
 
     @extend_schema_field(RequiredDocumentSerializer(many=True))

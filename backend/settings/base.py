@@ -98,6 +98,7 @@ TEMPLATES = [
 # DATABASE_URL chooses PostgreSQL (postgres://...) or SQLite (sqlite:///path); the embedded
 # default is SQLite at var/db.sqlite3. Every SQLite database gets WAL mode, a busy timeout and
 # IMMEDIATE transactions, so the API and the worker can share one file (SPEC §9).
+SQLITE_ENGINE = "backend.sqlite"
 SQLITE_OPTIONS = {
     "timeout": 20,
     "transaction_mode": "IMMEDIATE",
@@ -119,7 +120,9 @@ def database_settings(url: str, default_sqlite_path: Path) -> dict:
         database = {"ENGINE": "django.db.backends.sqlite3", "NAME": default_sqlite_path}
     database["CONN_MAX_AGE"] = conn_max_age
     database["CONN_HEALTH_CHECKS"] = env_bool("DB_CONN_HEALTH_CHECKS", conn_max_age > 0)
-    if database["ENGINE"] == "django.db.backends.sqlite3":
+    if database["ENGINE"] in {"django.db.backends.sqlite3", SQLITE_ENGINE}:
+        # Django's, with the threads of a process queueing for the write lock (backend/sqlite).
+        database["ENGINE"] = SQLITE_ENGINE
         database["OPTIONS"] = {**SQLITE_OPTIONS, **database.get("OPTIONS", {})}
     return database
 

@@ -93,9 +93,9 @@ def demo_corporate(*, site) -> Corporate | None:
     )
 
 
-def _document(title: str) -> io.BytesIO:
+def _document(title: str, company: dict) -> io.BytesIO:
     """A real, readable PDF standing in for a scanned paper (PDF by content, SPEC §14)."""
-    text = f"{COMPANY['name']} ({COMPANY['business_number']})\n\n데모용 견본 서류입니다."
+    text = f"{company['name']} ({company['business_number']})\n\n데모용 견본 서류입니다."
     return io.BytesIO(render_manual(title=title, text=text))
 
 
@@ -118,29 +118,36 @@ def _agreements(site) -> list[dict]:
 
 
 def _sign_up(site) -> Corporate:
+    return sample_corporate_sign_up(site=site, company=COMPANY, master=MASTER)
+
+
+def sample_corporate_sign_up(*, site, company: dict, master: dict) -> Corporate:
+    """A company signs up as manual 004 §1.1 has it, with sample papers and the master's sandbox
+    verification; `company` and `master` are shaped like COMPANY and MASTER. Used for the demo
+    company and for the load run's companies (bench/fixtures.py)."""
     return corporate_sign_up(
         site=site,
         data=CorporateSignUpData(
-            company_name=COMPANY["name"],
-            business_number=COMPANY["business_number"],
-            representative_name=COMPANY["representative_name"],
-            representative_phone=COMPANY["representative_phone"],
-            registration_certificate=_document("사업자등록증 (견본)"),
-            bank_code=COMPANY["bank_code"],
-            account_number=COMPANY["account_number"],
-            account_holder=COMPANY["name"],
-            bankbook=_document("통장사본 (견본)"),
+            company_name=company["name"],
+            business_number=company["business_number"],
+            representative_name=company["representative_name"],
+            representative_phone=company["representative_phone"],
+            registration_certificate=_document("사업자등록증 (견본)", company),
+            bank_code=company["bank_code"],
+            account_number=company["account_number"],
+            account_holder=company["name"],
+            bankbook=_document("통장사본 (견본)", company),
             headcount_document_type=Corporate.HeadcountDocument.SUBSCRIBER_LIST,
-            headcount_document=_document("사업장 가입자별 부과내역 (견본)"),
-            headcount=COMPANY["headcount"],
-            department=MASTER["department"],
-            position=MASTER["position"],
-            email=f"{MASTER['username']}@{site.slug}.example",
-            username=MASTER["username"],
-            password=MASTER["password"],
-            password_confirm=MASTER["password"],
+            headcount_document=_document("사업장 가입자별 부과내역 (견본)", company),
+            headcount=company["headcount"],
+            department=master["department"],
+            position=master["position"],
+            email=f"{master['username']}@{site.slug}.example",
+            username=master["username"],
+            password=master["password"],
+            password_confirm=master["password"],
             verification_token=_verification_token(
-                site, Verification.Purpose.SIGN_UP, MASTER["identity"]
+                site, Verification.Purpose.SIGN_UP, master["identity"]
             ),
             consents=_agreements(site),
         ),

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework import serializers
 
 from api.library.serializers import LibraryStateSerializer
@@ -49,3 +49,41 @@ def test_profiles_render_as_drf_renders_them(member_factory, site_of):
     assert MemberProfileSerializer(upgraded).data["library"]["mobile_card"]["card_number"] == (
         "2400000009"
     )
+
+
+def test_purchase_and_dispatch_rows_render_as_drf_renders_them(settings):
+    """The lists' rows (issue 12 point 5): labels, the receiving account once per list, the
+    requester and the counts, in Korean and in English."""
+    from api.dispatches.serializers import DispatchHistorySerializer
+    from api.purchases.serializers import PurchaseSerializer
+    from domain.dispatches.selectors import dispatch_list
+    from domain.purchases.services import purchase_cancel, purchase_list, purchase_request
+    from tests.factories.dispatches import dispatch_make, recipients_of
+    from tests.factories.purchases import approved_purchase
+
+    master = corporate_with_master()
+    approved = approved_purchase(master, 9_000_000)
+    purchase_request(manager=master, amount=10_000_000)  # pending, its documents required
+    purchase_cancel(manager=master, purchase_id=purchase_request(manager=master, amount=1000).pk)
+    dispatch_make(manager=master, purchase=approved, recipients=recipients_of(3))
+    dispatch_make(
+        manager=master,
+        purchase=approved,
+        recipients=recipients_of(2, start=3),
+        send_type="scheduled",
+        scheduled_at=timezone.now() + timedelta(days=1),
+    )
+    corporates = type(master.corporate).objects.filter(pk=master.corporate_id)
+    rows = [
+        (PurchaseSerializer, list(purchase_list(corporates=corporates))),
+        (DispatchHistorySerializer, list(dispatch_list(corporates=corporates))),
+    ]
+    for language in ("ko", "en"):
+        with translation.override(language):
+            for serializer_class, instances in rows:
+                many = serializer_class(instances, many=True)
+                assert many.data == [drf_output(many.child, row) for row in instances]
+                for data, instance in zip(many.data, instances, strict=True):
+                    assert data["status_label"] == instance.get_status_display()
+                    if "send_type_label" in data:
+                        assert data["send_type_label"] == instance.get_send_type_display()

@@ -211,3 +211,17 @@ def test_the_default_settings_refuse_a_jwt_forged_with_the_dev_key(migrated, tmp
     assert answers["forged"][0] == 401
     assert answers["forged"][1]["errors"][0]["code"] == "token_not_valid"
     assert answers["real"][0] == 200, answers
+
+
+@pytest.mark.parametrize("module", ["backend.wsgi", "backend.asgi"])
+def test_the_start_check_leaves_no_database_connection_open(migrated, tmp_path, module):
+    """The check reads the site policies in the server's main thread, which serves no request
+    and so never closes a connection: with persistent connections each gunicorn worker kept
+    one more than its threads (`make load` counted 5 per worker of 4 threads on PostgreSQL)."""
+    env = environment(
+        copy_of(migrated, tmp_path), "backend.settings.production", DB_CONN_MAX_AGE="60", **OPT_IN
+    )
+    probe = f"import {module}; from django.db import connection; print(connection.connection)"
+    result = run(env, "-c", probe)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.strip().splitlines()[-1] == "None"

@@ -7,6 +7,17 @@ from domain.corporates.terms import default_terms
 from domain.sites.models import Site
 from tests.factories.members import MemberFactory
 
+BRN_WEIGHTS = (1, 3, 7, 1, 3, 7, 1, 3, 5)
+
+
+def business_number(n: int) -> str:
+    """A business registration number with a valid check digit (SPEC §13), distinct per `n`
+    (7000000000 + n's nine digits, then the check digit)."""
+    head = f"{700_000_000 + n:09d}"
+    digits = [int(c) for c in head]
+    total = sum(x * w for x, w in zip(digits, BRN_WEIGHTS, strict=True)) + (digits[8] * 5) // 10
+    return head + str((10 - total % 10) % 10)
+
 
 def onnuri() -> Site:
     return Site.objects.get(slug="onnuri-biz")

@@ -8,6 +8,7 @@ from domain.dispatches.models import Recipient
 from domain.dispatches.selectors import (
     STATE_GROUPS,
     dispatch_counts,
+    dispatch_counts_fill,
     dispatch_list,
     dispatch_states,
     percent,
@@ -55,3 +56,30 @@ def test_counts_read_annotations_or_count_once(django_assert_num_queries):
     states = dispatch_states(dispatch)
     assert sum(state["count"] for state in states.values()) == dispatch.recipient_count
     assert sum(state["amount"] for state in states.values()) == dispatch.total
+
+
+@pytest.mark.django_db
+def test_a_page_filled_in_one_query_counts_as_the_annotation_does(django_assert_num_queries):
+    """The history page's counts (issue 12 point 5): one grouped query for the whole page,
+    the same numbers as the per-row annotation, removed recipients in no group, a dispatch
+    whose recipients were all removed counted as nothing."""
+    master = corporate_with_master()
+    purchase = approved_purchase(master, 1_000_000)
+    dispatches = [
+        dispatch_make(manager=master, purchase=purchase, recipients=recipients_of(n, start=10 * n))
+        for n in (1, 4, 6)
+    ]
+    statuses = list(Recipient.Status)
+    for index, recipient in enumerate(Recipient.objects.filter(dispatch__in=dispatches[1:])):
+        recipient.status = statuses[index % len(statuses)]
+        recipient.save(update_fields=["status"])
+    dispatches[0].recipients.update(status=Recipient.Status.REMOVED)
+    corporates = Corporate.objects.filter(pk=master.corporate_id)
+    annotated = {d.pk: dispatch_counts(d) for d in dispatch_list(corporates=corporates)}
+    page = list(dispatch_list(corporates=corporates, counted=False))
+    with django_assert_num_queries(1):
+        dispatch_counts_fill(page)
+    with django_assert_num_queries(0):
+        assert {d.pk: dispatch_counts(d) for d in page} == annotated
+    assert annotated[dispatches[0].pk]["sent"] == 0
+    assert dispatch_counts_fill([]) == []
