@@ -9,7 +9,7 @@ MANAGE := DJANGO_SETTINGS_MODULE=$(SETTINGS) $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve worker test lint format schema check migrate demo bench messages clean
+.PHONY: install run serve worker test faults lint format schema check migrate demo bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,12 @@ worker: install
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Workers and database connections killed (tests/faults, marker `faults`; README "Fault tests"):
+# real processes on PostgreSQL, on DATABASE_URL or this database.
+FAULTS_DATABASE_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/membership_faults)
+faults: install
+	DATABASE_URL=$(FAULTS_DATABASE_URL) $(BIN)/pytest -m faults tests/faults $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
