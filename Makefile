@@ -9,7 +9,7 @@ MANAGE := DJANGO_SETTINGS_MODULE=$(SETTINGS) $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve worker test sweep lint format schema check migrate demo bench fuzz load messages clean
+.PHONY: install run serve worker test sweep faults lint format schema check migrate demo bench fuzz load messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,12 @@ test: install
 # logged or queued (README "The API contract").
 sweep: install
 	$(BIN)/pytest tests/api/sweep $(PYTEST_ARGS)
+
+# Workers and database connections killed (tests/faults, marker `faults`; README "Fault tests"):
+# real processes on PostgreSQL, on DATABASE_URL or this database.
+FAULTS_DATABASE_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/membership_faults)
+faults: install
+	DATABASE_URL=$(FAULTS_DATABASE_URL) $(BIN)/pytest -m faults tests/faults $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

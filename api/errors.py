@@ -10,7 +10,6 @@ import sys
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +21,8 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from domain.common.errors import CommonErrorCode, DomainError, ValidationFailed
+
+from .logs import DATABASE_ERRORS, database_error_cause
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +54,6 @@ SIMPLEJWT_MESSAGES = (
 )
 # REST framework's messages its Korean catalogue lacks.
 REST_FRAMEWORK_MESSAGES = (gettext_noop("A valid biginteger is required."),)
-# A lost or refusing database (also SQLite's "database is locked"): retry, it is not the request.
-DATABASE_ERRORS = (OperationalError, InterfaceError)
 DATABASE_RETRY_AFTER_SECONDS = 30
 TOO_LARGE_ERRORS = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
 
@@ -158,7 +157,8 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied()
 
     if isinstance(exc, DATABASE_ERRORS):
-        logger.error("Database unavailable in %s: %s", context["view"].__class__.__name__, exc)
+        view = context["view"].__class__.__name__
+        logger.error("Database unavailable in %s: %s", view, database_error_cause(exc))
         set_rollback()
         return Response(
             _body("server_error", "database_unavailable", DATABASE_UNAVAILABLE_MESSAGE),

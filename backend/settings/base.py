@@ -273,6 +273,11 @@ if REDIS_URL:
 else:
     Q_CLUSTER["orm"] = "default"
     Q_CLUSTER["poll"] = 1
+# A worker's claim on a batch of rows (domain.common.leases) lasts the task timeout plus this:
+# a live task is never overtaken (django-q2 kills it at its timeout), and a dead worker's rows
+# are taken again this long after its task's timeout (README "Sending and delivery
+# guarantees"). tests/faults/settings.py shortens both for the worker processes it kills.
+WORKER_LEASE_MARGIN_SECONDS = 60
 
 # --- Outside providers (SPEC §4, §12): the sandbox unless configured --------------------------
 # Sandboxes are for development, tests and staging. Unless this one variable holds exactly this
@@ -359,7 +364,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     # Paths logged by Django carry no secret: an invitation token or a gift code is written
     # [redacted] (api.log_redaction; SPEC §14).
-    "filters": {"secret_paths": {"()": "api.log_redaction.SecretPathFilter"}},
+    # A lost database: one line per request, not a stack trace (api/logs.py).
+    "filters": {
+        "secret_paths": {"()": "api.log_redaction.SecretPathFilter"},
+        "database_unavailable": {"()": "api.logs.DatabaseUnavailableFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "django.server": {
@@ -377,7 +386,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django_q": {"level": "WARNING"},
-        "django.request": {"filters": ["secret_paths"]},
+        "django.request": {"filters": ["secret_paths", "database_unavailable"]},
         "django.server": {
             "handlers": ["django.server"],
             "filters": ["secret_paths"],

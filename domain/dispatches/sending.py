@@ -70,7 +70,9 @@ MAX_ATTEMPTS = 3
 # Longer than a django-q task may live (it is killed at its timeout), so a live worker is never
 # overtaken; a dead one's batch is sent again within a lease and a minute (immediate dispatches
 # are done within 10 minutes, SPEC §7.4).
-SENDING_LEASE = timedelta(seconds=settings.Q_CLUSTER["timeout"] + 60)
+SENDING_LEASE = timedelta(
+    seconds=settings.Q_CLUSTER["timeout"] + settings.WORKER_LEASE_MARGIN_SECONDS
+)
 # A task stops taking new batches after this, well before its timeout; the next run goes on.
 TIME_BUDGET = settings.Q_CLUSTER["timeout"] / 2
 RETRY_BASE = timedelta(seconds=30)  # after a refusal: 30 s, then 60 s

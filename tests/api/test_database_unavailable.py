@@ -103,3 +103,22 @@ def test_other_errors_outside_drf_views_are_the_json_500_on_api_paths(client, mo
     assert error_codes(response) == ["error"]
     assert "secret" not in response.content.decode()
     assert "Retry-After" not in response
+
+
+def test_a_lost_database_is_logged_in_one_line_without_a_stack_trace(
+    client, member_factory, site_of, monkeypatch, caplog
+):
+    """Outside DRF's handler (a middleware, the commit of an idempotent POST) Django logs the
+    exception with its traceback: an outage would print one per request. One line instead,
+    saying why (issue 12 point 3; tests/faults/test_database_lost.py on a real server)."""
+    staff = member_factory(site=site_of("yongin-library"), staff=True)
+    client.force_login(staff)
+    with database_lost(monkeypatch):
+        assert_database_unavailable(client.get("/admin/"))  # not a DRF view
+    (record,) = [r for r in caplog.records if r.name == "django.request"]
+    assert record.exc_info is None
+    assert record.getMessage() == (
+        "Service Unavailable: /admin/ (database unavailable: server closed the connection"
+        " unexpectedly)"
+    )
+    assert "Traceback" not in caplog.text

@@ -9,7 +9,6 @@ django-q2 printed hundreds of RecursionError lines, then make reported a segment
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,22 +17,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.ports import free_port
+
 pytestmark = pytest.mark.stack
 
 ROOT = Path(__file__).resolve().parents[2]
 PORTS = range(18300, 18400)
 DROPPED = ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "MAKEFLAGS", "MAKELEVEL")
-
-
-def free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise AssertionError("no free port in 18300-18399")
 
 
 def stack_env(var_dir: Path) -> dict:
@@ -75,7 +65,7 @@ def test_make_run_stops_cleanly_on_sigterm(tmp_path):
         capture_output=True,
         timeout=180,
     )
-    port = free_port()
+    port = free_port(PORTS)
     log_path = tmp_path / "run.log"
     with log_path.open("wb") as log:
         make = subprocess.Popen(
