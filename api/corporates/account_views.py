@@ -12,6 +12,7 @@ from rest_framework import mixins, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from api.filters import query_filters
 from api.members.name_change_views import (
     EXTENSIONS,
     FILE_CODES,
@@ -50,9 +51,8 @@ class BankAccountScopedMixin:
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request
             return BankAccount.objects.none()
-        filters = BankAccountFilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        return bank_account_list(corporates=self.corporate_scope(), filters=filters.validated_data)
+        filters = query_filters(BankAccountFilterSerializer, self.request.query_params)
+        return bank_account_list(corporates=self.corporate_scope(), filters=filters)
 
 
 @extend_schema(tags=["accounts"])
