@@ -14,3 +14,14 @@ class HistoryFilterSerializer(serializers.Serializer):
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
     corporate = IdField(required=False)
+
+
+def query_filters(serializer_class: type[serializers.Serializer], query_params) -> dict:
+    """The list filters of the query string, validated by `serializer_class` (a 400 when
+    invalid); none of its fields present → no filter, without building the serializer (its
+    fields are built per instance: most list requests carry no filter)."""
+    if not any(name in query_params for name in serializer_class._declared_fields):
+        return {}
+    filters = serializer_class(data=query_params)
+    filters.is_valid(raise_exception=True)
+    return filters.validated_data

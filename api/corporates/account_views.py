@@ -13,6 +13,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from api.files import EXTENSIONS, FILE_CODES, FileDownloadMixin, file_response
+from api.filters import query_filters
 from domain.capabilities import Capability
 from domain.common.errors import CommonErrorCode
 from domain.corporates.accounts import (
@@ -45,9 +46,8 @@ class BankAccountScopedMixin:
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request
             return BankAccount.objects.none()
-        filters = BankAccountFilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        return bank_account_list(corporates=self.corporate_scope(), filters=filters.validated_data)
+        filters = query_filters(BankAccountFilterSerializer, self.request.query_params)
+        return bank_account_list(corporates=self.corporate_scope(), filters=filters)
 
 
 @extend_schema(tags=["accounts"])

@@ -13,6 +13,7 @@ from rest_framework import mixins
 from rest_framework.response import Response
 
 from api.files import WON_FORMAT, XLSX, Column, FileDownloadMixin, xlsx_response
+from api.filters import query_filters
 from domain.capabilities import Capability
 from domain.dispatches.changes import dispatch_cancel, dispatch_edit, dispatch_recipients_remove
 from domain.dispatches.errors import DispatchErrorCode
@@ -50,11 +51,8 @@ class DispatchHistoryMixin:
     def history(self, *, counted: bool = True):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request
             return self.dispatch_scope()
-        filters = DispatchFilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        return dispatch_list(
-            corporates=self.corporate_scope(), filters=filters.validated_data, counted=counted
-        )
+        filters = query_filters(DispatchFilterSerializer, self.request.query_params)
+        return dispatch_list(corporates=self.corporate_scope(), filters=filters, counted=counted)
 
 
 @extend_schema(tags=["dispatches"])
@@ -236,12 +234,11 @@ class RecipientListView(mixins.ListModelMixin, DispatchAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request
             return RecipientSerializer.Meta.model.objects.none()
-        filters = RecipientFilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
+        filters = query_filters(RecipientFilterSerializer, self.request.query_params)
         dispatch = self.dispatch_scope().filter(pk=self.kwargs["id"]).only("pk").first()
         if dispatch is None:
             raise dispatch_not_found()
-        return dispatch_recipients(dispatch=dispatch, status=filters.validated_data.get("status"))
+        return dispatch_recipients(dispatch=dispatch, status=filters.get("status"))
 
     @extend_schema(summary="A dispatch's recipients", parameters=[RecipientFilterSerializer])
     def get(self, request, site, id):

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from api.corporates.base import CorporateAPIView
 from api.files import XLSX, FileDownloadMixin, xlsx_response
+from api.filters import query_filters
 from api.idempotency import IdempotentMixin
 from domain.capabilities import Capability
 from domain.common.errors import CommonErrorCode
@@ -57,9 +58,8 @@ class PurchaseAPIView(CorporateAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request
             return Purchase.objects.none()
-        filters = PurchaseFilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        return purchase_list(corporates=self.corporate_scope(), filters=filters.validated_data)
+        filters = query_filters(PurchaseFilterSerializer, self.request.query_params)
+        return purchase_list(corporates=self.corporate_scope(), filters=filters)
 
 
 @extend_schema(tags=["purchases"])
