@@ -49,7 +49,6 @@ import requests
 ROOT = Path(__file__).resolve().parents[2]
 RUN_DIR = ROOT / "var" / "fuzz"
 SETTINGS = "backend.settings.fuzz"
-SITES = ["incheon-water", "animal-protection", "yongin-library", "onnuri-biz"]
 CHECKS = [
     "not_a_server_error",
     "status_code_conformance",
@@ -68,6 +67,13 @@ class Role:
     site: str | None  # None: anonymous, on every site
     username: str = ""
     password: str = ""
+
+
+def sites() -> list[str]:
+    """Every active site: where anonymous requests go."""
+    from domain.sites.models import Site
+
+    return list(Site.objects.filter(is_active=True).order_by("slug").values_list("slug", flat=True))
 
 
 def roles() -> list[Role]:
@@ -336,7 +342,7 @@ def fuzz(role: Role, origin: str, env: dict, refresh: str | None) -> tuple[int, 
         **env,
         "SCHEMATHESIS_HOOKS": "tests.fuzz.hooks",
         "FUZZ_ORIGIN": origin,
-        "FUZZ_SITES": role.site or ",".join(SITES),
+        "FUZZ_SITES": role.site or ",".join(sites()),
         "FUZZ_STATS": str(stats),
     }
     if refresh:
