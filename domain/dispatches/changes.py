@@ -15,6 +15,7 @@ PurchaseEvent.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -131,20 +132,15 @@ def dispatch_recipients_remove(
             )
         if found["chosen"] == found["all"]:
             return _cancel(dispatch, actor=manager.member, now=now)
-        # One DispatchEvent for the whole change (below), not one per recipient.
-        removed = transition_many(
-            waiting.filter(pk__in=ids).order_by("pk"), Gift.REMOVED, event=None
+        removed = transition_many(  # one DispatchEvent for the whole change
+            waiting.filter(pk__in=ids).order_by("pk"),
+            Gift.REMOVED,
+            batch_event=partial(dispatch_recipients_removed_event, dispatch, actor=manager.member),
         )
         released = sum(recipient.amount for recipient in removed)
         dispatch.total -= released
         dispatch.recipient_count -= len(removed)
         dispatch.save(update_fields=["total", "recipient_count"])
-        dispatch_recipients_removed_event(
-            dispatch,
-            actor=manager.member,
-            recipients=[recipient.pk for recipient in removed],
-            released=released,
-        )
         purchase_release(
             purchase_id=dispatch.purchase_id,
             amount=released,
@@ -168,11 +164,11 @@ def dispatch_cancel(
 
 
 def _cancel(dispatch: Dispatch, *, actor, now: dt.datetime) -> Dispatch:
-    # The recipients' moves are recorded by the dispatch's one `cancelled` event.
+    # No event of their own: the recipients' moves are recorded by the dispatch's one
+    # `cancelled` event (its transition below, with the amount released).
     cancelled = transition_many(
         Recipient.objects.filter(dispatch=dispatch, status=Gift.QUEUED).order_by("pk"),
         Gift.CANCELLED,
-        event=None,
     )
     released = sum(recipient.amount for recipient in cancelled)
     transition(

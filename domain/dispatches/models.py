@@ -193,9 +193,20 @@ class DispatchEventType(models.TextChoices):
 
 
 class DispatchEvent(models.Model):
-    """Everything that happens to a dispatch or its recipients (STYLE: events). One row per
-    change; a change of many recipients at once (a batch sent, a reclaim) is one row whose
-    `parameters` hold the recipient ids and the amount moved."""
+    """Everything that happens to a dispatch or its recipients (STYLE: events), written only by
+    the helpers of domain.dispatches.events. One row per change, in the change's transaction:
+
+    - a move of the dispatch or of one recipient: `transition(..., event=helper)`;
+    - a move of many recipients at once (a batch sent, failed or queued again, recipients
+      removed, gifts reclaimed): one row for the rows that one `transition_many(...,
+      batch_event=...)` moved (through `leases.record`/`release` when sending), whose
+      `parameters` hold the recipient ids and `amount` the won moved; none when nothing moved
+      (a batch whose lease expired back in the queue: one row per batch key);
+    - a cancellation: the dispatch's one `cancelled` row covers its recipients' moves;
+    - a creation or an edit of a scheduled dispatch (no status moves): its helper, directly.
+
+    `old_status`/`new_status` are the dispatch's, or the recipients' for their outcomes
+    (received, refused, reclaimed)."""
 
     dispatch = models.ForeignKey(Dispatch, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(max_length=24, choices=DispatchEventType.choices)

@@ -12,10 +12,11 @@ outbox's mechanism too), then:
                each code's keyed hash are stored BEFORE the gateway is called (one transaction)
     2. send    the SMS backend's send_many, outside any transaction, with the batch key as its
                request id (idempotency key)
-    3. record  only while the claim holds: sent → sent (sent_at, provider ids), one
-               purchase_spend and one DispatchEvent for the batch; refused → queued again after
-               a backoff, or failed after MAX_ATTEMPTS with one purchase_release (one
-               transaction; lock order recipients → purchase)
+    3. record  only while the claim holds: sent → sent (sent_at, provider ids) and one
+               purchase_spend; refused → queued again after a backoff, or failed after
+               MAX_ATTEMPTS with one purchase_release (one transaction; lock order recipients →
+               purchase). Each move records its one DispatchEvent for the batch (leases.record's
+               `batch_event`)
 
 Claim codes: a code cannot be read back from its hash, yet a batch sent again after a crash must
 carry the very links the gateway may already have delivered. So the code is derived, not
@@ -34,6 +35,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -158,15 +160,15 @@ def _recover(dispatch: Dispatch) -> None:
     expired = leases.expired(
         Recipient.objects.filter(dispatch=dispatch), lease=RECIPIENT_LEASE, now=timezone.now()
     )
-    with transaction.atomic():
-        rows = leases.release(expired, lease=RECIPIENT_LEASE, fields={"lease_until": None})
+
+    def retried(rows: list[Recipient]) -> None:  # one event per batch the rows came from
         for key in sorted({row.batch_key for row in rows}):
-            dispatch_batch_retried_event(
-                dispatch,
-                recipients=[row.pk for row in rows if row.batch_key == key],
-                batch_key=key,
-                reason="lease_expired",
-            )
+            batch = [row for row in rows if row.batch_key == key]
+            dispatch_batch_retried_event(dispatch, batch, batch_key=key, reason="lease_expired")
+
+    leases.release(
+        expired, lease=RECIPIENT_LEASE, fields={"lease_until": None}, batch_event=retried
+    )
 
 
 @dataclass(frozen=True)
@@ -290,7 +292,8 @@ def _batch_record(
     last = {row.pk for row in batch.rows if row.attempts >= MAX_ATTEMPTS} & set(refused)
     now = timezone.now()
 
-    def move(pks, to: str, fields: dict, each) -> list[Recipient]:
+    def move(pks, to: str, fields: dict, each, event, **params) -> list[Recipient]:
+        """Record the outcome of `pks`, with `event(dispatch, rows, **params)` for the batch."""
         if not pks:
             return []
         return leases.record(
@@ -300,6 +303,7 @@ def _batch_record(
             to=to,
             fields=fields,
             each=each,
+            batch_event=partial(event, dispatch, batch_key=batch.key, **params),
         )
 
     def error(row: Recipient) -> dict:
@@ -311,32 +315,29 @@ def _batch_record(
             Status.SENT,
             {"sent_at": now, "lease_until": None},
             lambda row: {"provider_message_id": sent[row.pk][:200]},
+            dispatch_batch_sent_event,
         )
-        if done:
-            amount = sum(row.amount for row in done)
-            purchase_spend(
-                purchase_id=dispatch.purchase_id,
-                amount=amount,
-                dispatch_id=dispatch.pk,
-                recipients=len(done),
-            )
-            dispatch_batch_sent_event(
-                dispatch, recipients=_ids(done), amount=amount, batch_key=batch.key
-            )
+        purchase_spend(  # nothing when none was sent
+            purchase_id=dispatch.purchase_id,
+            amount=_amount(done),
+            dispatch_id=dispatch.pk,
+            recipients=len(done),
+        )
         # The link of a recipient never sent must never work: its code's hash goes.
-        failed = move(last, Status.FAILED, {"lease_until": None, "claim_code_hash": None}, error)
-        if failed:
-            amount = sum(row.amount for row in failed)
-            purchase_release(
-                purchase_id=dispatch.purchase_id,
-                amount=amount,
-                dispatch_id=dispatch.pk,
-                reason="send_failed",
-            )
-            dispatch_recipients_failed_event(
-                dispatch, recipients=_ids(failed), amount=amount, batch_key=batch.key
-            )
-        again = move(
+        failed = move(
+            last,
+            Status.FAILED,
+            {"lease_until": None, "claim_code_hash": None},
+            error,
+            dispatch_recipients_failed_event,
+        )
+        purchase_release(
+            purchase_id=dispatch.purchase_id,
+            amount=_amount(failed),
+            dispatch_id=dispatch.pk,
+            reason="send_failed",
+        )
+        move(
             set(refused) - last,
             Status.QUEUED,
             {"claim_token": ""},
@@ -344,16 +345,11 @@ def _batch_record(
                 **error(row),
                 "lease_until": now + RETRY_BASE * 2 ** (row.attempts - 1),  # not before
             },
+            dispatch_batch_retried_event,
+            reason="no_answer" if unknown else "refused",
         )
-        if again:
-            dispatch_batch_retried_event(
-                dispatch,
-                recipients=_ids(again),
-                batch_key=batch.key,
-                reason="no_answer" if unknown else "refused",
-            )
     return len(done)
 
 
-def _ids(rows: list[Recipient]) -> list[int]:
-    return sorted(row.pk for row in rows)
+def _amount(rows: list[Recipient]) -> int:
+    return sum(row.amount for row in rows)

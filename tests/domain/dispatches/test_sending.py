@@ -423,3 +423,52 @@ def test_two_workers_running_the_due_job_at_once_send_each_recipient_once():
         assert DispatchEvent.objects.filter(dispatch=dispatch, type="started").count() == 1
         assert DispatchEvent.objects.filter(dispatch=dispatch, type="completed").count() == 1
         books_balance(dispatch)
+
+
+@pytest.mark.django_db
+def test_each_batch_outcome_is_one_event_naming_its_recipients_and_key(settings, clock):
+    """A batch's move is recorded by the move itself (transition_many's batch event), once:
+    a worker that claimed a batch and died (attempt 1) → one `batch_retried` (lease expired)
+    when it goes back; then sent → one `batch_sent` with the amount, refused (attempt 2) → one
+    `batch_retried`; refused at the last attempt → one `recipients_failed`. No event for a move
+    of no rows (attempt 3 sends no one else)."""
+    settings.SMS_BACKEND = f"{HERE}.RefusingGateway"
+    dispatch = make(3)
+    refused = Recipient.objects.get(dispatch=dispatch, mobile=RefusingGateway.refused).pk
+    dead = sending._batch_claim(dispatch)  # a worker claims the batch, then dies
+    everyone = sorted(row.pk for row in dead.rows)
+    others = [pk for pk in everyone if pk != refused]
+    clock.advance(seconds=SENDING_LEASE.total_seconds() + 1)
+    assert dispatches_send_due() == 2
+    for wait in (30, 60):
+        clock.advance(seconds=wait)
+        dispatches_send_due()
+
+    events = DispatchEvent.objects.filter(dispatch=dispatch)
+    assert [(e.type, e.old_status, e.new_status, e.amount, e.parameters) for e in events] == [
+        ("started", "pending", "sending", 0, {}),
+        (
+            "batch_retried",
+            "sending",
+            "sending",
+            0,
+            {"recipients": everyone, "batch_key": dead.key, "reason": "lease_expired"},
+        ),
+        ("batch_sent", "sending", "sending", 20_000, {"recipients": others, "batch_key": dead.key}),
+        (
+            "batch_retried",
+            "sending",
+            "sending",
+            0,
+            {"recipients": [refused], "batch_key": dead.key, "reason": "refused"},
+        ),
+        (
+            "recipients_failed",
+            "sending",
+            "sending",
+            10_000,
+            {"recipients": [refused], "batch_key": dead.key},
+        ),
+        ("completed", "sending", "completed", 0, {}),
+    ]
+    books_balance(dispatch)
