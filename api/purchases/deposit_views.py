@@ -22,6 +22,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from api.corporates.base import CorporateAPIView
+from api.files import XLSX
 from api.idempotency import IdempotentMixin
 from domain.capabilities import Capability
 from domain.common.errors import CommonErrorCode
@@ -45,7 +46,6 @@ from .deposit_serializers import (
 )
 
 REVIEW = Capability.PURCHASES_REVIEW
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEMPLATE_NAME = "deposit-statement-template.xlsx"
 STATEMENT_NOT_FOUND = {404: [PurchaseErrorCode.STATEMENT_NOT_FOUND]}
 APPROVED, REFUSED = CONFIRM_RESULTS

@@ -362,11 +362,11 @@ DEPLOYMENT_CHECKS_ON_START = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # Paths logged by Django carry no secret: an invitation token or a gift code is written
-    # [redacted] (api.log_redaction; SPEC §14).
-    # A lost database: one line per request, not a stack trace (api/logs.py).
+    # One module of filters (api/logs.py): paths logged by Django carry no secret, an invitation
+    # token or a gift code is written [redacted] (SPEC §14); a lost database is one line per
+    # request, not a stack trace.
     "filters": {
-        "secret_paths": {"()": "api.log_redaction.SecretPathFilter"},
+        "secret_paths": {"()": "api.logs.SecretPathFilter"},
         "database_unavailable": {"()": "api.logs.DatabaseUnavailableFilter"},
     },
     "formatters": {
