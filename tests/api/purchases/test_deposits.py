@@ -437,6 +437,9 @@ def test_the_template_is_an_xlsx_with_the_headers_and_an_example(api, staff):
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     assert "attachment" in response["Content-Disposition"]
+    # Like every download (api.files): never sniffed, answered whatever Accept says.
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert api.get(TEMPLATE, HTTP_ACCEPT="text/csv", **bearer_for(staff)).status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(book.worksheets[0].iter_rows(values_only=True))
     assert rows[0][:3] == ("거래일시", "입금자명", "입금액")
