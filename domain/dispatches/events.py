@@ -40,6 +40,16 @@ def dispatch_completed_event(dispatch: Dispatch, /) -> DispatchEvent:
     return _record(dispatch, DispatchEventType.COMPLETED, old_status=Dispatch.Status.SENDING)
 
 
+def dispatch_failed_event(dispatch: Dispatch, /) -> DispatchEvent:
+    """Sending ended without every recipient sent, for the dispatch's `failure_reason`."""
+    return _record(
+        dispatch,
+        DispatchEventType.FAILED,
+        old_status=Dispatch.Status.SENDING,
+        reason=dispatch.failure_reason,
+    )
+
+
 def dispatch_cancelled_event(dispatch: Dispatch, /, *, actor, released: int) -> DispatchEvent:
     return _record(
         dispatch,
@@ -179,9 +189,11 @@ def dispatch_batch_retried_event(
 
 
 def dispatch_recipients_failed_event(
-    dispatch: Dispatch, /, *, recipients: list[int], amount: int, batch_key: str
+    dispatch: Dispatch, /, *, recipients: list[int], amount: int, batch_key: str, reason: str
 ) -> DispatchEvent:
-    """Recipients not sent after the last attempt; `amount` went back to the balance."""
+    """Recipients that will never be sent; `amount` went back to the balance. `reason`:
+    `send_failed` (refused at the last attempt, `batch_key` the batch's) or a
+    `Dispatch.FailureReason` (no batch: `batch_key` is "")."""
     return _record(
         dispatch,
         DispatchEventType.RECIPIENTS_FAILED,
@@ -189,4 +201,5 @@ def dispatch_recipients_failed_event(
         amount=amount,
         recipients=recipients,
         batch_key=batch_key,
+        reason=reason,
     )

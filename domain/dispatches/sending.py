@@ -17,6 +17,12 @@ outbox's mechanism too), then:
                a backoff, or failed after MAX_ATTEMPTS with one purchase_release (one
                transaction; lock order recipients → purchase)
 
+An expired purchase's money is not usable (SPEC §7.3): no batch is claimed once the purchase's
+`expires_at` has passed — whether or not the daily expiry job has run — and the recipients still
+queued then fail (`purchase_expired`, their amount released by one purchase_release); the
+dispatch ends `failed` with that `failure_reason` (_dispatch_stop). A batch claimed before the
+expiry is spent as sent (purchase_spend checks its claim time).
+
 Claim codes: a code cannot be read back from its hash, yet a batch sent again after a crash must
 carry the very links the gateway may already have delivered. So the code is derived, not
 stored: HMAC(IDENTITY_HASH_KEY, recipient id + batch key), and a recipient keeps its batch key
@@ -53,12 +59,14 @@ from domain.messaging.backends import (
 )
 from domain.messaging.backends.base import ERROR_MAX_CHARS
 from domain.purchases.ledger import purchase_release, purchase_spend
+from domain.purchases.services import purchase_valid
 
 from .codes import CODE_LENGTH, claim_code, claim_code_hash, gift_text
 from .events import (
     dispatch_batch_retried_event,
     dispatch_batch_sent_event,
     dispatch_completed_event,
+    dispatch_failed_event,
     dispatch_recipients_failed_event,
     dispatch_started_event,
 )
@@ -120,6 +128,8 @@ def _dispatch_run(dispatch_id: int, deadline: float | None = None) -> tuple[Disp
     sent = 0
     while time.monotonic() < deadline and (batch := _batch_claim(dispatch)):
         sent += _batch_send(dispatch, batch, backend, template)
+    if not purchase_valid(dispatch.purchase):
+        _dispatch_stop(dispatch, Dispatch.FailureReason.PURCHASE_EXPIRED)
     return _dispatch_complete(dispatch), sent
 
 
@@ -138,18 +148,58 @@ def _dispatch_start(dispatch_id: int) -> Dispatch | None:
 
 
 def _dispatch_complete(dispatch: Dispatch) -> Dispatch:
-    """sending → completed once no recipient is queued or in flight."""
+    """sending → completed once no recipient is queued or in flight; → failed instead when
+    sending was stopped (`failure_reason`, _dispatch_stop)."""
     with transaction.atomic():
         dispatch = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
         remaining = Recipient.objects.filter(dispatch=dispatch, status__in=STILL_TO_SEND)
         if dispatch.status == Dispatch.Status.SENDING and not remaining.exists():
-            transition(
-                dispatch,
-                Dispatch.Status.COMPLETED,
-                event=dispatch_completed_event,
-                fields={"completed_at": timezone.now()},
-            )
+            now = timezone.now()
+            if dispatch.failure_reason:
+                transition(
+                    dispatch,
+                    Dispatch.Status.FAILED,
+                    event=dispatch_failed_event,
+                    fields={"failed_at": now},
+                )
+            else:
+                transition(
+                    dispatch,
+                    Dispatch.Status.COMPLETED,
+                    event=dispatch_completed_event,
+                    fields={"completed_at": now},
+                )
     return dispatch
+
+
+def _dispatch_stop(dispatch: Dispatch, reason: str) -> None:
+    """No recipient of `dispatch` can be sent any more (`reason`: a Dispatch.FailureReason):
+    the queued ones fail, their codes' hashes go (no link of theirs ever works) and their
+    amount is released to the purchase in one move, with one event; the dispatch keeps the
+    reason, to end failed once nothing is in flight. Rows a worker holds are left to it: a
+    batch claimed in time is spent as sent; refused, it comes back queued and fails here on
+    the next run. Lock order dispatch → recipients → purchase (domain.purchases.ledger)."""
+    with transaction.atomic():
+        dispatch = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
+        if dispatch.status != Dispatch.Status.SENDING:
+            return
+        failed = transition_many(
+            Recipient.objects.filter(dispatch=dispatch, status=Status.QUEUED).order_by("pk"),
+            Status.FAILED,
+            event=None,  # one DispatchEvent for them all, below
+            fields={"lease_until": None, "claim_code_hash": None, "last_error": reason},
+        )
+        if not failed:
+            return
+        dispatch.failure_reason = reason
+        dispatch.save(update_fields=["failure_reason"])
+        amount = sum(row.amount for row in failed)
+        purchase_release(
+            purchase_id=dispatch.purchase_id, amount=amount, dispatch_id=dispatch.pk, reason=reason
+        )
+        dispatch_recipients_failed_event(
+            dispatch, recipients=_ids(failed), amount=amount, batch_key="", reason=reason
+        )
 
 
 def _recover(dispatch: Dispatch) -> None:
@@ -175,12 +225,16 @@ class Batch:
     token: str
     rows: list[Recipient]
     first_sent_at: datetime | None  # None: a new key, never sent before
+    claimed_at: datetime  # the purchase was valid then (what purchase_spend checks)
 
 
 def _batch_claim(dispatch: Dispatch) -> Batch | None:
     """The next batch: recipients to send again under their batch key first (a crash, a
-    refusal, no answer), else up to BATCH_SIZE new ones under a new key."""
+    refusal, no answer), else up to BATCH_SIZE new ones under a new key. None once the
+    purchase has expired (nothing may go out then)."""
     now = timezone.now()
+    if not purchase_valid(dispatch.purchase, now=now):
+        return None
     for key, candidates, first_sent_at in _candidates(dispatch, now):
         claimed = leases.claim(
             candidates.order_by("id"),
@@ -194,7 +248,7 @@ def _batch_claim(dispatch: Dispatch) -> Batch | None:
             },
         )
         if claimed.rows:
-            return Batch(key, claimed.token, claimed.rows, first_sent_at)
+            return Batch(key, claimed.token, claimed.rows, first_sent_at, now)
     return None
 
 
@@ -319,6 +373,7 @@ def _batch_record(
                 amount=amount,
                 dispatch_id=dispatch.pk,
                 recipients=len(done),
+                sent_at=batch.claimed_at,
             )
             dispatch_batch_sent_event(
                 dispatch, recipients=_ids(done), amount=amount, batch_key=batch.key
@@ -334,7 +389,11 @@ def _batch_record(
                 reason="send_failed",
             )
             dispatch_recipients_failed_event(
-                dispatch, recipients=_ids(failed), amount=amount, batch_key=batch.key
+                dispatch,
+                recipients=_ids(failed),
+                amount=amount,
+                batch_key=batch.key,
+                reason="send_failed",
             )
         again = move(
             set(refused) - last,
