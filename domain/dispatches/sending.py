@@ -49,7 +49,6 @@ from django.utils import timezone
 
 from domain.common import leases
 from domain.common.transitions import transition, transition_many
-from domain.messaging import sms
 from domain.messaging.backends import (
     GatewayError,
     SendResult,
@@ -61,7 +60,7 @@ from domain.messaging.backends.base import ERROR_MAX_CHARS
 from domain.purchases.ledger import purchase_release, purchase_spend
 from domain.purchases.services import purchase_valid
 
-from .codes import CODE_LENGTH, claim_code, claim_code_hash, gift_text
+from .codes import claim_code, claim_code_hash, gift_text
 from .events import (
     dispatch_batch_retried_event,
     dispatch_batch_sent_event,
@@ -70,6 +69,7 @@ from .events import (
     dispatch_recipients_failed_event,
     dispatch_started_event,
 )
+from .message import gift_kind
 from .models import Dispatch, Recipient
 
 SEND_TASK = "workers.dispatches.dispatch_send"
@@ -281,18 +281,11 @@ class Template:
 
 
 def _template(dispatch: Dispatch) -> Template:
-    """The dispatch's message with a placeholder for each recipient's code. Its kind is the
-    dispatch's, but a link that takes an SMS past 90 bytes or 40 characters makes it an LMS
-    (SPEC §13; every code has the same length, so one sample decides for all)."""
-    sample = gift_text(dispatch.body, "x" * CODE_LENGTH)
-    kind = dispatch.kind
-    if dispatch.image:
-        kind = Dispatch.Kind.MMS
-    elif kind == Dispatch.Kind.SMS and (
-        len(sample.encode(sms.ENCODING, errors="replace")) > sms.SMS_MAX_BYTES
-        or len(sample) > sms.SMS_MAX_CHARS
-    ):
-        kind = Dispatch.Kind.LMS
+    """The dispatch's message with a placeholder for each recipient's code. Its kind is that of
+    the text with its link (message.gift_kind, as creation and changes store it), read again
+    from the message itself: a link that takes an SMS past 90 bytes or 40 characters makes it
+    an LMS (SPEC §13)."""
+    kind = gift_kind(body=dispatch.body, subject=dispatch.subject, has_image=bool(dispatch.image))
     return Template(
         text=gift_text(dispatch.body, CODE_PLACEHOLDER),
         kind=kind,
