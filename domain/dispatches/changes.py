@@ -25,7 +25,6 @@ from django.utils.translation import gettext_lazy as _
 from domain.common.errors import Conflict, DomainError, NotFound
 from domain.common.transitions import transition, transition_many
 from domain.corporates.models import CorporateManager
-from domain.messaging.sms import message_kind
 from domain.purchases.ledger import purchase_release
 
 from .errors import DispatchErrorCode
@@ -34,6 +33,7 @@ from .events import (
     dispatch_edited_event,
     dispatch_recipients_removed_event,
 )
+from .message import message_check
 from .models import Dispatch, Recipient
 from .selectors import dispatch_not_found
 
@@ -80,8 +80,10 @@ def dispatch_edit(
     *, manager: CorporateManager, dispatch_id: int, changes: dict, now: dt.datetime | None = None
 ) -> Dispatch:
     """Change any of title, scheduled_at (in the future: 400 `scheduled_at_past`), subject and
-    body. The message is checked as at creation (SPEC §13: EUC-KR only, subject ≤ 40 bytes,
-    body ≤ 2,000 bytes) and its kind (sms/lms/mms) chosen again. Nothing changed, no event."""
+    body. The message is checked as at creation (domain.dispatches.message.message_check: SPEC
+    §13, EUC-KR only, subject ≤ 40 bytes, body ≤ 1,000 characters and, with the gift link,
+    ≤ 2,000 bytes) and its kind (sms/lms/mms, link included) chosen again. Nothing changed, no
+    event."""
     now = now or timezone.now()
     with transaction.atomic():
         dispatch = _locked(manager=manager, dispatch_id=dispatch_id, now=now)
@@ -97,9 +99,9 @@ def dispatch_edit(
             scheduled_at_check(changes["scheduled_at"], now=now)
         for name in changed:
             setattr(dispatch, name, changes[name])
-        dispatch.kind = message_kind(
-            dispatch.body, dispatch.subject, has_image=bool(dispatch.image)
-        )
+        dispatch.kind = message_check(
+            subject=dispatch.subject, body=dispatch.body, has_image=bool(dispatch.image)
+        ).kind
         dispatch.save(update_fields=[*changed, "kind"])
         dispatch_edited_event(
             dispatch, actor=manager.member, changed=changed, old_scheduled_at=old_time

@@ -69,6 +69,17 @@ def dispatch_completed_event(dispatch: Dispatch, /) -> DispatchEvent:
     )
 
 
+def dispatch_failed_event(dispatch: Dispatch, /) -> DispatchEvent:
+    """Sending ended without every recipient sent, for the dispatch's `failure_reason`."""
+    return _record(
+        dispatch.pk,
+        DispatchEventType.FAILED,
+        old_status=Dispatch.Status.SENDING,
+        new_status=dispatch.status,
+        reason=dispatch.failure_reason,
+    )
+
+
 def dispatch_cancelled_event(dispatch: Dispatch, /, *, actor, released: int) -> DispatchEvent:
     return _record(
         dispatch.pk,
@@ -160,15 +171,18 @@ def dispatch_batch_retried_event(
 
 
 def dispatch_recipients_failed_event(
-    dispatch: Dispatch, failed: list[Recipient], /, *, batch_key: str
+    dispatch: Dispatch, failed: list[Recipient], /, *, batch_key: str, reason: str
 ) -> DispatchEvent:
-    """Recipients not sent after the last attempt; their amount went back to the balance."""
+    """Recipients that will never be sent; their amount went back to the balance. `reason`:
+    `send_failed` (refused at the last attempt, `batch_key` the batch's) or a
+    `Dispatch.FailureReason` (no batch: `batch_key` is "")."""
     return _batch(
         dispatch,
         DispatchEventType.RECIPIENTS_FAILED,
         failed,
         batch_key=batch_key,
         amount=_amount(failed),
+        reason=reason,
     )
 
 

@@ -98,13 +98,24 @@ def test_a_scheduled_dispatch_changes_title_time_subject_and_body(api, master, p
     assert books(purchase) == (APPROVED - 30_000, 30_000)  # no money moves
 
 
-def test_the_kind_follows_the_new_body(api, master, purchase):
+def test_the_kind_follows_the_new_body(api, master, purchase, settings):
+    settings.GIFT_URL_BASE = "https://g.kr"  # links of 29 characters: short bodies stay SMS
     dispatch = scheduled(master, purchase)
     long = patch(api, master.member, dispatch, body="가" * 41)
     assert long.json()["kind"] == "lms"  # over 40 characters
     short = patch(api, master.member, dispatch, body="짧은 인사")
     assert short.json()["kind"] == "sms"
     assert events(dispatch) == ["edited", "edited"]
+
+
+def test_the_kind_after_an_edit_counts_the_gift_link(api, master, purchase, settings):
+    """As at creation: the recipients' text is the body and the claim link (SPEC §13)."""
+    settings.GIFT_URL_BASE = "https://g.kr/"  # a 29-character link
+    dispatch = scheduled(master, purchase)
+    assert patch(api, master.member, dispatch, body="가" * 10).json()["kind"] == "sms"
+    assert patch(api, master.member, dispatch, body="가" * 40).json()["kind"] == "lms"
+    dispatch.refresh_from_db()
+    assert dispatch.kind == "lms"
 
 
 def test_a_general_admin_of_the_company_edits_too(api, master, general, purchase):
