@@ -145,6 +145,7 @@ class DispatchSummaryView(DispatchAPIView):
 
 MESSAGE_CODES = [
     DispatchErrorCode.SCHEDULED_AT_PAST,
+    DispatchErrorCode.SCHEDULED_AT_AFTER_PURCHASE_EXPIRY,
     MessagingErrorCode.MESSAGE_EMPTY,
     MessagingErrorCode.UNSUPPORTED_CHARACTER,
     MessagingErrorCode.SUBJECT_TOO_LONG,

@@ -66,20 +66,40 @@ def _locked(*, manager: CorporateManager, dispatch_id: int, now: dt.datetime) ->
     return dispatch
 
 
-def scheduled_at_check(scheduled_at: dt.datetime, *, now: dt.datetime) -> dt.datetime:
+def scheduled_after_expiry() -> DomainError:
+    return DomainError(
+        DispatchErrorCode.SCHEDULED_AT_AFTER_PURCHASE_EXPIRY,
+        _(
+            "The purchase that pays for this dispatch expires before the scheduled time: "
+            "choose an earlier time."
+        ),
+        attr="scheduled_at",
+    )
+
+
+def scheduled_at_check(
+    scheduled_at: dt.datetime, *, now: dt.datetime, expires_at: dt.datetime | None = None
+) -> dt.datetime:
+    """A scheduled dispatch's time, at creation and at a change: in the future
+    (`scheduled_at_past`) and, once its purchase is known, before that purchase's end of
+    validity (`scheduled_at_after_purchase_expiry`: an expired purchase's money is not usable,
+    SPEC §7.3, so nothing would be sent)."""
     if scheduled_at <= now:
         raise DomainError(
             DispatchErrorCode.SCHEDULED_AT_PAST,
             _("The scheduled time must be in the future."),
             attr="scheduled_at",
         )
+    if expires_at is not None and scheduled_at >= expires_at:
+        raise scheduled_after_expiry()
     return scheduled_at
 
 
 def dispatch_edit(
     *, manager: CorporateManager, dispatch_id: int, changes: dict, now: dt.datetime | None = None
 ) -> Dispatch:
-    """Change any of title, scheduled_at (in the future: 400 `scheduled_at_past`), subject and
+    """Change any of title, scheduled_at (in the future, before the purchase's expiry:
+    `scheduled_at_past`, `scheduled_at_after_purchase_expiry`), subject and
     body. The message is checked as at creation (domain.dispatches.message.message_check: SPEC
     §13, EUC-KR only, subject ≤ 40 bytes, body ≤ 1,000 characters and, with the gift link,
     ≤ 2,000 bytes) and its kind (sms/lms/mms, link included) chosen again. Nothing changed, no
@@ -96,7 +116,9 @@ def dispatch_edit(
             return dispatch
         old_time = dispatch.scheduled_at if "scheduled_at" in changed else None
         if old_time is not None:
-            scheduled_at_check(changes["scheduled_at"], now=now)
+            scheduled_at_check(
+                changes["scheduled_at"], now=now, expires_at=dispatch.purchase.expires_at
+            )
         for name in changed:
             setattr(dispatch, name, changes[name])
         dispatch.kind = message_check(

@@ -159,6 +159,19 @@ def test_a_time_in_the_past_is_refused(api, master, purchase):
     assert events(dispatch) == []
 
 
+def test_a_time_after_the_purchases_expiry_is_refused(api, master, purchase):
+    """Its purchase would have expired by then (SPEC §7.3: nothing would be sent)."""
+    dispatch = scheduled(master, purchase)
+    Purchase.objects.filter(pk=purchase.pk).update(expires_at=timezone.now() + dt.timedelta(days=5))
+    later = (timezone.now() + dt.timedelta(days=6)).isoformat()
+    response = patch(api, master.member, dispatch, scheduled_at=later)
+    assert response.status_code == 400
+    assert error_codes(response) == ["scheduled_at_after_purchase_expiry"]
+    assert events(dispatch) == []
+    earlier = (timezone.now() + dt.timedelta(days=4)).isoformat()
+    assert patch(api, master.member, dispatch, scheduled_at=earlier).status_code == 200
+
+
 # --- not editable ------------------------------------------------------------------------------
 
 

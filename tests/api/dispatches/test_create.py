@@ -231,6 +231,29 @@ def test_the_purchase_expiring_first_among_those_that_cover_the_total_is_drawn_o
         assert books(untouched)[1] == 0
 
 
+def test_a_scheduled_dispatch_draws_on_a_purchase_still_valid_at_its_time(api, master, sent_tasks):
+    """An expired purchase's money is not usable (SPEC §7.3): the one expiring first is passed
+    over when it expires before the sending time."""
+    ends_first = expiring(approved_purchase(master, 100_000), days=2)
+    lasts = expiring(approved_purchase(master, 100_000), days=300)
+    data = body(dispatch_send_token(master), send_type="scheduled", scheduled_at=in_future(days=3))
+    response = create(api, master, data)
+    assert response.status_code == 201, response.json()
+    assert Dispatch.objects.get().purchase == lasts
+    assert books(ends_first) == (100_000, 0)
+
+
+def test_a_time_after_every_purchases_expiry_is_refused_and_moves_no_money(api, master, sent_tasks):
+    purchase = expiring(approved_purchase(master, 100_000), days=2)
+    data = body(dispatch_send_token(master), send_type="scheduled", scheduled_at=in_future(days=3))
+    response = create(api, master, data)
+    assert response.status_code == 400
+    assert error_codes(response) == ["scheduled_at_after_purchase_expiry"]
+    assert response.json()["errors"][0]["attr"] == "scheduled_at"
+    assert books(purchase) == (100_000, 0)
+    assert not Dispatch.objects.exists()
+
+
 def test_the_manuals_split_500000_into_300000_and_200000(api, master, sent_tasks):
     """Manual 004 §3.1 ※ 참고: balances of 300,000 and 200,000 cannot send 500,000 at once."""
     big = approved_purchase(master, 300_000)
