@@ -1,33 +1,50 @@
 """Files in and out of the API (SPEC §11: JSON everywhere except uploads and exports; §14
-uploads): the one way a view or the admin answers with a file, and Excel exports.
+uploads): how a view answers with a file, and Excel exports.
 
-A download is an attachment that browsers and proxies neither sniff nor keep, answered whatever
-the `Accept` header says (errors still come as JSON). An Excel export is written row by row
-(openpyxl write-only: each row goes to disk as it is appended, strings inline) into a temporary
-file that the answer then streams, so the rows of a large export never sit in memory together.
+The download answer and the Excel writer are domain.common.files (the admin answers files the
+same way), re-exported here for the views. A view that answers with a file takes
+FileDownloadMixin: the file goes out whatever the `Accept` header says (errors still come as
+JSON), and a private document opened by a service goes out under one naming rule. An Excel
+export is written into a temporary file that the answer then streams.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
-from urllib.parse import quote
+from collections.abc import Iterable
 
 from django.http import FileResponse
-from django.utils import timezone
-from django.utils.functional import Promise
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.utils import get_column_letter
+from drf_spectacular.types import OpenApiTypes
 
 from domain.common.errors import CommonErrorCode
+from domain.common.files import (
+    DATETIME_FORMAT,
+    EXTENSIONS,
+    PERCENT_FORMAT,
+    WON_FORMAT,
+    XLSX,
+    Column,
+    content_disposition,
+    download_name,
+    file_response,
+    xlsx_write,
+)
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Download names of the private files uploads keep (SPEC §14: PDF/JPG/PNG documents).
-EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+__all__ = [
+    "DATETIME_FORMAT",
+    "DOCUMENT_RESPONSES",
+    "FILE_CODES",
+    "PERCENT_FORMAT",
+    "WON_FORMAT",
+    "XLSX",
+    "Column",
+    "FileDownloadMixin",
+    "content_disposition",
+    "file_response",
+    "xlsx_response",
+    "xlsx_write",
+]
+
 # What an upload of a document can be refused with.
 FILE_CODES = [
     CommonErrorCode.FILE_EMPTY,
@@ -35,42 +52,8 @@ FILE_CODES = [
     CommonErrorCode.UNSUPPORTED_FILE_TYPE,
     CommonErrorCode.IMAGE_TOO_LARGE,
 ]
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
-WON_FORMAT = '#,##0"원"'
-PERCENT_FORMAT = "0.00%"
-
-
-def _quoted(name: str) -> str:
-    return name.replace("\\", "\\\\").replace('"', r"\"")
-
-
-def content_disposition(filename: str, *, ascii_filename: str | None = None) -> str:
-    """`attachment; filename="…"`, plus `filename*=UTF-8''…` (RFC 6266) for a name that is not
-    ASCII, after `ascii_filename` for clients that read only `filename`."""
-    if filename.isascii():
-        return f'attachment; filename="{_quoted(filename)}"'
-    encoded = f"filename*=UTF-8''{quote(filename)}"
-    if ascii_filename is None:
-        return f"attachment; {encoded}"
-    return f'attachment; filename="{_quoted(ascii_filename)}"; {encoded}'
-
-
-def file_response(
-    file,
-    *,
-    content_type: str,
-    filename: str,
-    ascii_filename: str | None = None,
-    private: bool = True,
-) -> FileResponse:
-    """`file` (an open binary file, closed once sent) as an attachment, never sniffed; a
-    private one (the default) is not kept by browsers or proxies either."""
-    response = FileResponse(file, content_type=content_type, as_attachment=True, filename=filename)
-    response["Content-Disposition"] = content_disposition(filename, ascii_filename=ascii_filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    if private:
-        response["Cache-Control"] = "private, no-store"
-    return response
+# The answers of a private document's download (SPEC §14: PDF/JPG/PNG), for `extend_schema`.
+DOCUMENT_RESPONSES = {(200, content_type): OpenApiTypes.BINARY for content_type in EXTENSIONS}
 
 
 class FileDownloadMixin:
@@ -79,64 +62,12 @@ class FileDownloadMixin:
     def perform_content_negotiation(self, request, force=False):
         return super().perform_content_negotiation(request, force=True)
 
-
-@dataclass(frozen=True)
-class Column:
-    """One column of an export: its header (translated when written), the cell of a row, and
-    how Excel shows it (None: as Excel would). With `labels` (a choice's value → its label,
-    e.g. a status's `choices`), the cell shows the value's label, translated once per sheet."""
-
-    header: str | Promise
-    value: Callable[[Any], Any]
-    number_format: str | None = None
-    width: float = 14
-    labels: Mapping[Any, str | Promise] | None = None
-
-
-def _cell_value(value):
-    """What a cell can hold: an aware date-time as Seoul wall time to the second (Excel has no
-    time zones, SPEC §10), a lazy text as its translation."""
-    if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
-    if isinstance(value, Promise):
-        return str(value)
-    return value
-
-
-def _row(sheet, columns: list[Column], labels: list[dict | None], item) -> list:
-    cells = []
-    for column, texts in zip(columns, labels, strict=True):
-        value = column.value(item)
-        value = texts[value] if texts is not None else _cell_value(value)
-        formula_like = isinstance(value, str) and value.startswith("=")
-        if value is None or (column.number_format is None and not formula_like):
-            cells.append(value)
-            continue
-        cell = WriteOnlyCell(sheet, value)
-        if formula_like:
-            cell.data_type = "s"  # text from the database stays text, never a formula
-        if column.number_format is not None:
-            cell.number_format = column.number_format
-        cells.append(cell)
-    return cells
-
-
-def xlsx_write(target, *, title: str, columns: list[Column], rows: Iterable) -> None:
-    """Write `rows` (consumed once, one at a time) as a sheet with a header row into `target`
-    (a path or a binary file)."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(str(title)[:31])
-    for index, column in enumerate(columns, 1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.freeze_panes = "A2"
-    sheet.append([str(column.header) for column in columns])
-    labels = [
-        {value: str(label) for value, label in column.labels.items()} if column.labels else None
-        for column in columns
-    ]
-    for item in rows:
-        sheet.append(_row(sheet, columns, labels, item))
-    book.save(target)
+    def document_response(self, file, *, content_type: str, stem: str) -> FileResponse:
+        """A private document that a service opened (having checked the caller and written
+        the access log), as `<stem>.<extension of its type>`."""
+        return file_response(
+            file, content_type=content_type, filename=download_name(stem, content_type)
+        )
 
 
 def xlsx_response(

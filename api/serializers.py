@@ -62,3 +62,18 @@ class ChoiceLabelField(serializers.CharField):
 
     def to_representation(self, value) -> str:
         return str(self.labels.get(value, value))
+
+
+class RejectSerializer(serializers.Serializer):
+    """The reason of a staff refusal, texted to the requester. Missing or blank: 400
+    `reason_required`, the same on every reject endpoint."""
+
+    told = "the requester"  # who is texted, named by each endpoint's subclass
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields[
+            "reason"
+        ].help_text = f"Why it is rejected; told to {self.told} by SMS. Must not be blank."
+        return fields

@@ -56,7 +56,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.served import cpu_model, database_ready, free_port  # noqa: E402
+from bench.served import cpu_model, database_ready, free_port, gunicorn_command  # noqa: E402
 
 PYTHON = sys.executable
 SECONDS = float(os.environ.get("LOAD_SECONDS", "60"))
@@ -578,18 +578,9 @@ def server_command(setup: str, port: int) -> list[str]:
     if setup == "sqlite":  # exactly `make run`'s pair
         api = [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
     else:
-        api = [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "backend.wsgi:application",
-            f"--bind=127.0.0.1:{port}",
-            f"--workers={GUNICORN_WORKERS}",
-            "--worker-class=gthread",
-            f"--threads={GUNICORN_THREADS}",
-            "--keep-alive=5",
-            "--log-level=warning",
-        ]
+        api = gunicorn_command(
+            port, workers=GUNICORN_WORKERS, threads=GUNICORN_THREADS, keep_alive=5
+        )
     return [PYTHON, "-m", "workers.launcher", "--", *worker, "--", *api]
 
 

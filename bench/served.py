@@ -80,6 +80,29 @@ def database_ready(url: str, *, fresh: bool = False) -> str | None:
     return version
 
 
+def gunicorn_command(port: int, *, workers: int, threads: int, keep_alive: int) -> list[str]:
+    """gunicorn serving backend.wsgi on 127.0.0.1:`port` with gthread workers (bench, load and
+    the fault tests). gunicorn >= 25.1 opens a control socket at one path per user, which two
+    servers at once (a bench beside a fault test) would share: it is left off."""
+    from gunicorn import version_info
+
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "backend.wsgi:application",
+        f"--bind=127.0.0.1:{port}",
+        f"--workers={workers}",
+        "--worker-class=gthread",
+        f"--threads={threads}",
+        f"--keep-alive={keep_alive}",
+        "--log-level=warning",
+    ]
+    if version_info >= (25, 1):
+        command.append("--no-control-socket")
+    return command
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -338,20 +361,9 @@ def served_bench() -> bool:
         _run(env, "-m", "bench.fixtures", "served", str(out))
         seeded = json.loads(out.read_text())
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "backend.wsgi:application",
-            f"--bind=127.0.0.1:{port}",
-            f"--workers={WORKERS}",
-            # gthread with one thread: one request at a time per worker like `sync`, but it
-            # keeps connections alive (the sync worker closes each one).
-            "--worker-class=gthread",
-            "--threads=1",
-            "--keep-alive=60",
-            "--log-level=warning",
-        ],
+        # gthread with one thread: one request at a time per worker like `sync`, but it keeps
+        # connections alive (the sync worker closes each one).
+        gunicorn_command(port, workers=WORKERS, threads=1, keep_alive=60),
         cwd=ROOT,
         env=env,
     )

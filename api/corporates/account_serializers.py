@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from api.serializers import IdField
+from api.serializers import IdField, RejectSerializer
 from domain.common.masking import mask_account
 from domain.corporates.banks import BANKS
 from domain.corporates.models import BankAccount
@@ -61,11 +61,5 @@ class BankAccountCreateSerializer(serializers.Serializer):
     )
 
 
-class BankAccountRejectSerializer(serializers.Serializer):
-    reason = serializers.CharField(
-        max_length=300,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="Why the request is rejected; told to the master by SMS. Must not be blank.",
-    )
+class BankAccountRejectSerializer(RejectSerializer):
+    told = "the master"

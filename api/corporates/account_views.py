@@ -6,13 +6,12 @@ staff see every corporate of the site, approve or reject requests and read bankb
 Anything outside the caller's scope is a 404 (api.corporates.base).
 """
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from api.files import EXTENSIONS, FILE_CODES, FileDownloadMixin, file_response
+from api.files import DOCUMENT_RESPONSES, FILE_CODES, FileDownloadMixin
 from api.filters import query_filters
 from domain.capabilities import Capability
 from domain.common.errors import CommonErrorCode
@@ -195,11 +194,7 @@ class BankAccountBankbookView(FileDownloadMixin, CorporateAPIView):
 
     @extend_schema(
         summary="Download the bankbook copy of a bank account",
-        responses={
-            (200, "application/pdf"): OpenApiTypes.BINARY,
-            (200, "image/jpeg"): OpenApiTypes.BINARY,
-            (200, "image/png"): OpenApiTypes.BINARY,
-        },
+        responses=DOCUMENT_RESPONSES,
     )
     def get(self, request, site, id):
         account, file = bank_account_bankbook_open(
@@ -208,9 +203,8 @@ class BankAccountBankbookView(FileDownloadMixin, CorporateAPIView):
             account_id=id,
             context=self.context,
         )
-        extension = EXTENSIONS.get(account.bankbook_content_type, "bin")
-        return file_response(
+        return self.document_response(
             file,
             content_type=account.bankbook_content_type,
-            filename=f"bank-account-{account.pk}-bankbook.{extension}",
+            stem=f"bank-account-{account.pk}-bankbook",
         )

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.members.signup_serializers import ConsentAnswerSerializer
+from api.serializers import RejectSerializer
 from domain.common.errors import CommonErrorCode
 from domain.common.masking import mask_name
 from domain.corporates.banks import BANKS
@@ -257,11 +258,5 @@ class CorporateTermsSerializer(serializers.Serializer):
     )
 
 
-class CorporateRejectSerializer(serializers.Serializer):
-    reason = serializers.CharField(
-        max_length=300,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="Why the sign-up is rejected; told to the manager by SMS. Must not be blank.",
-    )
+class CorporateRejectSerializer(RejectSerializer):
+    told = "the manager"

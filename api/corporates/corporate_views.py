@@ -9,14 +9,13 @@ everything is a 404.
 from dataclasses import fields
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
-from api.files import EXTENSIONS, FILE_CODES, FileDownloadMixin, file_response
+from api.files import DOCUMENT_RESPONSES, FILE_CODES, FileDownloadMixin
 from api.members.account_views import TOKEN_CODES
 from api.openapi import AnyOfSerializer
 from api.permissions import PUBLIC
@@ -298,20 +297,13 @@ class CorporateDocumentView(FileDownloadMixin, CorporateGetMixin, CorporateAPIVi
     @extend_schema(
         summary="Download a corporate's document",
         parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=DOCUMENT_KINDS)],
-        responses={
-            (200, "application/pdf"): OpenApiTypes.BINARY,
-            (200, "image/jpeg"): OpenApiTypes.BINARY,
-            (200, "image/png"): OpenApiTypes.BINARY,
-        },
+        responses=DOCUMENT_RESPONSES,
     )
     def get(self, request, site, id, kind):
         corporate = self.corporate_get(id)
         document, file = corporate_document_open(
             corporate=corporate, viewer=request.user, kind=kind, context=self.context
         )
-        extension = EXTENSIONS.get(document.content_type, "bin")
-        return file_response(
-            file,
-            content_type=document.content_type,
-            filename=f"corporate-{corporate.pk}-{kind}.{extension}",
+        return self.document_response(
+            file, content_type=document.content_type, stem=f"corporate-{corporate.pk}-{kind}"
         )

@@ -111,7 +111,10 @@ class DispatchProgressSerializer(serializers.Serializer):
 
 class DispatchDetailSerializer(DispatchHistorySerializer):
     """발송내역 상세정보 (manual 004 §3.2): the message, the purchase drawn on, counts, amounts and
-    shares per state, progress while sending, and whether it can still be changed."""
+    shares per state, progress while sending, and whether it can still be changed. A `failed`
+    dispatch says why in `failure_reason` ("" otherwise): `purchase_expired`, its purchase's
+    validity ended before every recipient was sent (those not sent are `failed`, their amount
+    returned to the expired purchase)."""
 
     has_image = serializers.SerializerMethodField()
     editable = serializers.SerializerMethodField(
@@ -119,6 +122,9 @@ class DispatchDetailSerializer(DispatchHistorySerializer):
     )
     states = serializers.SerializerMethodField()
     progress = serializers.SerializerMethodField()
+    failure_reason_label = ChoiceLabelField(
+        source="failure_reason", choices=Dispatch.FailureReason.choices
+    )
 
     class Meta(DispatchHistorySerializer.Meta):
         fields = [
@@ -129,6 +135,9 @@ class DispatchDetailSerializer(DispatchHistorySerializer):
             "purchase",
             "completed_at",
             "cancelled_at",
+            "failed_at",
+            "failure_reason",
+            "failure_reason_label",
             "editable",
             "states",
             "progress",

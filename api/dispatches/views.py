@@ -78,7 +78,8 @@ class DispatchListView(DispatchHistoryMixin, mixins.ListModelMixin, DispatchAPIV
 
 
 # 엑셀 다운로드: the manual's 발송내역 columns (manual 004 §3.1), in Korean as the manual writes
-# them (the file is for people, like the manual's screen); one Excel writer (api/files.py).
+# them (the file is for people, like the manual's screen); one Excel writer
+# (domain/common/files.py).
 DAY_FORMAT = "yyyy-mm-dd"
 MINUTE_FORMAT = "yyyy-mm-dd hh:mm"
 EXPORT_COLUMNS = [
@@ -144,6 +145,7 @@ class DispatchSummaryView(DispatchAPIView):
 
 MESSAGE_CODES = [
     DispatchErrorCode.SCHEDULED_AT_PAST,
+    DispatchErrorCode.SCHEDULED_AT_AFTER_PURCHASE_EXPIRY,
     MessagingErrorCode.MESSAGE_EMPTY,
     MessagingErrorCode.UNSUPPORTED_CHARACTER,
     MessagingErrorCode.SUBJECT_TOO_LONG,

@@ -139,6 +139,7 @@ class DispatchListCreateView(IdempotentMixin, DispatchListView):
                 *MESSAGE_CODES,
                 DispatchErrorCode.SCHEDULED_AT_REQUIRED,
                 DispatchErrorCode.SCHEDULED_AT_PAST,
+                DispatchErrorCode.SCHEDULED_AT_AFTER_PURCHASE_EXPIRY,
                 DispatchErrorCode.NO_RECIPIENTS,
                 DispatchErrorCode.INVALID_RECIPIENTS,
                 *ROW_CODES,

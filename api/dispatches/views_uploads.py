@@ -9,7 +9,7 @@ from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from api.files import FileDownloadMixin, file_response
+from api.files import XLSX, FileDownloadMixin, file_response
 from domain.capabilities import Capability
 from domain.common.errors import CommonErrorCode
 from domain.dispatches.errors import DispatchErrorCode
@@ -17,7 +17,6 @@ from domain.dispatches.models import RecipientUpload
 from domain.dispatches.recipients import ROW_ERROR_CODES
 from domain.dispatches.uploads import (
     TEMPLATE_FILE_NAME,
-    XLSX_CONTENT_TYPE,
     recipient_upload_create,
     recipients_template,
 )
@@ -74,12 +73,12 @@ class RecipientsTemplateView(FileDownloadMixin, DispatchAPIView):
 
     @extend_schema(
         summary="Download the recipients template (xlsx)",
-        responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY},
+        responses={(200, XLSX): OpenApiTypes.BINARY},
     )
     def get(self, request, site):
         return file_response(
             io.BytesIO(recipients_template()),
-            content_type=XLSX_CONTENT_TYPE,
+            content_type=XLSX,
             filename=TEMPLATE_FILE_NAME,
         )
 

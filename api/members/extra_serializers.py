@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from api.serializers import RejectSerializer
 from domain.common.masking import mask_name, mask_username
 from domain.members.models import NameChangeRequest, SocialAccount
 
@@ -83,9 +84,5 @@ class NameChangeRequestSerializer(serializers.ModelSerializer):
         return data
 
 
-class NameChangeRejectSerializer(serializers.Serializer):
-    reason = serializers.CharField(
-        max_length=300,
-        allow_blank=True,
-        help_text="Why the request is rejected; told to the member by SMS. Must not be blank.",
-    )
+class NameChangeRejectSerializer(RejectSerializer):
+    told = "the member"

@@ -1,13 +1,12 @@
 """Re-verification and name change requests (animal-protection; manual 002 §II; SPEC §5, §11)."""
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from api.base import SiteAPIView
-from api.files import EXTENSIONS, FILE_CODES, FileDownloadMixin, file_response
+from api.files import DOCUMENT_RESPONSES, FILE_CODES, FileDownloadMixin
 from domain.capabilities import Capability, member_can
 from domain.common.errors import CommonErrorCode
 from domain.consents.errors import ConsentErrorCode
@@ -152,21 +151,16 @@ class NameChangeEvidenceView(FileDownloadMixin, SiteAPIView):
 
     @extend_schema(
         summary="Download the evidence of a name change request",
-        responses={
-            (200, "application/pdf"): OpenApiTypes.BINARY,
-            (200, "image/jpeg"): OpenApiTypes.BINARY,
-            (200, "image/png"): OpenApiTypes.BINARY,
-        },
+        responses=DOCUMENT_RESPONSES,
     )
     def get(self, request, site, id):
         found, file = name_change_evidence_open(
             site=self.site, viewer=request.user, request_id=id, context=self.context
         )
-        extension = EXTENSIONS.get(found.evidence_content_type, "bin")
-        return file_response(
+        return self.document_response(
             file,
             content_type=found.evidence_content_type,
-            filename=f"name-change-{found.pk}-evidence.{extension}",
+            stem=f"name-change-{found.pk}-evidence",
         )
 
 

@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from api.library.serializers import LibraryStateSerializer
 from api.serializers import FieldsOnceMixin
+from domain.common.caching import MISSING, tagged_get, tagged_set
 from domain.library.selectors import library_state
 from domain.members.models import Member
 
@@ -11,6 +12,11 @@ class AddressSerializer(serializers.Serializer):
     postal_code = serializers.CharField(max_length=10, allow_blank=True)
     road = serializers.CharField(max_length=200, allow_blank=True)
     detail = serializers.CharField(max_length=200, allow_blank=True)
+
+
+# How long a rendered library block can outlive a change made around the models (raw SQL); every
+# change through them shows at once (domain.library.models.library_state_changed).
+LIBRARY_BLOCK_SECONDS = 600
 
 
 class MemberProfileSerializer(FieldsOnceMixin, serializers.ModelSerializer):
@@ -55,4 +61,13 @@ class MemberProfileSerializer(FieldsOnceMixin, serializers.ModelSerializer):
     def get_library(self, member):
         if member.kind == "staff" or "library_upgrades" not in member.site.rules.features:
             return None
-        return LibraryStateSerializer(library_state(member)).data
+        # Rendered once and kept across requests, tagged with the member's `updated_at` that
+        # the authentication has just read and every library change bumps (issue 12 point 5:
+        # `members/me/` then reads the member only, as the bare view does).
+        key, tag = f"library:block:{member.pk}", member.updated_at.isoformat()
+        block = tagged_get(key, tag)
+        if block is MISSING:
+            block = LibraryStateSerializer(library_state(member)).data
+            block = {**block, "mobile_card": block["mobile_card"] and dict(block["mobile_card"])}
+            tagged_set(key, tag, block, seconds=LIBRARY_BLOCK_SECONDS)
+        return block

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from api.serializers import ChoiceLabelField, IdField
 from domain.purchases.deposits import CONFIRM_REFUSALS
+from domain.purchases.matching import PREFIX_MIN_LENGTH
 from domain.purchases.models import DepositStatement, DepositStatementRow, Purchase
 from domain.purchases.statements import COLUMNS, ROW_ERROR_MESSAGES, StatementRowErrorCode
 
@@ -39,8 +40,21 @@ class DepositRowSerializer(serializers.ModelSerializer):
     status_label = ChoiceLabelField(source="status", choices=DepositStatementRow.Status.choices)
     reason = serializers.CharField(
         read_only=True,
-        help_text="Unmatched rows: `no_purchase_with_amount`, `depositor_not_matching` or "
-        "`deposited_before_request` (the first rule that left no candidate); else empty.",
+        help_text="Unmatched rows: `no_purchase_with_amount`, `depositor_not_matching` (no name "
+        "equals the depositor or begins with it) or `deposited_before_request` (the first rule "
+        "that left no candidate); else empty.",
+    )
+    name_match = serializers.ChoiceField(
+        choices=DepositStatementRow.NameMatch.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Proposed and ambiguous rows: how the candidates' company name or account "
+        "holder matched the depositor — `exact`, or `prefix` (the depositor, at least "
+        f"{PREFIX_MIN_LENGTH} characters once normalised, is the start of the name: banks cut "
+        "names short; check it); empty for unmatched rows.",
+    )
+    name_match_label = ChoiceLabelField(
+        source="name_match", choices=DepositStatementRow.NameMatch.choices
     )
     proposed_purchase = DepositCandidateSerializer(
         read_only=True, allow_null=True, help_text="The one candidate of a `proposed` row."
@@ -62,6 +76,8 @@ class DepositRowSerializer(serializers.ModelSerializer):
             "status",
             "status_label",
             "reason",
+            "name_match",
+            "name_match_label",
             "proposed_purchase",
             "candidates",
             "confirmed_purchase",

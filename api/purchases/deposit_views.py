@@ -14,7 +14,6 @@ a confirmed row answers `row_already_used`.
 
 import io
 
-from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
@@ -22,6 +21,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from api.corporates.base import CorporateAPIView
+from api.files import XLSX, FileDownloadMixin, file_response
 from api.idempotency import IdempotentMixin
 from domain.capabilities import Capability
 from domain.common.errors import CommonErrorCode
@@ -45,7 +45,6 @@ from .deposit_serializers import (
 )
 
 REVIEW = Capability.PURCHASES_REVIEW
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEMPLATE_NAME = "deposit-statement-template.xlsx"
 STATEMENT_NOT_FOUND = {404: [PurchaseErrorCode.STATEMENT_NOT_FOUND]}
 APPROVED, REFUSED = CONFIRM_RESULTS
@@ -169,7 +168,7 @@ class DepositConfirmView(DepositAPIView):
 
 
 @extend_schema(tags=["purchases"])
-class DepositTemplateView(DepositAPIView):
+class DepositTemplateView(FileDownloadMixin, DepositAPIView):
     access = {"GET": REVIEW}
     error_codes = {}
 
@@ -180,9 +179,6 @@ class DepositTemplateView(DepositAPIView):
         responses={(200, XLSX): OpenApiTypes.BINARY},
     )
     def get(self, request, site):
-        return FileResponse(
-            io.BytesIO(statement_template()),
-            as_attachment=True,
-            filename=TEMPLATE_NAME,
-            content_type=XLSX,
+        return file_response(
+            io.BytesIO(statement_template()), content_type=XLSX, filename=TEMPLATE_NAME
         )

@@ -329,7 +329,7 @@ SMS_SENDER = os.environ.get("SMS_SENDER", "0212345678")
 # NHN Cloud SMS gateway (SMS_BACKEND=domain.messaging.backends.nhncloud.NhnCloudSmsBackend).
 NHN_SMS_APP_KEY = os.environ.get("NHN_SMS_APP_KEY", "")
 NHN_SMS_SECRET_KEY = os.environ.get("NHN_SMS_SECRET_KEY", "")
-NHN_SMS_BASE_URL = os.environ.get("NHN_SMS_BASE_URL", "https://api-sms.cloud.toast.com")
+NHN_SMS_BASE_URL = os.environ.get("NHN_SMS_BASE_URL", "")  # empty: the backend's DEFAULT_BASE_URL
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "email"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@membership.example")
@@ -362,11 +362,11 @@ DEPLOYMENT_CHECKS_ON_START = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # Paths logged by Django carry no secret: an invitation token or a gift code is written
-    # [redacted] (api.log_redaction; SPEC §14).
-    # A lost database: one line per request, not a stack trace (api/logs.py).
+    # One module of filters (api/logs.py): paths logged by Django carry no secret, an invitation
+    # token or a gift code is written [redacted] (SPEC §14); a lost database is one line per
+    # request, not a stack trace.
     "filters": {
-        "secret_paths": {"()": "api.log_redaction.SecretPathFilter"},
+        "secret_paths": {"()": "api.logs.SecretPathFilter"},
         "database_unavailable": {"()": "api.logs.DatabaseUnavailableFilter"},
     },
     "formatters": {

@@ -23,11 +23,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-# The API's download answer (nosniff, no-store), so files leave the admin the same way.
-from api.files import EXTENSIONS, file_response
 from domain.audit.services import RequestContext
 from domain.capabilities import Capability, member_can
 from domain.common.errors import DomainError, ValidationFailed
+from domain.common.files import download_name, file_response
 
 # (content type, download name without extension, open file), from a service's download.
 FileOpener = Callable[[], tuple[str, str, object]]
@@ -123,13 +122,14 @@ class SiteScopedAdmin(admin.ModelAdmin):
             self.message_user(request, f"{self.object_label(obj)}: {each.message}", messages.ERROR)
 
     def file_download(self, request, obj, open_file: FileOpener):
-        """A private file from a service's download (which checks and logs the read)."""
+        """A private file from a service's download (which checks and logs the read), answered
+        as the API answers files (nosniff, no-store)."""
         try:
             content_type, stem, file = open_file()
         except DomainError as error:
             self.refuse(request, obj, error)
             return redirect(self.admin_url("change", obj))
-        filename = f"{stem}.{EXTENSIONS.get(content_type, 'bin')}"
+        filename = download_name(stem, content_type)
         return file_response(file, content_type=content_type, filename=filename)
 
     def links(self, items: list[tuple[str, str]]):

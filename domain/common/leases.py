@@ -5,7 +5,8 @@
              expiry (`select_for_update(skip_locked=True)` where the database has it, so two
              workers never take the same row; SQLite serialises writers instead)
     record   held → done (or back), only for the rows the same claim still holds: a worker
-             whose lease expired and whose rows were claimed again cannot overwrite them
+             whose lease expired and whose rows were claimed again cannot overwrite them;
+             `batch_event(rows)` records the outcome in the same transaction
     expired  held rows whose lease has passed (their worker died): the caller decides whether
              they are retried or failed, and `release` hands them back
 
@@ -24,7 +25,7 @@ from typing import Any
 
 from django.db import models
 
-from .transitions import transition_many
+from .transitions import BatchEventHelper, transition_many
 
 TOKEN_BYTES = 16  # 32 hex characters
 
@@ -93,14 +94,16 @@ def record(
     to: str,
     fields: Fields = None,
     each: Each = None,
+    batch_event: BatchEventHelper | None = None,
 ) -> list:
     """Move the rows of `queryset` that claim `token` still holds to `to`; returns them (none if
-    the lease expired and another worker claimed them since). Waits for row locks rather than
-    skipping: the outcome of work done must not be lost."""
+    the lease expired and another worker claimed them since) and records `batch_event(rows)`
+    if any moved. Waits for row locks rather than skipping: the outcome of work done must not
+    be lost."""
     return transition_many(
         held_by(queryset, lease=lease, token=token),
         to,
-        event=None,
+        batch_event=batch_event,
         fields=fields,
         each=each,
         skip_locked=False,
@@ -119,14 +122,16 @@ def release(
     to: str | None = None,
     fields: Fields = None,
     each: Each = None,
+    batch_event: BatchEventHelper | None = None,
 ) -> list:
     """Hand held rows of `queryset` (usually `expired(...)`) back to `to` (default: free),
-    clearing their claim; returns the rows moved. Rows another worker is recording are
-    skipped: they are not expired any more once it commits."""
+    clearing their claim; returns the rows moved and records `batch_event(rows)` if any moved.
+    Rows another worker is recording are skipped: they are not expired any more once it
+    commits."""
     return transition_many(
         queryset.filter(status=lease.held),
         to or lease.free,
-        event=None,
+        batch_event=batch_event,
         fields={lease.token: "", **(fields or {})},
         each=each,
     )

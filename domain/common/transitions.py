@@ -4,8 +4,11 @@ Zulip actions: lock → check → change → event row).
 A model with a `status` mixes in `StatusMachine` and declares `TRANSITIONS = {from: {to, …}}`.
 `transition()` locks the row, checks the table, assigns the status and the fields that go with
 it, saves exactly those, and writes the lifecycle's event through its helper (e.g.
-`domain.corporates.events.corporate_approved_event`). Nothing else assigns `status`:
-tests/domain/common/test_transitions.py reads the code base for any other assignment.
+`domain.corporates.events.corporate_approved_event`). `transition_many()` does the same for
+many rows at once and records either one event per row (`event`) or one event for the rows
+moved together (`batch_event`: a dispatch's batch sent, recipients removed or reclaimed), in the
+same transaction as the move. Nothing else assigns `status`: tests/domain/common/
+test_transitions.py reads the code base for any other assignment.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ EACH_CHUNK = 500  # rows per UPDATE of per-row values (bounded SQL parameters)
 Stateful = TypeVar("Stateful", bound=models.Model)
 # A lifecycle's event helper: called with the object moved and the transition's `**params`.
 EventHelper = Callable[..., Any]
+# The event of a change of many rows: called once with the list of rows moved (never empty).
+BatchEventHelper = Callable[[list], Any]
 
 
 class StatusMachine:
@@ -98,7 +103,8 @@ def transition_many(
     queryset: models.QuerySet,
     to: str,
     *,
-    event: EventHelper | None,
+    event: EventHelper | None = None,
+    batch_event: BatchEventHelper | None = None,
     fields: dict[str, Any] | None = None,
     each: Callable[[models.Model], dict[str, Any]] | None = None,
     skip_locked: bool = True,
@@ -108,12 +114,18 @@ def transition_many(
 
     One locking query (rows another transaction holds are skipped where the database can: the
     next run takes them; `skip_locked=False` waits for them instead), one UPDATE for the status
-    and the shared `fields`, one event per row. `each(row)` gives each row fields of its own
-    (read before the move), written by one more UPDATE (a batch of sends records a provider
-    id each). Rows whose status no longer allows the move are left untouched. Returns the rows
-    moved. `event=None` where the caller records the change of many
-    rows as one event (domain.common.leases: a dispatch's batch).
+    and the shared `fields`. `each(row)` gives each row fields of its own (read before the
+    move), written by one more UPDATE (a batch of sends records a provider id each). Rows whose
+    status no longer allows the move are left untouched. Returns the rows moved.
+
+    The change is recorded in the same transaction, one of two ways: `event(row, **params)` for
+    each row moved (an expiry job), or `batch_event(rows)` once with all the rows moved, where
+    the lifecycle records a change of many rows as one event (a dispatch's batch). Neither is
+    called when nothing moved. Neither only where the move has no event of its own (a lease's
+    claim: its outcome is what is recorded).
     """
+    if event is not None and batch_event is not None:
+        raise TypeError("transition_many records `event` per row or `batch_event`, not both")
     fields = fields or {}
     model = queryset.model
     skip = skip_locked and connection.features.has_select_for_update_skip_locked
@@ -121,22 +133,23 @@ def transition_many(
         rows = [
             row for row in queryset.select_for_update(skip_locked=skip) if row.can_transition_to(to)
         ]
+        if not rows:
+            return rows
         now = timezone.now()
         own = [each(row) for row in rows] if each else []
         for index, row in enumerate(rows):
             _assign(row, to, {**fields, **(own[index] if own else {})}, now)
-        if rows:
-            shared = {name: getattr(rows[0], name) for name in _update_fields(model, fields)}
-            model._base_manager.using(queryset.db).filter(pk__in=[r.pk for r in rows]).update(
-                **shared
-            )
-        if rows and own:
+        shared = {name: getattr(rows[0], name) for name in _update_fields(model, fields)}
+        model._base_manager.using(queryset.db).filter(pk__in=[r.pk for r in rows]).update(**shared)
+        if own:
             names = sorted({name for change in own for name in change})
             for start in range(0, len(rows), EACH_CHUNK):
                 _update_each(model, rows[start : start + EACH_CHUNK], names, queryset.db)
         if event is not None:
             for row in rows:
                 event(row, **params)
+        if batch_event is not None:
+            batch_event(rows)
     return rows
 
 

@@ -3,11 +3,11 @@
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from domain.common.caching import MISSING, tagged_get, tagged_set
 from domain.common.errors import DomainError
 from domain.members.errors import MemberErrorCode
 from domain.sites.models import Site
@@ -117,13 +117,11 @@ def consents_pending_cached(*, member) -> list[ConsentDocument]:
         return []
     key = f"consents:nothing-pending:{member.pk}"
     tag = (member.kind, member.site.updated_at.isoformat())
-    now = timezone.now()
-    cached = cache.get(key)
-    if cached is not None and cached[0] == tag and (cached[1] is None or now < cached[1]):
+    if tagged_get(key, tag) is not MISSING:
         return []
-    pending, next_change = _pending_and_next_change(member=member, now=now)
+    pending, next_change = _pending_and_next_change(member=member, now=timezone.now())
     if not pending:
-        cache.set(key, (tag, next_change), NOTHING_PENDING_SECONDS)
+        tagged_set(key, tag, True, seconds=NOTHING_PENDING_SECONDS, until=next_change)
     return pending
 
 

@@ -15,6 +15,7 @@ PurchaseEvent.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -24,7 +25,6 @@ from django.utils.translation import gettext_lazy as _
 from domain.common.errors import Conflict, DomainError, NotFound
 from domain.common.transitions import transition, transition_many
 from domain.corporates.models import CorporateManager
-from domain.messaging.sms import message_kind
 from domain.purchases.ledger import purchase_release
 
 from .errors import DispatchErrorCode
@@ -33,6 +33,7 @@ from .events import (
     dispatch_edited_event,
     dispatch_recipients_removed_event,
 )
+from .message import message_check
 from .models import Dispatch, Recipient
 from .selectors import dispatch_not_found
 
@@ -65,22 +66,44 @@ def _locked(*, manager: CorporateManager, dispatch_id: int, now: dt.datetime) ->
     return dispatch
 
 
-def scheduled_at_check(scheduled_at: dt.datetime, *, now: dt.datetime) -> dt.datetime:
+def scheduled_after_expiry() -> DomainError:
+    return DomainError(
+        DispatchErrorCode.SCHEDULED_AT_AFTER_PURCHASE_EXPIRY,
+        _(
+            "The purchase that pays for this dispatch expires before the scheduled time: "
+            "choose an earlier time."
+        ),
+        attr="scheduled_at",
+    )
+
+
+def scheduled_at_check(
+    scheduled_at: dt.datetime, *, now: dt.datetime, expires_at: dt.datetime | None = None
+) -> dt.datetime:
+    """A scheduled dispatch's time, at creation and at a change: in the future
+    (`scheduled_at_past`) and, once its purchase is known, before that purchase's end of
+    validity (`scheduled_at_after_purchase_expiry`: an expired purchase's money is not usable,
+    SPEC §7.3, so nothing would be sent)."""
     if scheduled_at <= now:
         raise DomainError(
             DispatchErrorCode.SCHEDULED_AT_PAST,
             _("The scheduled time must be in the future."),
             attr="scheduled_at",
         )
+    if expires_at is not None and scheduled_at >= expires_at:
+        raise scheduled_after_expiry()
     return scheduled_at
 
 
 def dispatch_edit(
     *, manager: CorporateManager, dispatch_id: int, changes: dict, now: dt.datetime | None = None
 ) -> Dispatch:
-    """Change any of title, scheduled_at (in the future: 400 `scheduled_at_past`), subject and
-    body. The message is checked as at creation (SPEC §13: EUC-KR only, subject ≤ 40 bytes,
-    body ≤ 2,000 bytes) and its kind (sms/lms/mms) chosen again. Nothing changed, no event."""
+    """Change any of title, scheduled_at (in the future, before the purchase's expiry:
+    `scheduled_at_past`, `scheduled_at_after_purchase_expiry`), subject and
+    body. The message is checked as at creation (domain.dispatches.message.message_check: SPEC
+    §13, EUC-KR only, subject ≤ 40 bytes, body ≤ 1,000 characters and, with the gift link,
+    ≤ 2,000 bytes) and its kind (sms/lms/mms, link included) chosen again. Nothing changed, no
+    event."""
     now = now or timezone.now()
     with transaction.atomic():
         dispatch = _locked(manager=manager, dispatch_id=dispatch_id, now=now)
@@ -93,12 +116,14 @@ def dispatch_edit(
             return dispatch
         old_time = dispatch.scheduled_at if "scheduled_at" in changed else None
         if old_time is not None:
-            scheduled_at_check(changes["scheduled_at"], now=now)
+            scheduled_at_check(
+                changes["scheduled_at"], now=now, expires_at=dispatch.purchase.expires_at
+            )
         for name in changed:
             setattr(dispatch, name, changes[name])
-        dispatch.kind = message_kind(
-            dispatch.body, dispatch.subject, has_image=bool(dispatch.image)
-        )
+        dispatch.kind = message_check(
+            subject=dispatch.subject, body=dispatch.body, has_image=bool(dispatch.image)
+        ).kind
         dispatch.save(update_fields=[*changed, "kind"])
         dispatch_edited_event(
             dispatch, actor=manager.member, changed=changed, old_scheduled_at=old_time
@@ -131,20 +156,15 @@ def dispatch_recipients_remove(
             )
         if found["chosen"] == found["all"]:
             return _cancel(dispatch, actor=manager.member, now=now)
-        # One DispatchEvent for the whole change (below), not one per recipient.
-        removed = transition_many(
-            waiting.filter(pk__in=ids).order_by("pk"), Gift.REMOVED, event=None
+        removed = transition_many(  # one DispatchEvent for the whole change
+            waiting.filter(pk__in=ids).order_by("pk"),
+            Gift.REMOVED,
+            batch_event=partial(dispatch_recipients_removed_event, dispatch, actor=manager.member),
         )
         released = sum(recipient.amount for recipient in removed)
         dispatch.total -= released
         dispatch.recipient_count -= len(removed)
         dispatch.save(update_fields=["total", "recipient_count"])
-        dispatch_recipients_removed_event(
-            dispatch,
-            actor=manager.member,
-            recipients=[recipient.pk for recipient in removed],
-            released=released,
-        )
         purchase_release(
             purchase_id=dispatch.purchase_id,
             amount=released,
@@ -168,11 +188,11 @@ def dispatch_cancel(
 
 
 def _cancel(dispatch: Dispatch, *, actor, now: dt.datetime) -> Dispatch:
-    # The recipients' moves are recorded by the dispatch's one `cancelled` event.
+    # No event of their own: the recipients' moves are recorded by the dispatch's one
+    # `cancelled` event (its transition below, with the amount released).
     cancelled = transition_many(
         Recipient.objects.filter(dispatch=dispatch, status=Gift.QUEUED).order_by("pk"),
         Gift.CANCELLED,
-        event=None,
     )
     released = sum(recipient.amount for recipient in cancelled)
     transition(

@@ -33,6 +33,7 @@ from domain.purchases.services import valid_purchases
 from domain.verifications.models import Verification
 from domain.verifications.services import verification_consume
 
+from .changes import scheduled_after_expiry, scheduled_at_check
 from .errors import DispatchErrorCode
 from .events import dispatch_created_event
 from .message import image_kept, message_check, title_check
@@ -66,13 +67,7 @@ def _scheduled_at(send_type: str, scheduled_at: dt.datetime | None, now: dt.date
             _("Choose the date and time to send a scheduled dispatch."),
             attr="scheduled_at",
         )
-    if scheduled_at <= now:
-        raise DomainError(
-            DispatchErrorCode.SCHEDULED_AT_PAST,
-            _("The sending time must be in the future."),
-            attr="scheduled_at",
-        )
-    return scheduled_at
+    return scheduled_at_check(scheduled_at, now=now)
 
 
 def _no_recipients() -> DomainError:
@@ -114,10 +109,14 @@ def _reserved_dispatch(
     each in a savepoint in the lock order dispatch → recipients → purchase: a candidate that
     a concurrent dispatch drained first refuses under its lock and the next is tried. When
     none can, `insufficient_single_purchase_balance` names the largest amount one dispatch can
-    send now (`largest_sendable`; manual 004 §3.1: 500,000 over 300,000 + 200,000).
+    send now (`largest_sendable`; manual 004 §3.1: 500,000 over 300,000 + 200,000). A
+    scheduled dispatch draws only on purchases still valid at its time; when only an earlier
+    expiring one could pay, `scheduled_at_after_purchase_expiry`.
     """
     total = sum(row["amount"] for row in rows)
-    purchases = Purchase.objects.filter(valid_purchases(now=now), corporate=manager.corporate)
+    send_at = fields["scheduled_at"]  # now for an immediate dispatch
+    # Valid still at the sending time: an expired purchase's money is not usable (SPEC §7.3).
+    purchases = Purchase.objects.filter(valid_purchases(now=send_at), corporate=manager.corporate)
     candidates = purchases.filter(balance__gte=total).order_by("expires_at", "id")
     for purchase_id in candidates.values_list("id", flat=True):
         lost = DomainError(DispatchErrorCode.INSUFFICIENT_SINGLE_PURCHASE_BALANCE)
@@ -153,6 +152,13 @@ def _reserved_dispatch(
         except DomainError as error:
             if error is not lost:
                 raise
+    if (
+        send_at > now
+        and Purchase.objects.filter(
+            valid_purchases(now=now), corporate=manager.corporate, balance__gte=total
+        ).exists()
+    ):
+        raise scheduled_after_expiry()  # a purchase could pay now, but not at that time
     largest = purchases.aggregate(largest=Max("balance"))["largest"] or 0
     raise DomainError(
         DispatchErrorCode.INSUFFICIENT_SINGLE_PURCHASE_BALANCE,
@@ -190,7 +196,8 @@ def dispatch_create(
     Refusals (400 unless said): the message's (domain.dispatches.message: `title_required`,
     `title_too_long`, `subject_too_long`, `message_empty`, `message_too_long`,
     `unsupported_character`, the image's `unsupported_file_type`, `file_too_large`,
-    `image_too_large`); `scheduled_at_required`, `scheduled_at_past`; inline recipients
+    `image_too_large`); `scheduled_at_required`, `scheduled_at_past`,
+    `scheduled_at_after_purchase_expiry`; inline recipients
     `invalid_recipients` (with `row_errors`), `no_recipients`; an upload that is not the
     company's or has expired, 404 `upload_not_found`; the verification token's codes (a
     `dispatch_send` token of this member, made by a code to their registered mobile); and

@@ -26,6 +26,8 @@ class DispatchErrorCode(ErrorCode):
     # The message (SPEC §13 text messages; manual 004 §3.1).
     SCHEDULED_AT_REQUIRED = "scheduled_at_required"
     SCHEDULED_AT_PAST = "scheduled_at_past"
+    # The purchase paying for it expires before the scheduled time (SPEC §7.3).
+    SCHEDULED_AT_AFTER_PURCHASE_EXPIRY = "scheduled_at_after_purchase_expiry"
     # Money (SPEC §7.4).
     INSUFFICIENT_SINGLE_PURCHASE_BALANCE = "insufficient_single_purchase_balance"
     # Changes (manual 004 §3.2, §3.3).

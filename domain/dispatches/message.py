@@ -5,7 +5,8 @@ itself (SPEC §7.4, §13 "Text messages"; manual 004 §3.1 발송 정보 입력,
 - subject: at most 40 bytes in EUC-KR (`subject_too_long`); "MMS / LMS 전환 시에만 제목이
   포함됩니다", so a subject makes the message an LMS (domain.messaging.sms.message_kind);
 - body: at most 1,000 characters ("0 / 1000자", `message_too_long`), not empty;
-- the kind: SMS up to 90 EUC-KR bytes and 40 characters, else LMS, MMS with an image;
+- the kind: of the text each recipient gets, the body and its claim link (`gift_kind`): SMS
+  up to 90 EUC-KR bytes and 40 characters, else LMS, MMS with an image;
 - every character must exist in EUC-KR: the first that does not (an emoji) is named in the
   refusal (`unsupported_character`, `extra["character"]`; domain.messaging.sms.encode_check);
 - image, optional: JPG by content, under 300 KB ("300KB미만 JPG파일만 가능"), at most 1500×1440
@@ -30,7 +31,7 @@ from domain.common.uploads import (
     store_private_upload,
 )
 from domain.messaging.errors import MessagingErrorCode
-from domain.messaging.sms import ENCODING, LONG_MAX_BYTES, message_kind
+from domain.messaging.sms import ENCODING, LONG_MAX_BYTES, message_kind, text_kind
 
 from .codes import CODE_LENGTH, gift_text
 from .errors import DispatchErrorCode
@@ -46,7 +47,7 @@ IMAGE_FOLDER = "dispatch-images"
 class CheckedMessage:
     subject: str
     body: str
-    kind: str  # Dispatch.Kind: sms | lms | mms
+    kind: str  # Dispatch.Kind: sms | lms | mms, of the text with its link (gift_kind)
 
 
 def title_check(title: str) -> str:
@@ -65,6 +66,19 @@ def title_check(title: str) -> str:
     return title
 
 
+def _gift_sample(body: str) -> str:
+    """A recipient's text (codes.gift_text): every code has the same length, so one sample
+    stands for all."""
+    return gift_text(body, "x" * CODE_LENGTH)
+
+
+def gift_kind(*, body: str, subject: str, has_image: bool) -> str:
+    """The kind of the text each recipient gets, its claim link included: a link that takes an
+    SMS past 90 bytes or 40 characters makes it an LMS (SPEC §13). The one computation for the
+    kind shown at creation, after a change, and sent (domain.dispatches.sending)."""
+    return text_kind(_gift_sample(body), subject, has_image=has_image)
+
+
 def message_check(*, subject: str, body: str, has_image: bool) -> CheckedMessage:
     """The subject and body as they will be sent, and their kind (see the module)."""
     subject = (subject or "").strip()
@@ -75,15 +89,16 @@ def message_check(*, subject: str, body: str, has_image: bool) -> CheckedMessage
             _("The message must be at most 1,000 characters."),
             attr="body",
         )
-    kind = message_kind(body, subject, has_image=has_image)
+    message_kind(body, subject, has_image=has_image)  # refuses what no kind can carry
     # Each recipient's text is the body plus its claim link (domain.dispatches.codes): refuse
     # here a body that only the link would push over the LMS limit, not at sending time.
-    if len(gift_text(body, "x" * CODE_LENGTH).encode(ENCODING)) > LONG_MAX_BYTES:
+    if len(_gift_sample(body).encode(ENCODING)) > LONG_MAX_BYTES:
         raise DomainError(
             MessagingErrorCode.MESSAGE_TOO_LONG,
             _("With the gift link the message would be over 2,000 bytes: shorten it."),
             attr="body",
         )
+    kind = gift_kind(body=body, subject=subject, has_image=has_image)
     return CheckedMessage(subject=subject, body=body, kind=kind)
 
 

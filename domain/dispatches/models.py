@@ -40,12 +40,22 @@ class Dispatch(StatusMachine, models.Model):
         SENDING = "sending", pgettext_lazy("dispatch status", "Sending")  # 발송중
         COMPLETED = "completed", pgettext_lazy("dispatch status", "Completed")  # 완료
         CANCELLED = "cancelled", pgettext_lazy("dispatch status", "Cancelled")  # 취소
+        FAILED = "failed", pgettext_lazy("dispatch status", "Failed")  # 발송실패: see FailureReason
+
+    class FailureReason(models.TextChoices):
+        """Why sending stopped before every recipient could be sent (`failure_reason`)."""
+
+        PURCHASE_EXPIRED = (
+            "purchase_expired",
+            pgettext_lazy("dispatch failure", "The purchase expired before the sending time"),
+        )
 
     TRANSITIONS = {
         Status.PENDING: {Status.SENDING, Status.CANCELLED},
-        Status.SENDING: {Status.COMPLETED},
+        Status.SENDING: {Status.COMPLETED, Status.FAILED},
         Status.COMPLETED: set(),
         Status.CANCELLED: set(),
+        Status.FAILED: set(),
     }
 
     corporate = models.ForeignKey(
@@ -73,6 +83,10 @@ class Dispatch(StatusMachine, models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Set when sending stops for a reason of the dispatch's own (not a gateway's refusal): the
+    # recipients not yet sent fail, their amount is released, and the dispatch ends failed.
+    failure_reason = models.CharField(max_length=24, choices=FailureReason.choices, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -98,13 +112,15 @@ class Recipient(StatusMachine, models.Model):
         RECEIVED = "received", pgettext_lazy("gift status", "Received")  # 수령
         REFUSED = "refused", pgettext_lazy("gift status", "Refused")  # 고객거절
         RECLAIMED = "reclaimed", pgettext_lazy("gift status", "Reclaimed")  # 회수
-        FAILED = "failed", pgettext_lazy("gift status", "Failed")  # not sent after 3 attempts
+        # Not sent after 3 attempts, or never sent because the purchase expired first.
+        FAILED = "failed", pgettext_lazy("gift status", "Failed")
         REMOVED = "removed", pgettext_lazy("gift status", "Removed")  # taken off before sending
         CANCELLED = "cancelled", pgettext_lazy("gift status", "Cancelled")  # dispatch cancelled
 
-    # SENDING → QUEUED is a failed attempt that will be retried (or an expired lease).
+    # SENDING → QUEUED is a failed attempt that will be retried (or an expired lease);
+    # QUEUED → FAILED: the purchase expired before the recipient could be sent.
     TRANSITIONS = {
-        Status.QUEUED: {Status.SENDING, Status.REMOVED, Status.CANCELLED},
+        Status.QUEUED: {Status.SENDING, Status.REMOVED, Status.CANCELLED, Status.FAILED},
         Status.SENDING: {Status.SENT, Status.QUEUED, Status.FAILED},
         Status.SENT: {Status.RECEIVED, Status.REFUSED, Status.RECLAIMED},
         Status.RECEIVED: set(),
@@ -187,15 +203,27 @@ class DispatchEventType(models.TextChoices):
     BATCH_RETRIED = "batch_retried"
     RECIPIENTS_FAILED = "recipients_failed"
     COMPLETED = "completed"
+    FAILED = "failed"
     RECEIVED = "received"
     REFUSED = "refused"
     RECLAIMED = "reclaimed"
 
 
 class DispatchEvent(models.Model):
-    """Everything that happens to a dispatch or its recipients (STYLE: events). One row per
-    change; a change of many recipients at once (a batch sent, a reclaim) is one row whose
-    `parameters` hold the recipient ids and the amount moved."""
+    """Everything that happens to a dispatch or its recipients (STYLE: events), written only by
+    the helpers of domain.dispatches.events. One row per change, in the change's transaction:
+
+    - a move of the dispatch or of one recipient: `transition(..., event=helper)`;
+    - a move of many recipients at once (a batch sent, failed or queued again, recipients
+      removed, gifts reclaimed): one row for the rows that one `transition_many(...,
+      batch_event=...)` moved (through `leases.record`/`release` when sending), whose
+      `parameters` hold the recipient ids and `amount` the won moved; none when nothing moved
+      (a batch whose lease expired back in the queue: one row per batch key);
+    - a cancellation: the dispatch's one `cancelled` row covers its recipients' moves;
+    - a creation or an edit of a scheduled dispatch (no status moves): its helper, directly.
+
+    `old_status`/`new_status` are the dispatch's, or the recipients' for their outcomes
+    (received, refused, reclaimed)."""
 
     dispatch = models.ForeignKey(Dispatch, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(max_length=24, choices=DispatchEventType.choices)

@@ -13,6 +13,7 @@ change writes one DispatchEvent (a reclaim of many recipients is one row).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -130,27 +131,22 @@ def recipients_reclaim(
                 DispatchErrorCode.DISPATCH_NOT_FOUND, _("Your company has no such dispatch.")
             )
         locked = {
-            recipient.pk: recipient.status
+            recipient.pk: recipient
             for recipient in Recipient.objects.select_for_update()
             .filter(dispatch=dispatch, pk__in=wanted)
             .order_by("pk")
-            .only("pk", "status")
+            .only("pk", "status", "amount")
         }
-        refused = [pk for pk in wanted if locked.get(pk) != Status.SENT]
+        refused = [pk for pk in wanted if pk not in locked or locked[pk].status != Status.SENT]
         if refused:
             raise Conflict(
                 DispatchErrorCode.RECIPIENT_NOT_RECLAIMABLE,
                 _("Only unreceived gifts of this dispatch can be reclaimed."),
                 extra={"recipients": refused},
             )
-        # One event row for the whole selection (DispatchEvent), written below, not one each.
-        moved = transition_many(
-            Recipient.objects.filter(pk__in=wanted),
-            Status.RECLAIMED,
-            event=None,
-            fields={"outcome_at": timezone.now()},
-        )
-        amount = sum(recipient.amount for recipient in moved)
+        # Every one of them moves (all are sent and locked): the amount goes back first, so the
+        # one event of the whole selection, written with the move, records what was returned.
+        amount = sum(recipient.amount for recipient in locked.values())
         returned = purchase_give_back(
             purchase_id=dispatch.purchase_id,
             amount=amount,
@@ -158,7 +154,16 @@ def recipients_reclaim(
             actor=actor,
             reason=Status.RECLAIMED,
         )
-        recipients_reclaimed_event(
-            dispatch, actor=actor, recipients=wanted, gift_amount=amount, returned=returned
+        transition_many(
+            Recipient.objects.filter(pk__in=wanted),
+            Status.RECLAIMED,
+            batch_event=partial(
+                recipients_reclaimed_event,
+                dispatch,
+                actor=actor,
+                recipients=wanted,
+                returned=returned,
+            ),
+            fields={"outcome_at": timezone.now()},
         )
     return Reclaim(dispatch=dispatch, recipients=wanted, amount=amount, returned=returned)

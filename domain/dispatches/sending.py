@@ -12,10 +12,17 @@ outbox's mechanism too), then:
                each code's keyed hash are stored BEFORE the gateway is called (one transaction)
     2. send    the SMS backend's send_many, outside any transaction, with the batch key as its
                request id (idempotency key)
-    3. record  only while the claim holds: sent → sent (sent_at, provider ids), one
-               purchase_spend and one DispatchEvent for the batch; refused → queued again after
-               a backoff, or failed after MAX_ATTEMPTS with one purchase_release (one
-               transaction; lock order recipients → purchase)
+    3. record  only while the claim holds: sent → sent (sent_at, provider ids) and one
+               purchase_spend; refused → queued again after a backoff, or failed after
+               MAX_ATTEMPTS with one purchase_release (one transaction; lock order recipients →
+               purchase). Each move records its one DispatchEvent for the batch (leases.record's
+               `batch_event`)
+
+An expired purchase's money is not usable (SPEC §7.3): no batch is claimed once the purchase's
+`expires_at` has passed — whether or not the daily expiry job has run — and the recipients still
+queued then fail (`purchase_expired`, their amount released by one purchase_release); the
+dispatch ends `failed` with that `failure_reason` (_dispatch_stop). A batch claimed before the
+expiry is spent as sent (purchase_spend checks its claim time).
 
 Claim codes: a code cannot be read back from its hash, yet a batch sent again after a crash must
 carry the very links the gateway may already have delivered. So the code is derived, not
@@ -34,6 +41,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -43,7 +51,6 @@ from django.utils import timezone
 
 from domain.common import leases
 from domain.common.transitions import transition, transition_many
-from domain.messaging import sms
 from domain.messaging.backends import (
     GatewayError,
     SendResult,
@@ -53,15 +60,18 @@ from domain.messaging.backends import (
 )
 from domain.messaging.backends.base import ERROR_MAX_CHARS
 from domain.purchases.ledger import purchase_release, purchase_spend
+from domain.purchases.services import purchase_valid
 
-from .codes import CODE_LENGTH, claim_code, claim_code_hash, gift_text
+from .codes import claim_code, claim_code_hash, gift_text
 from .events import (
     dispatch_batch_retried_event,
     dispatch_batch_sent_event,
     dispatch_completed_event,
+    dispatch_failed_event,
     dispatch_recipients_failed_event,
     dispatch_started_event,
 )
+from .message import gift_kind
 from .models import Dispatch, Recipient
 
 SEND_TASK = "workers.dispatches.dispatch_send"
@@ -120,6 +130,8 @@ def _dispatch_run(dispatch_id: int, deadline: float | None = None) -> tuple[Disp
     sent = 0
     while time.monotonic() < deadline and (batch := _batch_claim(dispatch)):
         sent += _batch_send(dispatch, batch, backend, template)
+    if not purchase_valid(dispatch.purchase):
+        _dispatch_stop(dispatch, Dispatch.FailureReason.PURCHASE_EXPIRED)
     return _dispatch_complete(dispatch), sent
 
 
@@ -138,18 +150,59 @@ def _dispatch_start(dispatch_id: int) -> Dispatch | None:
 
 
 def _dispatch_complete(dispatch: Dispatch) -> Dispatch:
-    """sending → completed once no recipient is queued or in flight."""
+    """sending → completed once no recipient is queued or in flight; → failed instead when
+    sending was stopped (`failure_reason`, _dispatch_stop)."""
     with transaction.atomic():
         dispatch = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
         remaining = Recipient.objects.filter(dispatch=dispatch, status__in=STILL_TO_SEND)
         if dispatch.status == Dispatch.Status.SENDING and not remaining.exists():
-            transition(
-                dispatch,
-                Dispatch.Status.COMPLETED,
-                event=dispatch_completed_event,
-                fields={"completed_at": timezone.now()},
-            )
+            now = timezone.now()
+            if dispatch.failure_reason:
+                transition(
+                    dispatch,
+                    Dispatch.Status.FAILED,
+                    event=dispatch_failed_event,
+                    fields={"failed_at": now},
+                )
+            else:
+                transition(
+                    dispatch,
+                    Dispatch.Status.COMPLETED,
+                    event=dispatch_completed_event,
+                    fields={"completed_at": now},
+                )
     return dispatch
+
+
+def _dispatch_stop(dispatch: Dispatch, reason: str) -> None:
+    """No recipient of `dispatch` can be sent any more (`reason`: a Dispatch.FailureReason):
+    the queued ones fail, their codes' hashes go (no link of theirs ever works) and their
+    amount is released to the purchase in one move, with one event; the dispatch keeps the
+    reason, to end failed once nothing is in flight. Rows a worker holds are left to it: a
+    batch claimed in time is spent as sent; refused, it comes back queued and fails here on
+    the next run. Lock order dispatch → recipients → purchase (domain.purchases.ledger)."""
+    with transaction.atomic():
+        dispatch = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
+        if dispatch.status != Dispatch.Status.SENDING:
+            return
+        failed = transition_many(
+            Recipient.objects.filter(dispatch=dispatch, status=Status.QUEUED).order_by("pk"),
+            Status.FAILED,
+            batch_event=partial(
+                dispatch_recipients_failed_event, dispatch, batch_key="", reason=reason
+            ),
+            fields={"lease_until": None, "claim_code_hash": None, "last_error": reason},
+        )
+        if not failed:
+            return
+        dispatch.failure_reason = reason
+        dispatch.save(update_fields=["failure_reason"])
+        purchase_release(
+            purchase_id=dispatch.purchase_id,
+            amount=_amount(failed),
+            dispatch_id=dispatch.pk,
+            reason=reason,
+        )
 
 
 def _recover(dispatch: Dispatch) -> None:
@@ -158,15 +211,15 @@ def _recover(dispatch: Dispatch) -> None:
     expired = leases.expired(
         Recipient.objects.filter(dispatch=dispatch), lease=RECIPIENT_LEASE, now=timezone.now()
     )
-    with transaction.atomic():
-        rows = leases.release(expired, lease=RECIPIENT_LEASE, fields={"lease_until": None})
+
+    def retried(rows: list[Recipient]) -> None:  # one event per batch the rows came from
         for key in sorted({row.batch_key for row in rows}):
-            dispatch_batch_retried_event(
-                dispatch,
-                recipients=[row.pk for row in rows if row.batch_key == key],
-                batch_key=key,
-                reason="lease_expired",
-            )
+            batch = [row for row in rows if row.batch_key == key]
+            dispatch_batch_retried_event(dispatch, batch, batch_key=key, reason="lease_expired")
+
+    leases.release(
+        expired, lease=RECIPIENT_LEASE, fields={"lease_until": None}, batch_event=retried
+    )
 
 
 @dataclass(frozen=True)
@@ -175,12 +228,16 @@ class Batch:
     token: str
     rows: list[Recipient]
     first_sent_at: datetime | None  # None: a new key, never sent before
+    claimed_at: datetime  # the purchase was valid then (what purchase_spend checks)
 
 
 def _batch_claim(dispatch: Dispatch) -> Batch | None:
     """The next batch: recipients to send again under their batch key first (a crash, a
-    refusal, no answer), else up to BATCH_SIZE new ones under a new key."""
+    refusal, no answer), else up to BATCH_SIZE new ones under a new key. None once the
+    purchase has expired (nothing may go out then)."""
     now = timezone.now()
+    if not purchase_valid(dispatch.purchase, now=now):
+        return None
     for key, candidates, first_sent_at in _candidates(dispatch, now):
         claimed = leases.claim(
             candidates.order_by("id"),
@@ -194,7 +251,7 @@ def _batch_claim(dispatch: Dispatch) -> Batch | None:
             },
         )
         if claimed.rows:
-            return Batch(key, claimed.token, claimed.rows, first_sent_at)
+            return Batch(key, claimed.token, claimed.rows, first_sent_at, now)
     return None
 
 
@@ -227,18 +284,11 @@ class Template:
 
 
 def _template(dispatch: Dispatch) -> Template:
-    """The dispatch's message with a placeholder for each recipient's code. Its kind is the
-    dispatch's, but a link that takes an SMS past 90 bytes or 40 characters makes it an LMS
-    (SPEC §13; every code has the same length, so one sample decides for all)."""
-    sample = gift_text(dispatch.body, "x" * CODE_LENGTH)
-    kind = dispatch.kind
-    if dispatch.image:
-        kind = Dispatch.Kind.MMS
-    elif kind == Dispatch.Kind.SMS and (
-        len(sample.encode(sms.ENCODING, errors="replace")) > sms.SMS_MAX_BYTES
-        or len(sample) > sms.SMS_MAX_CHARS
-    ):
-        kind = Dispatch.Kind.LMS
+    """The dispatch's message with a placeholder for each recipient's code. Its kind is that of
+    the text with its link (message.gift_kind, as creation and changes store it), read again
+    from the message itself: a link that takes an SMS past 90 bytes or 40 characters makes it
+    an LMS (SPEC §13)."""
+    kind = gift_kind(body=dispatch.body, subject=dispatch.subject, has_image=bool(dispatch.image))
     return Template(
         text=gift_text(dispatch.body, CODE_PLACEHOLDER),
         kind=kind,
@@ -290,7 +340,8 @@ def _batch_record(
     last = {row.pk for row in batch.rows if row.attempts >= MAX_ATTEMPTS} & set(refused)
     now = timezone.now()
 
-    def move(pks, to: str, fields: dict, each) -> list[Recipient]:
+    def move(pks, to: str, fields: dict, each, event, **params) -> list[Recipient]:
+        """Record the outcome of `pks`, with `event(dispatch, rows, **params)` for the batch."""
         if not pks:
             return []
         return leases.record(
@@ -300,6 +351,7 @@ def _batch_record(
             to=to,
             fields=fields,
             each=each,
+            batch_event=partial(event, dispatch, batch_key=batch.key, **params),
         )
 
     def error(row: Recipient) -> dict:
@@ -311,32 +363,31 @@ def _batch_record(
             Status.SENT,
             {"sent_at": now, "lease_until": None},
             lambda row: {"provider_message_id": sent[row.pk][:200]},
+            dispatch_batch_sent_event,
         )
-        if done:
-            amount = sum(row.amount for row in done)
-            purchase_spend(
-                purchase_id=dispatch.purchase_id,
-                amount=amount,
-                dispatch_id=dispatch.pk,
-                recipients=len(done),
-            )
-            dispatch_batch_sent_event(
-                dispatch, recipients=_ids(done), amount=amount, batch_key=batch.key
-            )
+        purchase_spend(  # nothing when none was sent
+            purchase_id=dispatch.purchase_id,
+            amount=_amount(done),
+            dispatch_id=dispatch.pk,
+            recipients=len(done),
+            sent_at=batch.claimed_at,
+        )
         # The link of a recipient never sent must never work: its code's hash goes.
-        failed = move(last, Status.FAILED, {"lease_until": None, "claim_code_hash": None}, error)
-        if failed:
-            amount = sum(row.amount for row in failed)
-            purchase_release(
-                purchase_id=dispatch.purchase_id,
-                amount=amount,
-                dispatch_id=dispatch.pk,
-                reason="send_failed",
-            )
-            dispatch_recipients_failed_event(
-                dispatch, recipients=_ids(failed), amount=amount, batch_key=batch.key
-            )
-        again = move(
+        failed = move(
+            last,
+            Status.FAILED,
+            {"lease_until": None, "claim_code_hash": None},
+            error,
+            dispatch_recipients_failed_event,
+            reason="send_failed",
+        )
+        purchase_release(
+            purchase_id=dispatch.purchase_id,
+            amount=_amount(failed),
+            dispatch_id=dispatch.pk,
+            reason="send_failed",
+        )
+        move(
             set(refused) - last,
             Status.QUEUED,
             {"claim_token": ""},
@@ -344,16 +395,11 @@ def _batch_record(
                 **error(row),
                 "lease_until": now + RETRY_BASE * 2 ** (row.attempts - 1),  # not before
             },
+            dispatch_batch_retried_event,
+            reason="no_answer" if unknown else "refused",
         )
-        if again:
-            dispatch_batch_retried_event(
-                dispatch,
-                recipients=_ids(again),
-                batch_key=batch.key,
-                reason="no_answer" if unknown else "refused",
-            )
     return len(done)
 
 
-def _ids(rows: list[Recipient]) -> list[int]:
-    return sorted(row.pk for row in rows)
+def _amount(rows: list[Recipient]) -> int:
+    return sum(row.amount for row in rows)

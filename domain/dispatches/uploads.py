@@ -25,17 +25,16 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
+from operator import itemgetter
 from typing import IO, Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from domain.common.errors import CommonErrorCode, DomainError, NotFound
+from domain.common.files import Column, xlsx_write
 from domain.common.uploads import detect_file_type, original_name, upload_size_check
 from domain.corporates.models import Corporate, CorporateManager
 from domain.sites.models import Site
@@ -51,12 +50,16 @@ UPLOAD_MAX_BYTES = 20 * 1024 * 1024  # 100,000 rows of the template are about 2 
 SPREADSHEET_MAX_EXPANDED_BYTES = 100 * 1024 * 1024
 UPLOAD_LIFETIME = dt.timedelta(days=1)
 HEADER_SCAN_ROWS = 20
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEMPLATE_FILE_NAME = "dispatch-recipients-template.xlsx"
 # The manual's example rows (manual 004 §3.1).
 TEMPLATE_EXAMPLE = (("홍길동", "01000000000", 10_000), ("은누리", "01011111111", 50_000))
-TEXT_FORMAT = "@"
-AMOUNT_FORMAT = "#,##0"
+TEMPLATE_TITLE = "받는 고객"
+# Per column: the mobile is text, so Excel keeps the leading 0 of what is typed.
+TEMPLATE_FORMATS = {"mobile": "@", "amount": "#,##0"}
+TEMPLATE_COLUMNS = [
+    Column(label, itemgetter(index), number_format=TEMPLATE_FORMATS.get(key), width=18)
+    for index, (key, label) in enumerate(COLUMNS)
+]
 # Header names accepted per column, compared without spaces and case: the template's, the
 # manual's words (이름, 휴대폰번호) and English.
 HEADER_NAMES = {
@@ -77,27 +80,10 @@ Row = tuple[int, list[Any]]
 
 
 def recipients_template() -> bytes:
-    """The 엑셀 양식: header, the manual's example rows, a text mobile column."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "받는 고객"
-    sheet.append([label for _key, label in COLUMNS])
-    for row in TEMPLATE_EXAMPLE:
-        sheet.append(list(row))
-    formats = {"mobile": TEXT_FORMAT, "amount": AMOUNT_FORMAT}
-    for index, (key, _label) in enumerate(COLUMNS, start=1):
-        letter = get_column_letter(index)
-        column = sheet.column_dimensions[letter]
-        column.width = 18
-        sheet[f"{letter}1"].font = Font(bold=True)
-        if key in formats:
-            # The column's format applies to what is typed later; the example cells get it too.
-            column.number_format = formats[key]
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.number_format = formats[key]
-    sheet.freeze_panes = "A2"
+    """The 엑셀 양식: header, the manual's example rows, a text mobile column (the one Excel
+    writer, domain.common.files)."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    xlsx_write(buffer, title=TEMPLATE_TITLE, columns=TEMPLATE_COLUMNS, rows=TEMPLATE_EXAMPLE)
     return buffer.getvalue()
 
 

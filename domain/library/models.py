@@ -22,7 +22,34 @@ class LibraryBranch(models.Model):
         return self.name
 
 
-class LibraryProfile(models.Model):
+def library_state_changed(member_id: int) -> None:
+    """Bump the member's `updated_at`, the tag of the library block kept across requests
+    (`api.members.serializers.MemberProfileSerializer.get_library`): every process sees the
+    change on its next request. The two models below call it on each save and delete; call it
+    after a queryset `update()` or `delete()` of either."""
+    from domain.members.models import Member
+
+    Member.objects.filter(pk=member_id).update(updated_at=timezone.now())
+
+
+class MemberStateTouch(models.Model):
+    """Saving or deleting a row tells `library_state_changed` (the consents' `_site_touch`
+    pattern)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        library_state_changed(self.member_id)
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        library_state_changed(self.member_id)
+        return deleted
+
+
+class LibraryProfile(MemberStateTouch):
     """A yongin-library member's membership level (SPEC §6): associate (준회원) or full (정회원).
 
     Full members hold a unique 10-digit member card number and a hashed 4-digit loan PIN. The
@@ -96,7 +123,7 @@ class EligibilityCheck(models.Model):
         return f"{self.purpose} {self.outcome}"
 
 
-class LoanLimitGrant(models.Model):
+class LoanLimitGrant(MemberStateTouch):
     """A raised loan limit for a period (multi-child family, manual 003 §03), not a type change.
 
     Ended by the daily job when `valid_until` has passed; the limit falls back to the default.

@@ -42,6 +42,7 @@ from .models import (
     EligibilityCheck,
     LibraryProfile,
     LoanLimitGrant,
+    library_state_changed,
 )
 
 GYEONGGI = "경기도"
@@ -318,6 +319,7 @@ def _grant(
     LoanLimitGrant.objects.filter(member=member, active=True, reason=reason).update(
         active=False, ended_at=timezone.now()
     )
+    library_state_changed(member.pk)
     grant = LoanLimitGrant.objects.create(
         member=member,
         limit=MULTI_CHILD_LOAN_LIMIT,

@@ -63,8 +63,15 @@ def message_kind(body: str, subject: str = "", has_image: bool = False) -> str:
             _("The message must be at most 2,000 bytes (1,000 Korean characters)."),
             attr="body",
         )
+    return text_kind(body, subject, has_image=has_image)
+
+
+def text_kind(text: str, subject: str = "", *, has_image: bool = False) -> str:
+    """The kind of a text already checked (message_kind): MMS with an image; LMS with a
+    subject, or past 90 bytes or 40 characters; else SMS."""
     if has_image:
         return MMS
-    if subject or body_bytes > SMS_MAX_BYTES or len(body) > SMS_MAX_CHARS:
+    too_long = len(text.encode(ENCODING, errors="replace")) > SMS_MAX_BYTES
+    if subject or too_long or len(text) > SMS_MAX_CHARS:
         return LMS
     return SMS

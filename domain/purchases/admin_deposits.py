@@ -59,6 +59,7 @@ ROW_COLUMNS = [
     "amount",
     "status",
     "reason",
+    "name_match",  # prefix: a cut-off depositor name, to check before confirming
     "proposed",
     "confirmed_purchase",
 ]
@@ -157,7 +158,7 @@ class DepositStatementRowAdmin(RowColumnsMixin, ReadOnlyMixin, SiteScopedAdmin):
     site_feature = FEATURE
     change_form_template = "admin/purchases/depositstatementrow/change_form.html"
     list_display = ["statement", *ROW_COLUMNS]
-    list_filter = ["status", "reason"]
+    list_filter = ["status", "reason", "name_match"]
     search_fields = ["depositor"]
     list_select_related = ["statement", "proposed_purchase__corporate", "confirmed_purchase"]
     fields = ["statement", *ROW_COLUMNS, "confirmed_by", "confirmed_at"]

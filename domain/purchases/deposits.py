@@ -91,6 +91,7 @@ def deposit_statement_upload(
                 amount=proposal.line.amount,
                 status=proposal.status,
                 reason=proposal.reason,
+                name_match=proposal.name_match,
                 proposed_purchase=proposal.proposed,
             )
             for proposal in proposals

@@ -11,6 +11,9 @@ class PurchaseErrorCode(ErrorCode):
     DOCUMENTS_MISSING = "documents_missing"
     DOCUMENTS_NOT_REQUIRED = "documents_not_required"
     BALANCE_RESERVED = "balance_reserved"
+    # The ledger refuses to spend for messages sent after the purchase's validity (an
+    # internal guard: sending checks first, domain.dispatches.sending).
+    PURCHASE_EXPIRED = "purchase_expired"
     # Deposit matching (issue 10 point 5): the statement upload…
     STATEMENT_HEADER_MISSING = "statement_header_missing"
     STATEMENT_EMPTY = "statement_empty"

@@ -4,7 +4,7 @@ writes one `PurchaseEvent` (old and new balance; reserved before and after in `p
 
     reserve     balance → reserved   a dispatch is created (its whole total)
     release     reserved → balance   recipients removed, a dispatch cancelled, a send failed
-    spend       reserved → (sent)    recipients' messages went out
+    spend       reserved → (sent)    recipients' messages went out (before the expiry)
     give_back   (sent) → balance     a gift refused or reclaimed, if the purchase is still valid
 
 So at any time: balance + reserved + (amounts sent and not given back) = amount approved.
@@ -14,14 +14,18 @@ its recipients locks those first, then calls in here (dispatch → recipients �
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from domain.common.errors import DomainError
+from domain.common.errors import Conflict, DomainError
 
+from .errors import PurchaseErrorCode
 from .events import purchase_money_event
 from .models import Purchase, PurchaseEventType
-from .services import purchase_balance_usable
+from .services import purchase_balance_usable, purchase_valid
 
 
 def _locked(purchase_id: int) -> Purchase:
@@ -84,12 +88,22 @@ def purchase_release(*, purchase_id: int, amount: int, dispatch_id: int, actor=N
     return purchase
 
 
-def purchase_spend(*, purchase_id: int, amount: int, dispatch_id: int, recipients: int):
-    """The held amount of recipients whose messages went out leaves the purchase."""
+def purchase_spend(
+    *, purchase_id: int, amount: int, dispatch_id: int, recipients: int, sent_at: datetime
+):
+    """The held amount of recipients whose messages went out leaves the purchase. `sent_at`:
+    when their batch was taken to be sent; it must be before the purchase's end of validity
+    (an expired purchase's money is not usable, SPEC §7.3), else `purchase_expired` and nothing
+    moves. The job that expires purchases may have run since: that does not matter."""
     if amount <= 0:
         return None
     with transaction.atomic():
         purchase = _locked(purchase_id)
+        if purchase.expires_at is None or purchase.expires_at <= sent_at:
+            raise Conflict(
+                PurchaseErrorCode.PURCHASE_EXPIRED,
+                _("The purchase had expired when the messages were sent."),
+            )
         _move(
             purchase,
             PurchaseEventType.SPENT,
@@ -112,9 +126,7 @@ def purchase_give_back(
         return 0
     with transaction.atomic():
         purchase = _locked(purchase_id)
-        if purchase.status != Purchase.Status.APPROVED or (
-            purchase.expires_at is not None and purchase.expires_at <= timezone.now()
-        ):
+        if not purchase_valid(purchase):
             return 0
         _move(
             purchase,

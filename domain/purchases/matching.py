@@ -4,12 +4,17 @@ For each statement row the candidates are the pending purchases of the site's co
 
 1. whose `deposit_amount` equals the row's amount (to the won),
 2. whose company name or depositor account holder (the snapshot taken at the request) equals
-   the row's depositor, both compared by `normalise_name`, and
+   the row's depositor, both compared by `normalise_name` — or, when none does, begins with
+   it: Korean bank statements cut depositor names short (often to 7 characters), so a
+   normalised depositor of at least PREFIX_MIN_LENGTH characters that starts a normalised name
+   matches too, marked `prefix` (`name_match`) for staff to see, and
 3. that were requested no later than the deposit (a deposit cannot pay a later request).
 
-Exactly one candidate → `proposed`; more → `ambiguous` (staff choose among them); none →
-`unmatched`, with the first rule that left nothing as the reason. Nothing here approves:
-staff confirm (domain.purchases.deposits).
+An exact name beats a prefix: the purchases whose name equals the depositor are the candidates
+if any of them passes rule 3; only otherwise are those it is a prefix of. Exactly one candidate
+→ `proposed`; more → `ambiguous` (staff choose among them); none → `unmatched`, with the first
+rule that left nothing as the reason. Nothing here approves: staff confirm
+(domain.purchases.deposits).
 """
 
 from __future__ import annotations
@@ -23,6 +28,10 @@ from .statements import StatementLine
 
 RowStatus = DepositStatementRow.Status
 Reason = DepositStatementRow.Reason
+NameMatch = DepositStatementRow.NameMatch
+# The shortest normalised depositor taken as a cut-off name: what a bank's 7-character cut
+# leaves after a legal-form mark (`(주)온누리상` → `온누리상`); 3 (`한빛상`) would match too much.
+PREFIX_MIN_LENGTH = 4
 
 # Legal-form marks removed from names, after NFKC (which turns ㈜ into (주) and ㈲ into (有)),
 # case folding and the removal of white space. Longest first, so `유한책임회사` goes before
@@ -76,6 +85,7 @@ class Proposal:
     status: str
     reason: str = ""
     candidates: list[Purchase] = field(default_factory=list)
+    name_match: str = ""  # NameMatch of the candidates' names to the depositor ("" unmatched)
 
     @property
     def proposed(self) -> Purchase | None:
@@ -103,15 +113,31 @@ def proposals_for(*, site, lines: list[StatementLine]) -> list[Proposal]:
     return [_propose(line, by_amount.get(line.amount, [])) for line in lines]
 
 
+def name_match(depositor: str, names: set[str]) -> str:
+    """How a normalised `depositor` matches a purchase's normalised `names`: `exact`, `prefix`
+    (a cut-off name: at least PREFIX_MIN_LENGTH characters that start one of them), or ""."""
+    if not depositor:
+        return ""
+    if depositor in names:
+        return NameMatch.EXACT
+    if len(depositor) >= PREFIX_MIN_LENGTH and any(n.startswith(depositor) for n in names):
+        return NameMatch.PREFIX
+    return ""
+
+
 def _propose(line: StatementLine, same_amount: list[tuple[Purchase, set[str]]]) -> Proposal:
     if not same_amount:
         return Proposal(line, RowStatus.UNMATCHED, Reason.NO_PURCHASE_WITH_AMOUNT)
     depositor = normalise_name(line.depositor)
-    named = [p for p, names in same_amount if depositor and depositor in names]
+    named: dict[str, list[Purchase]] = defaultdict(list)
+    for purchase, names in same_amount:
+        if match := name_match(depositor, names):
+            named[match].append(purchase)
     if not named:
         return Proposal(line, RowStatus.UNMATCHED, Reason.DEPOSITOR_NOT_MATCHING)
-    in_time = [p for p in named if p.created_at <= line.deposited_at]
-    if not in_time:
-        return Proposal(line, RowStatus.UNMATCHED, Reason.DEPOSITED_BEFORE_REQUEST)
-    status = RowStatus.PROPOSED if len(in_time) == 1 else RowStatus.AMBIGUOUS
-    return Proposal(line, status, candidates=in_time)
+    for match in (NameMatch.EXACT, NameMatch.PREFIX):  # an exact name wins
+        in_time = [p for p in named[match] if p.created_at <= line.deposited_at]
+        if in_time:
+            status = RowStatus.PROPOSED if len(in_time) == 1 else RowStatus.AMBIGUOUS
+            return Proposal(line, status, candidates=in_time, name_match=match)
+    return Proposal(line, RowStatus.UNMATCHED, Reason.DEPOSITED_BEFORE_REQUEST)

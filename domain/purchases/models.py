@@ -170,12 +170,25 @@ class DepositStatementRow(StatusMachine, models.Model):
         DEPOSITOR_NOT_MATCHING = (
             "depositor_not_matching",
             pgettext_lazy(
-                "deposit row reason", "No company name or account holder equals the depositor"
+                "deposit row reason",
+                "No company name or account holder equals the depositor or begins with it",
             ),
         )
         DEPOSITED_BEFORE_REQUEST = (
             "deposited_before_request",
             pgettext_lazy("deposit row reason", "Deposited before the purchase was requested"),
+        )
+
+    class NameMatch(models.TextChoices):
+        """How the candidates' company name or account holder matched the depositor (both
+        normalised; domain.purchases.matching)."""
+
+        EXACT = "exact", pgettext_lazy("deposit name match", "The same name")
+        PREFIX = (
+            "prefix",
+            pgettext_lazy(
+                "deposit name match", "The depositor is the start of the name (cut short)"
+            ),
         )
 
     TRANSITIONS = {
@@ -192,6 +205,12 @@ class DepositStatementRow(StatusMachine, models.Model):
     amount = models.PositiveBigIntegerField(help_text="Won.")
     status = models.CharField(max_length=10, choices=Status.choices)
     reason = models.CharField(max_length=24, choices=Reason.choices, blank=True)
+    name_match = models.CharField(
+        max_length=6,
+        choices=NameMatch.choices,
+        blank=True,
+        help_text="Proposed and ambiguous rows: exact, or prefix (a cut-off depositor name).",
+    )
     proposed_purchase = models.ForeignKey(
         Purchase, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -338,21 +338,32 @@ def purchase_refund(*, corporates: QuerySet[Corporate], staff, purchase_id: int)
 
 
 def purchases_expire(*, now: dt.datetime | None = None) -> list[Purchase]:
-    """Daily: approved purchases past their validity become expired (SPEC §7.3)."""
+    """Daily: approved purchases past their validity become expired (SPEC §7.3).
+
+    Only the status moves: `balance` and `reserved` stay as they are, so balance + reserved +
+    sent = amount still holds. Money reserved by a dispatch not yet sent stays held until that
+    dispatch's sending time, when it fails (`purchase_expired`) and releases it into this
+    purchase's balance, unusable (domain.dispatches.sending). Nothing is spent after the
+    purchase's `expires_at`, whether this job ran first or not."""
     now = now or timezone.now()
     due = Purchase.objects.filter(status=Status.APPROVED, expires_at__lte=now)
     return transition_many(due, Status.EXPIRED, event=purchase_expired_event)
 
 
+def purchase_valid(purchase: Purchase, *, now: dt.datetime | None = None) -> bool:
+    """Approved and not past its validity at `now` (SPEC §7.3): only then may its balance be
+    drawn on, spent or given back (the rule `valid_purchases` filters by)."""
+    return (
+        purchase.status == Status.APPROVED
+        and purchase.expires_at is not None
+        and purchase.expires_at > (now or timezone.now())
+    )
+
+
 def purchase_balance_usable(purchase: Purchase, *, now: dt.datetime | None = None) -> int:
     """Won of `purchase` a dispatch may draw on now: 0 unless approved and unexpired (SPEC §7.4
     calls this before taking an amount)."""
-    now = now or timezone.now()
-    if purchase.status != Status.APPROVED or purchase.expires_at is None:
-        return 0
-    if purchase.expires_at <= now:
-        return 0
-    return max(0, purchase.balance)
+    return max(0, purchase.balance) if purchase_valid(purchase, now=now) else 0
 
 
 def valid_purchases(*, now: dt.datetime | None = None) -> Q:

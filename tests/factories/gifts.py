@@ -46,6 +46,7 @@ def gifts_sent(dispatch: Dispatch, codes: list[str]) -> list[Recipient]:
         amount=sum(r.amount for r in recipients),
         dispatch_id=dispatch.pk,
         recipients=len(recipients),
+        sent_at=now,
     )
     if len(recipients) == dispatch.recipient_count:
         Dispatch.objects.filter(pk=dispatch.pk).update(

@@ -21,7 +21,8 @@ from typing import Any
 from urllib.parse import quote
 
 from django.db import connection
-from gunicorn import version_info as gunicorn_version
+
+from bench.served import gunicorn_command
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = "tests.faults.settings"
@@ -105,11 +106,7 @@ def qcluster(log: Path, **env: str) -> Process:
 
 def gunicorn(port: int, log: Path, **env: str) -> Process:
     """The API under gunicorn: 2 workers of 4 threads each."""
-    args = [sys.executable, "-m", "gunicorn", "backend.wsgi", "--bind", f"127.0.0.1:{port}"]
-    args += ["--workers", "2", "--worker-class", "gthread", "--threads", "4"]
-    if gunicorn_version >= (25, 1):  # its control socket is one path per user: left off
-        args.append("--no-control-socket")
-    return Process(args, log=log, env=env)
+    return Process(gunicorn_command(port, workers=2, threads=4, keep_alive=5), log=log, env=env)
 
 
 def enqueue(func: str, *args: Any) -> str:

@@ -31,7 +31,8 @@ from django.utils import timezone
 
 from .base import PLACEHOLDER, BaseSmsBackend, GatewayError, SendResult, SmsMessage
 
-DEFAULT_BASE_URL = "https://api-sms.cloud.toast.com"
+# The guide's "API domain"; NHN announced the end of api-sms.cloud.toast.com for 2026-09-01.
+DEFAULT_BASE_URL = "https://sms.api.nhncloudservice.com"
 API_VERSION = "v3.0"
 MAX_RECIPIENTS = 1_000  # per request (recipientList)
 PAGE_SIZE = 1_000  # the send-list search's largest page

@@ -98,13 +98,24 @@ def test_a_scheduled_dispatch_changes_title_time_subject_and_body(api, master, p
     assert books(purchase) == (APPROVED - 30_000, 30_000)  # no money moves
 
 
-def test_the_kind_follows_the_new_body(api, master, purchase):
+def test_the_kind_follows_the_new_body(api, master, purchase, settings):
+    settings.GIFT_URL_BASE = "https://g.kr"  # links of 29 characters: short bodies stay SMS
     dispatch = scheduled(master, purchase)
     long = patch(api, master.member, dispatch, body="가" * 41)
     assert long.json()["kind"] == "lms"  # over 40 characters
     short = patch(api, master.member, dispatch, body="짧은 인사")
     assert short.json()["kind"] == "sms"
     assert events(dispatch) == ["edited", "edited"]
+
+
+def test_the_kind_after_an_edit_counts_the_gift_link(api, master, purchase, settings):
+    """As at creation: the recipients' text is the body and the claim link (SPEC §13)."""
+    settings.GIFT_URL_BASE = "https://g.kr/"  # a 29-character link
+    dispatch = scheduled(master, purchase)
+    assert patch(api, master.member, dispatch, body="가" * 10).json()["kind"] == "sms"
+    assert patch(api, master.member, dispatch, body="가" * 40).json()["kind"] == "lms"
+    dispatch.refresh_from_db()
+    assert dispatch.kind == "lms"
 
 
 def test_a_general_admin_of_the_company_edits_too(api, master, general, purchase):
@@ -146,6 +157,19 @@ def test_a_time_in_the_past_is_refused(api, master, purchase):
     dispatch.refresh_from_db()
     assert dispatch.scheduled_at == before
     assert events(dispatch) == []
+
+
+def test_a_time_after_the_purchases_expiry_is_refused(api, master, purchase):
+    """Its purchase would have expired by then (SPEC §7.3: nothing would be sent)."""
+    dispatch = scheduled(master, purchase)
+    Purchase.objects.filter(pk=purchase.pk).update(expires_at=timezone.now() + dt.timedelta(days=5))
+    later = (timezone.now() + dt.timedelta(days=6)).isoformat()
+    response = patch(api, master.member, dispatch, scheduled_at=later)
+    assert response.status_code == 400
+    assert error_codes(response) == ["scheduled_at_after_purchase_expiry"]
+    assert events(dispatch) == []
+    earlier = (timezone.now() + dt.timedelta(days=4)).isoformat()
+    assert patch(api, master.member, dispatch, scheduled_at=earlier).status_code == 200
 
 
 # --- not editable ------------------------------------------------------------------------------

@@ -95,7 +95,7 @@ def test_an_immediate_dispatch_reserves_its_total_and_starts_after_commit(
     dispatch = Dispatch.objects.get()
     assert answer["id"] == dispatch.pk
     assert (answer["status"], answer["send_type"]) == ("pending", "immediate")
-    assert answer["kind"] == "sms"
+    assert answer["kind"] == "lms"  # with its link (the default base): over 40 characters
     assert (answer["total"], answer["recipient_count"]) == (30_000, 3)
     assert dispatch.purchase == purchase and dispatch.requested_by == master.member
     assert abs(dispatch.scheduled_at - timezone.now()) < dt.timedelta(minutes=1)
@@ -160,6 +160,34 @@ def test_the_sender_proves_their_own_phone_over_http(
     assert create(api, master, body(token)).status_code == 201
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("가" * 10, "sms"),  # 40 characters with the link: still an SMS
+        ("가" * 11, "lms"),  # 41 with the link
+        ("가" * 40, "lms"),  # an SMS on its own (80 bytes, 40 characters), not with the link
+    ],
+)
+def test_the_kind_shown_at_creation_is_the_kind_sent_link_included(
+    api, master, sent_tasks, settings, text, kind
+):
+    """SPEC §13: each recipient's text is the body, a newline and the claim link; the kind is
+    that text's. A short link base (13 characters; a link is 29) leaves room for a short SMS."""
+    from domain.dispatches.sending import dispatch_send
+    from domain.messaging.backends import locmem
+
+    settings.GIFT_URL_BASE = "https://g.kr/"
+    approved_purchase(master, 100_000)
+    response = create(api, master, body(dispatch_send_token(master), body=text, recipients=rows(1)))
+    assert response.status_code == 201, response.json()
+    assert response.json()["kind"] == kind
+    locmem.reset()
+    dispatch_send(dispatch_id=response.json()["id"])
+    (message,) = locmem.outbox
+    assert len(message.body) == len(text) + 1 + 29
+    assert message.kind == kind
+
+
 def test_a_jpg_makes_an_mms_and_is_kept_privately(api, master, sent_tasks, settings):
     approved_purchase(master, 100_000)
     data = body(dispatch_send_token(master), image=image_file())
@@ -201,6 +229,29 @@ def test_the_purchase_expiring_first_among_those_that_cover_the_total_is_drawn_o
     assert books(second) == (20_000, 30_000)
     for untouched in (late_big, first_small, third, gone):
         assert books(untouched)[1] == 0
+
+
+def test_a_scheduled_dispatch_draws_on_a_purchase_still_valid_at_its_time(api, master, sent_tasks):
+    """An expired purchase's money is not usable (SPEC §7.3): the one expiring first is passed
+    over when it expires before the sending time."""
+    ends_first = expiring(approved_purchase(master, 100_000), days=2)
+    lasts = expiring(approved_purchase(master, 100_000), days=300)
+    data = body(dispatch_send_token(master), send_type="scheduled", scheduled_at=in_future(days=3))
+    response = create(api, master, data)
+    assert response.status_code == 201, response.json()
+    assert Dispatch.objects.get().purchase == lasts
+    assert books(ends_first) == (100_000, 0)
+
+
+def test_a_time_after_every_purchases_expiry_is_refused_and_moves_no_money(api, master, sent_tasks):
+    purchase = expiring(approved_purchase(master, 100_000), days=2)
+    data = body(dispatch_send_token(master), send_type="scheduled", scheduled_at=in_future(days=3))
+    response = create(api, master, data)
+    assert response.status_code == 400
+    assert error_codes(response) == ["scheduled_at_after_purchase_expiry"]
+    assert response.json()["errors"][0]["attr"] == "scheduled_at"
+    assert books(purchase) == (100_000, 0)
+    assert not Dispatch.objects.exists()
 
 
 def test_the_manuals_split_500000_into_300000_and_200000(api, master, sent_tasks):

@@ -169,3 +169,59 @@ def test_an_immediate_dispatch_cannot_be_edited(api):
     assert created.status_code == 201, created.json()
     edited = api.patch(f"{URL}{created.json()['id']}/", {"title": "바꿈"}, format="json", **auth)
     assert (edited.status_code, error_codes(edited)) == (409, ["dispatch_not_editable"])
+
+
+def test_a_scheduled_dispatch_past_its_purchases_expiry_fails_and_its_money_is_released(api):
+    """SPEC §7.3, §7.4: an expired purchase's balance is not usable. A time after the end of
+    the purchase's five years is refused at creation; a dispatch due just before it whose
+    sending comes only after it (the worker was down) sends nothing: it fails with a coded
+    reason, its reservation goes back to the (expired) purchase, nothing is spent."""
+    master = corporate_with_master(username="master03", mobile="01055552222")
+    auth = bearer_for(master.member)
+    purchase = approved_purchase(master, 100_000)
+    expiry = timezone.localtime(purchase.expires_at)
+
+    def schedule(at: dt.datetime):
+        return api.post(
+            URL,
+            {
+                "title": "5년 뒤 선물",
+                "send_type": "scheduled",
+                "scheduled_at": at.isoformat(),
+                "body": "선물입니다.",
+                "recipients": [
+                    {"name": "김정수", "mobile": "01011110001", "amount": 10_000},
+                    {"name": "이영희", "mobile": "01011110002", "amount": 20_000},
+                ],
+                "verification_token": dispatch_send_token(master),
+            },
+            format="json",
+            **auth,
+        )
+
+    too_late = schedule(expiry + dt.timedelta(hours=1))
+    assert error_codes(too_late) == ["scheduled_at_after_purchase_expiry"]
+    assert books(purchase) == (100_000, 0)
+    created = schedule((expiry - dt.timedelta(minutes=2)).replace(second=0, microsecond=0))
+    assert created.status_code == 201, created.json()
+    dispatch_id = created.json()["id"]
+    assert books(purchase) == (70_000, 30_000)
+    locmem.outbox.clear()
+
+    with time_machine.travel(expiry + dt.timedelta(seconds=30)):  # the worker comes back late
+        send_due_dispatches()
+    assert locmem.outbox == []
+    assert books(purchase) == (100_000, 0)  # released, not spent; unusable now
+    assert not purchase.events.filter(type="spent").exists()
+
+    detail = api.get(f"{URL}{dispatch_id}/", **auth)
+    assert detail.status_code == 200, detail.json()
+    body = detail.json()
+    assert (body["status"], body["failure_reason"]) == ("failed", "purchase_expired")
+    assert body["states"]["failed"] == {"count": 2, "amount": 30_000, "percent": "100.00"}
+    assert body["progress"] == {"sent": 0, "failed": 2, "total": 2}
+    english = api.get(f"{URL}{dispatch_id}/", HTTP_ACCEPT_LANGUAGE="en", **auth).json()
+    assert english["failure_reason_label"] == "The purchase expired before the sending time"
+    assert body["failure_reason_label"] == "발송 시각 전에 구매 유효기간이 끝남"
+    listed = api.get(URL, {"status": "failed"}, **auth).json()["results"]
+    assert [row["id"] for row in listed] == [dispatch_id]

@@ -23,6 +23,17 @@ def me_url(site: str) -> str:
     return f"/api/v1/sites/{site}/members/me/"
 
 
+def grant_for(member, *, limit: int, days: int, reason: str = "multi_child_self"):
+    check = EligibilityCheck.objects.create(member=member, purpose="multi_child", outcome="passed")
+    return LoanLimitGrant.objects.create(
+        member=member,
+        limit=limit,
+        valid_until=date.today() + timedelta(days=days),
+        reason=reason,
+        eligibility_check=check,
+    )
+
+
 def get_me(api, member):
     url, headers = me_url(member.site.slug), bearer_for(member)
     with CaptureQueriesContext(connection) as captured:
@@ -56,21 +67,8 @@ def test_me_of_a_library_member_with_a_profile_and_a_grant(api, member_factory):
     LibraryProfile.objects.create(
         member=member, level="full", card_number="2400000001", full_since=timezone.now()
     )
-    check = EligibilityCheck.objects.create(member=member, purpose="multi_child", outcome="passed")
-    LoanLimitGrant.objects.create(
-        member=member,
-        limit=10,
-        valid_until=date.today() + timedelta(days=300),
-        reason="multi_child_self",
-        eligibility_check=check,
-    )
-    LoanLimitGrant.objects.create(
-        member=member,
-        limit=14,
-        valid_until=date.today() + timedelta(days=30),
-        reason="multi_child_child",
-        eligibility_check=check,
-    )
+    grant_for(member, limit=10, days=300)
+    grant_for(member, limit=14, days=30, reason="multi_child_child")
     response, queries = get_me(api, member)
     assert len(queries) <= MAX_QUERIES, queries
     library = response.json()["library"]
@@ -239,3 +237,62 @@ def test_withdrawing_an_optional_consent_keeps_the_member_through(api, member_fa
         )
         assert response.status_code == 200, response.json()
         get_me(api, member)
+
+
+# --- the library block is kept across requests and changes at once --------------------------
+# Its cached answer is tagged with the member's `updated_at`, which the request's
+# authentication reads afresh and every library change bumps: no cache entry is ever deleted,
+# so what holds here holds across server processes, each with its own cache.
+
+
+def library_of(api, member) -> tuple[dict, list[str]]:
+    response, queries = get_me(api, member)
+    return response.json()["library"], queries
+
+
+def test_a_repeated_me_of_a_library_member_reads_only_the_member(api, member_factory):
+    member = member_factory()
+    LibraryProfile.objects.create(
+        member=member, level="full", card_number="2400000002", full_since=timezone.now()
+    )
+    first, _ = library_of(api, member)
+    again, queries = library_of(api, member)
+    assert again == first
+    assert touching(queries, "library_libraryprofile") == [], queries
+    assert len(queries) == 1, queries  # the member (with its site) for the authentication
+
+
+def test_the_library_block_follows_each_change_at_once(api, member_factory):
+    from domain.library.upgrades import grants_expire
+
+    member = member_factory()
+    assert library_of(api, member)[0]["level"] == "associate"
+    profile = LibraryProfile.objects.create(member=member, level="associate")
+    profile.level, profile.card_number = "full", "2400000003"
+    profile.full_since = timezone.now()
+    profile.save()
+    assert library_of(api, member)[0]["card_number"] == "2400000003"
+
+    grant = grant_for(member, limit=10, days=1)
+    assert library_of(api, member)[0]["loan_limit"] == 10
+
+    with time_machine.travel(timezone.now() + timedelta(days=3)):
+        assert grants_expire() == 1
+        assert library_of(api, member)[0]["loan_limit"] == 7
+
+    grant.delete()
+    member.name = "김바뀜"
+    member.save()
+    assert library_of(api, member)[0]["mobile_card"]["name"] == "김바뀜"
+
+
+def test_a_grant_ended_by_a_queryset_update_shows_at_once(api, member_factory):
+    """`_grant` ends the earlier grant with a queryset `update()` (no model signal)."""
+    from domain.library.models import library_state_changed
+
+    member = member_factory()
+    grant_for(member, limit=10, days=30)
+    assert library_of(api, member)[0]["loan_limit"] == 10
+    LoanLimitGrant.objects.filter(member=member).update(active=False)
+    library_state_changed(member.pk)
+    assert library_of(api, member)[0]["loan_limit"] == 7

@@ -14,7 +14,7 @@ from domain.messaging.backends import locmem
 from domain.purchases.models import DepositStatement, DepositStatementRow, Purchase, PurchaseEvent
 from domain.purchases.services import purchase_request
 from tests.conftest import bearer_for, error_codes
-from tests.factories.corporates import corporate_with_master, manager_create
+from tests.factories.corporates import business_number, corporate_with_master, manager_create
 
 pytestmark = pytest.mark.django_db
 
@@ -275,6 +275,74 @@ def test_two_companies_whose_names_collide_are_ambiguous(api, staff, hanbit):
     assert sorted(c["id"] for c in row["candidates"]) == sorted([first.pk, second.pk])
 
 
+# --- truncated depositor names: prefix matches (README "Purchases: deposit matching") ----------
+
+
+def test_a_truncated_depositor_matches_by_prefix_and_the_row_says_so(api, staff, hanbit):
+    """Banks cut depositor names (often to 7 characters): `(주)온누리상` for `(주)온누리상사유통`
+    is `온누리상`, a prefix of 4 characters (the least taken) of the normalised name."""
+    long = company("(주)온누리상사유통", username="onnuri01", business_number=business_number(1))
+    truncated = request_at(long, 1_000_000, seoul(2026, 11, 25, 9, 0))
+    exact = request_at(hanbit, 2_000_000, seoul(2026, 11, 25, 9, 0))
+    lines = [
+        HEADER,
+        f"2026-11-25 10:00,(주)온누리상,{truncated.deposit_amount}",
+        f"2026-11-25 10:01,한빛상사,{exact.deposit_amount}",
+        f"2026-11-25 10:02,홍길동,{exact.deposit_amount}",
+    ]
+    prefix, full, unknown = upload(api, staff, csv_file(lines)).json()["rows"]
+    assert (prefix["status"], prefix["name_match"]) == ("proposed", "prefix")
+    assert prefix["proposed_purchase"]["id"] == truncated.pk
+    assert prefix["name_match_label"] == "앞부분 일치 (잘린 입금자명)"
+    assert (full["status"], full["name_match"]) == ("proposed", "exact")
+    assert (unknown["status"], unknown["name_match"]) == ("unmatched", "")
+    assert DepositStatementRow.objects.get(pk=prefix["id"]).name_match == "prefix"
+
+    # The operator confirms it like any proposal.
+    response = confirm(api, staff, [{"row": prefix["id"], "purchase": truncated.pk}])
+    assert response.json()["results"][0]["result"] == "approved"
+
+
+def test_an_exact_name_wins_over_prefix_matches_of_the_same_amount(api, staff, hanbit):
+    longer = company("한빛상사유통", username="hanbit02", business_number=business_number(2))
+    named = request_at(hanbit, 1_000_000, seoul(2026, 11, 25, 9, 0))
+    request_at(longer, 1_000_000, seoul(2026, 11, 25, 9, 0))
+    lines = [HEADER, f"2026-11-25 11:00,한빛상사,{named.deposit_amount}"]
+    row = upload(api, staff, csv_file(lines)).json()["rows"][0]
+    assert (row["status"], row["name_match"]) == ("proposed", "exact")
+    assert [c["id"] for c in row["candidates"]] == [named.pk]
+
+
+def test_two_prefix_candidates_of_the_same_amount_are_ambiguous(api, staff):
+    trading = company("온누리상사유통", username="onnuri02", business_number=business_number(3))
+    building = company("㈜온누리상사건설", username="onnuri03", business_number=business_number(4))
+    first = request_at(trading, 1_000_000, seoul(2026, 11, 25, 9, 0))
+    second = request_at(building, 1_000_000, seoul(2026, 11, 25, 9, 1))
+    lines = [HEADER, f"2026-11-25 11:00,온누리상사,{first.deposit_amount}"]
+    row = upload(api, staff, csv_file(lines)).json()["rows"][0]
+    assert (row["status"], row["name_match"]) == ("ambiguous", "prefix")
+    assert [c["id"] for c in row["candidates"]] == [first.pk, second.pk]
+
+
+def test_a_depositor_of_fewer_than_4_characters_is_no_prefix(api, staff, hanbit):
+    purchase = request_at(hanbit, 1_000_000, seoul(2026, 11, 25, 9, 0))
+    lines = [HEADER, f"2026-11-25 11:00,(주)한빛상,{purchase.deposit_amount}"]  # 한빛상: 3
+    row = upload(api, staff, csv_file(lines)).json()["rows"][0]
+    assert (row["status"], row["reason"], row["name_match"]) == (
+        "unmatched",
+        "depositor_not_matching",
+        "",
+    )
+
+
+def test_a_prefix_match_requested_after_the_deposit_does_not_match(api, staff):
+    later = company("온누리상사유통", username="onnuri04", business_number=business_number(5))
+    purchase = request_at(later, 1_000_000, seoul(2026, 11, 25, 12, 0))
+    lines = [HEADER, f"2026-11-25 11:00,온누리상사,{purchase.deposit_amount}"]
+    row = upload(api, staff, csv_file(lines)).json()["rows"][0]
+    assert (row["status"], row["reason"]) == ("unmatched", "deposited_before_request")
+
+
 def test_an_xlsx_statement_with_datetime_cells_and_korean_headers(api, staff, hanbit):
     purchase = request_at(hanbit, 1_000_000, seoul(2026, 11, 25, 9, 0))
     rows = [
@@ -437,6 +505,9 @@ def test_the_template_is_an_xlsx_with_the_headers_and_an_example(api, staff):
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     assert "attachment" in response["Content-Disposition"]
+    # Like every download (api.files): never sniffed, answered whatever Accept says.
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert api.get(TEMPLATE, HTTP_ACCEPT="text/csv", **bearer_for(staff)).status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(book.worksheets[0].iter_rows(values_only=True))
     assert rows[0][:3] == ("거래일시", "입금자명", "입금액")

@@ -100,6 +100,34 @@ def test_record_moves_only_rows_the_claim_still_holds():
 
 
 @pytest.mark.django_db
+def test_record_and_release_record_one_batch_event_only_for_rows_they_move():
+    """A late worker's record moves nothing and records nothing; the rows moved are passed to
+    the batch event once (a dispatch records its batch this way)."""
+    queryset = recipients(3)
+    now = timezone.now()
+    late = leases.claim(queryset, lease=LEASE, limit=10, now=now)
+    calls = []
+    released = leases.release(
+        leases.expired(queryset, lease=LEASE, now=now + LEASE.duration),
+        lease=LEASE,
+        batch_event=lambda rows: calls.append(("released", sorted(r.pk for r in rows))),
+    )
+    fresh = leases.claim(queryset, lease=LEASE, limit=10, now=now + LEASE.duration)
+    for token in (late.token, fresh.token):
+        leases.record(
+            queryset,
+            lease=LEASE,
+            token=token,
+            to=Recipient.Status.SENT,
+            batch_event=lambda rows, token=token: calls.append((token, [r.status for r in rows])),
+        )
+    assert calls == [
+        ("released", sorted(r.pk for r in released)),
+        (fresh.token, [Recipient.Status.SENT] * 3),
+    ]
+
+
+@pytest.mark.django_db
 def test_expired_finds_only_held_rows_past_their_lease():
     queryset = recipients(3)
     now = timezone.now()

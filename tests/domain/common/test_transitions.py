@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
-from django.db import connection
+from django.db import connection, transaction
+from django.utils import timezone
 
 from backend.settings.base import BASE_DIR
 from domain.common.errors import Conflict
@@ -20,6 +21,7 @@ from domain.corporates.events import corporate_approved_event, corporate_rejecte
 from domain.corporates.models import Corporate, CorporateEvent
 from domain.verifications.events import verification_expired_event
 from domain.verifications.models import Verification, VerificationEvent
+from tests.concurrency import run_concurrently
 from tests.factories.corporates import CorporateFactory
 
 HELPER = BASE_DIR / "domain" / "common" / "transitions.py"
@@ -209,6 +211,134 @@ def test_transition_many_moves_what_may_move_with_one_update_and_an_event_each(
     statuses = dict(Verification.objects.values_list("pk", "status"))
     assert [statuses[row.pk] for row in rows] == ["expired", "expired", "expired", "consumed"]
     assert VerificationEvent.objects.filter(type="expired").count() == 3
+
+
+# --- transition_many's batch event: one event for the rows one call moved -------------------
+
+
+def verifications(site_of, *statuses: str) -> list[Verification]:
+    site = site_of("yongin-library")
+    past = timezone.now() - timezone.timedelta(minutes=1)
+    return [
+        Verification.objects.create(
+            site=site, purpose="sign_up", method="mobile", expires_at=past, status=status
+        )
+        for status in statuses
+    ]
+
+
+def batch_expired_event(rows: list[Verification]) -> VerificationEvent:
+    """A batch event for the tests: one row naming every verification moved."""
+    return VerificationEvent.objects.create(
+        verification=rows[0], type="expired", parameters={"moved": sorted(str(r.pk) for r in rows)}
+    )
+
+
+@pytest.mark.django_db
+def test_a_batch_event_is_recorded_once_with_the_rows_moved(site_of, django_assert_num_queries):
+    rows = verifications(site_of, "pending", "verified", "consumed", "pending")
+    calls = []
+
+    def record(moved):
+        calls.append([(row.pk, row.status) for row in moved])
+        return batch_expired_event(moved)
+
+    # one SELECT … FOR UPDATE, one UPDATE, one event INSERT (+ the savepoint pair)
+    with django_assert_num_queries(5):
+        moved = transition_many(
+            Verification.objects.order_by("created_at"),
+            Verification.Status.EXPIRED,
+            batch_event=record,
+        )
+    assert len(calls) == 1
+    assert sorted(calls[0]) == sorted((row.pk, "expired") for row in moved)
+    assert {row.pk for row in moved} == {rows[0].pk, rows[1].pk, rows[3].pk}
+    event = VerificationEvent.objects.get()
+    assert event.parameters == {"moved": sorted(str(row.pk) for row in moved)}
+
+
+@pytest.mark.django_db
+def test_a_batch_event_is_not_recorded_when_nothing_moved(site_of):
+    verifications(site_of, "consumed", "expired", "failed")
+    calls = []
+    for queryset in (Verification.objects.all(), Verification.objects.none()):
+        moved = transition_many(queryset, Verification.Status.EXPIRED, batch_event=calls.append)
+        assert moved == []
+    assert calls == []
+    assert not VerificationEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_failing_batch_event_leaves_the_rows_unmoved(site_of):
+    """The event is written in the move's transaction: if recording it fails, nothing moved."""
+    verifications(site_of, "pending", "pending")
+
+    def record_then_fail(moved):
+        batch_expired_event(moved)
+        raise RuntimeError("the event could not be recorded")
+
+    with pytest.raises(RuntimeError):
+        transition_many(
+            Verification.objects.all(), Verification.Status.EXPIRED, batch_event=record_then_fail
+        )
+    assert set(Verification.objects.values_list("status", flat=True)) == {"pending"}
+    assert not VerificationEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_batch_event_rolls_back_with_the_callers_transaction(site_of):
+    verifications(site_of, "pending", "verified")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        transition_many(
+            Verification.objects.all(),
+            Verification.Status.EXPIRED,
+            batch_event=batch_expired_event,
+        )
+        assert VerificationEvent.objects.count() == 1
+        raise RuntimeError("the caller's next step failed")
+    assert sorted(Verification.objects.values_list("status", flat=True)) == [
+        "pending",
+        "verified",
+    ]
+    assert not VerificationEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_transition_many_takes_a_per_row_event_or_a_batch_event_not_both(site_of):
+    verifications(site_of, "pending")
+    with pytest.raises(TypeError):
+        transition_many(
+            Verification.objects.all(),
+            Verification.Status.EXPIRED,
+            event=verification_expired_event,
+            batch_event=batch_expired_event,
+        )
+    assert Verification.objects.get().status == "pending"
+    assert not VerificationEvent.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_batch_moves_record_each_row_in_exactly_one_event(site_of):
+    """Four workers expire the same 20 rows at once (real threads on PostgreSQL, skipping the
+    rows another holds): every row is moved once and named by exactly one batch event; a worker
+    that moved nothing records nothing."""
+    rows = verifications(site_of, *["pending"] * 20)
+
+    def expire(index):
+        return len(
+            transition_many(
+                Verification.objects.order_by("created_at"),
+                Verification.Status.EXPIRED,
+                batch_event=batch_expired_event,
+            )
+        )
+
+    counts = run_concurrently(expire, 4)
+    assert sum(counts) == 20
+    named = [pk for event in VerificationEvent.objects.all() for pk in event.parameters["moved"]]
+    assert sorted(named) == sorted(str(row.pk) for row in rows)
+    assert VerificationEvent.objects.count() == len([count for count in counts if count])
+    assert set(Verification.objects.values_list("status", flat=True)) == {"expired"}
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -27,15 +27,23 @@ def test_a_title_is_required_and_at_most_100_characters():
 @pytest.mark.parametrize(
     "body,subject,has_image,kind",
     [
-        ("가" * 40, "", False, "sms"),
-        ("가" * 41, "", False, "lms"),
+        ("가" * 10, "", False, "sms"),  # 40 characters with the 29-character link and newline
+        ("가" * 11, "", False, "lms"),
+        ("가" * 40, "", False, "lms"),  # an SMS alone, not with its link
         ("안내", "공지", False, "lms"),
         ("안내", "", True, "mms"),
         ("가" * 960, "가" * 20, False, "lms"),  # 40-byte subject; room left for the link
     ],
 )
-def test_the_kind_follows_spec_13(body, subject, has_image, kind):
+def test_the_kind_follows_spec_13(settings, body, subject, has_image, kind):
+    """The kind of what each recipient gets: the body, a newline and the claim link."""
+    settings.GIFT_URL_BASE = "https://g.kr"  # links of 29 characters
     assert message_check(subject=subject, body=body, has_image=has_image).kind == kind
+
+
+def test_with_the_default_link_base_every_gift_is_an_lms():
+    """The default link (39 characters before the code) alone passes the 40-character rule."""
+    assert message_check(subject="", body="선물", has_image=False).kind == "lms"
 
 
 def test_a_body_over_1000_characters_is_refused_even_in_ascii():

@@ -423,3 +423,161 @@ def test_two_workers_running_the_due_job_at_once_send_each_recipient_once():
         assert DispatchEvent.objects.filter(dispatch=dispatch, type="started").count() == 1
         assert DispatchEvent.objects.filter(dispatch=dispatch, type="completed").count() == 1
         books_balance(dispatch)
+
+
+@pytest.mark.django_db
+def test_each_batch_outcome_is_one_event_naming_its_recipients_and_key(settings, clock):
+    """A batch's move is recorded by the move itself (transition_many's batch event), once:
+    a worker that claimed a batch and died (attempt 1) → one `batch_retried` (lease expired)
+    when it goes back; then sent → one `batch_sent` with the amount, refused (attempt 2) → one
+    `batch_retried`; refused at the last attempt → one `recipients_failed`. No event for a move
+    of no rows (attempt 3 sends no one else)."""
+    settings.SMS_BACKEND = f"{HERE}.RefusingGateway"
+    dispatch = make(3)
+    refused = Recipient.objects.get(dispatch=dispatch, mobile=RefusingGateway.refused).pk
+    dead = sending._batch_claim(dispatch)  # a worker claims the batch, then dies
+    everyone = sorted(row.pk for row in dead.rows)
+    others = [pk for pk in everyone if pk != refused]
+    clock.advance(seconds=SENDING_LEASE.total_seconds() + 1)
+    assert dispatches_send_due() == 2
+    for wait in (30, 60):
+        clock.advance(seconds=wait)
+        dispatches_send_due()
+
+    events = DispatchEvent.objects.filter(dispatch=dispatch)
+    assert [(e.type, e.old_status, e.new_status, e.amount, e.parameters) for e in events] == [
+        ("started", "pending", "sending", 0, {}),
+        (
+            "batch_retried",
+            "sending",
+            "sending",
+            0,
+            {"recipients": everyone, "batch_key": dead.key, "reason": "lease_expired"},
+        ),
+        ("batch_sent", "sending", "sending", 20_000, {"recipients": others, "batch_key": dead.key}),
+        (
+            "batch_retried",
+            "sending",
+            "sending",
+            0,
+            {"recipients": [refused], "batch_key": dead.key, "reason": "refused"},
+        ),
+        (
+            "recipients_failed",
+            "sending",
+            "sending",
+            10_000,
+            {"recipients": [refused], "batch_key": dead.key, "reason": "send_failed"},
+        ),
+        ("completed", "sending", "completed", 0, {}),
+    ]
+
+
+# --- A purchase that expires before its dispatch is sent (SPEC §7.3, §7.4) -------------------
+
+
+def expire_at(dispatch: Dispatch, moment: dt.datetime) -> None:
+    """Bring the purchase's end of validity (approval + 5 years) to `moment`."""
+    Purchase.objects.filter(pk=dispatch.purchase_id).update(expires_at=moment)
+
+
+@pytest.mark.django_db
+def test_a_dispatch_whose_purchase_expired_before_its_time_sends_nothing_and_fails(clock):
+    dispatch = make(
+        3,
+        purchase_amount=100_000,
+        send_type=Dispatch.SendType.SCHEDULED,
+        scheduled_at=clock.now + dt.timedelta(hours=2),
+    )
+    expire_at(dispatch, clock.now + dt.timedelta(hours=1))
+    clock.advance(hours=2)
+
+    assert dispatches_send_due() == 0
+    assert locmem.outbox == []
+    dispatch.refresh_from_db()
+    assert (dispatch.status, dispatch.failure_reason) == ("failed", "purchase_expired")
+    assert dispatch.failed_at == clock.now and dispatch.completed_at is None
+    rows = Recipient.objects.filter(dispatch=dispatch)
+    assert set(rows.values_list("status", "last_error", "claim_code_hash")) == {
+        (Status.FAILED, "purchase_expired", None)
+    }
+    purchase = Purchase.objects.get(pk=dispatch.purchase_id)
+    assert (purchase.balance, purchase.reserved) == (100_000, 0)  # back, but no longer usable
+    moves = PurchaseEvent.objects.filter(purchase=purchase, type__in=["spent", "released"])
+    assert list(moves.values_list("type", "parameters__amount", "parameters__reason")) == [
+        ("released", 30_000, "purchase_expired")
+    ]
+    events = DispatchEvent.objects.filter(dispatch=dispatch)
+    assert list(events.values_list("type", "new_status", "amount")) == [
+        ("started", "sending", 0),
+        ("recipients_failed", "sending", 30_000),
+        ("failed", "failed", 0),
+    ]
+    assert events.get(type="recipients_failed").parameters["reason"] == "purchase_expired"
+    assert events.get(type="failed").parameters == {"reason": "purchase_expired"}
+    books_balance(dispatch)
+    assert dispatches_send_due() == 0  # done with: nothing more happens
+    assert events.count() == 3
+
+
+@pytest.mark.django_db
+def test_an_immediate_dispatch_task_run_after_the_expiry_sends_nothing(clock):
+    dispatch = make(2, purchase_amount=50_000)
+    expire_at(dispatch, clock.now)  # its task ran late: the purchase ended meanwhile
+    assert dispatch_send(dispatch_id=dispatch.pk).status == Dispatch.Status.FAILED
+    assert locmem.outbox == []
+    assert Purchase.objects.get(pk=dispatch.purchase_id).reserved == 0
+    books_balance(dispatch)
+
+
+@pytest.mark.django_db
+def test_recipients_still_to_retry_when_the_purchase_expires_fail_the_sent_stay_spent(
+    settings, clock
+):
+    settings.SMS_BACKEND = f"{HERE}.RefusingGateway"
+    dispatch = make(3, purchase_amount=100_000)
+    dispatch_send(dispatch_id=dispatch.pk)  # two sent, one refused and queued to retry
+    expire_at(dispatch, clock.now + dt.timedelta(seconds=10))
+    clock.advance(seconds=30)
+
+    assert dispatches_send_due() == 0
+    assert len(locmem.outbox) == 2  # the retry did not go out
+    refused = Recipient.objects.get(dispatch=dispatch, mobile=RefusingGateway.refused)
+    assert (refused.status, refused.last_error, refused.attempts) == (
+        Status.FAILED,
+        "purchase_expired",
+        1,
+    )
+    dispatch.refresh_from_db()
+    assert (dispatch.status, dispatch.failure_reason) == ("failed", "purchase_expired")
+    purchase = Purchase.objects.get(pk=dispatch.purchase_id)
+    assert (purchase.balance, purchase.reserved) == (100_000 - 20_000, 0)
+    books_balance(dispatch)
+
+
+@pytest.mark.django_db
+def test_the_expiry_job_keeps_a_scheduled_dispatchs_reservation_until_its_time(clock):
+    """The daily job expires the purchase but leaves its reserved money held; the dispatch,
+    at its time, releases it into the expired (unusable) balance: nothing is lost or spent."""
+    from domain.purchases.services import purchase_balance_usable, purchases_expire
+
+    dispatch = make(
+        2,
+        purchase_amount=50_000,
+        send_type=Dispatch.SendType.SCHEDULED,
+        scheduled_at=clock.now + dt.timedelta(days=2),
+    )
+    expire_at(dispatch, clock.now + dt.timedelta(days=1))
+    clock.advance(days=1, minutes=1)
+    assert [p.pk for p in purchases_expire()] == [dispatch.purchase_id]
+    purchase = Purchase.objects.get(pk=dispatch.purchase_id)
+    assert (purchase.status, purchase.balance, purchase.reserved) == ("expired", 30_000, 20_000)
+    books_balance(dispatch)
+
+    clock.advance(days=1)
+    assert dispatches_send_due() == 0
+    purchase.refresh_from_db()
+    assert (purchase.balance, purchase.reserved) == (50_000, 0)
+    assert purchase_balance_usable(purchase) == 0
+    assert Dispatch.objects.get(pk=dispatch.pk).status == Dispatch.Status.FAILED
+    books_balance(dispatch)

@@ -125,7 +125,7 @@ def test_nhncloud_sends_an_sms(gateway):
     (request,) = calls
     assert request.get_method() == "POST"
     assert request.full_url == (
-        "https://api-sms.cloud.toast.com/sms/v3.0/appKeys/AppKey123/sender/sms"
+        "https://sms.api.nhncloudservice.com/sms/v3.0/appKeys/AppKey123/sender/sms"
     )
     assert request.get_header("X-secret-key") == "Secret456"
     assert request.get_header("Content-type") == "application/json;charset=UTF-8"

@@ -14,10 +14,10 @@ from domain.purchases.deposits import (
     deposit_row_confirm,
     deposit_statement_upload,
 )
-from domain.purchases.matching import normalise_name
+from domain.purchases.matching import PREFIX_MIN_LENGTH, name_match, normalise_name
 from domain.purchases.models import DepositStatementRow, Purchase, PurchaseEvent
 from domain.purchases.services import purchase_request
-from domain.purchases.statements import StatementRowErrorCode, statement_read
+from domain.purchases.statements import TEMPLATE_GUIDE, StatementRowErrorCode, statement_read
 from tests.concurrency import run_concurrently
 from tests.factories.corporates import corporate_with_master
 from tests.factories.members import MemberFactory
@@ -51,6 +51,27 @@ def test_names_are_normalised_for_spaces_legal_forms_width_and_case(name, key):
 
 def test_a_name_that_is_only_a_legal_form_normalises_to_nothing():
     assert normalise_name("(주)") == ""
+
+
+@pytest.mark.parametrize(
+    "depositor,names,match",
+    [
+        ("한빛상사", {"한빛상사", "김대표"}, "exact"),
+        ("온누리상사", {"온누리상사유통", "김대표"}, "prefix"),
+        ("김대표한빛", {"온누리", "김대표한빛상사"}, "prefix"),  # the account holder, cut
+        ("한빛상", {"한빛상사"}, ""),  # under PREFIX_MIN_LENGTH
+        ("한빛상사유통", {"한빛상사"}, ""),  # longer than the name: not a cut-off name
+        ("", {""}, ""),
+    ],
+)
+def test_a_depositor_matches_a_name_exactly_or_as_its_start(depositor, names, match):
+    assert PREFIX_MIN_LENGTH == 4
+    assert name_match(depositor, names) == match
+
+
+def test_the_templates_rules_give_the_prefix_length():
+    rules = " ".join(text for _, _, text in TEMPLATE_GUIDE)
+    assert f"{PREFIX_MIN_LENGTH}자 이상" in rules
 
 
 def read(text: str, *, encoding="utf-8", max_rows=5000, max_bytes=5_000_000):

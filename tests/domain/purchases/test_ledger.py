@@ -27,7 +27,13 @@ REFUSAL = DomainError(DispatchErrorCode.INSUFFICIENT_SINGLE_PURCHASE_BALANCE, "n
 def test_reserve_spend_release_give_back_keep_the_books_and_write_an_event_each():
     purchase = approved_purchase(corporate_with_master(), 100_000)
     purchase_reserve(purchase_id=purchase.pk, amount=60_000, dispatch_id=None, refusal=REFUSAL)
-    purchase_spend(purchase_id=purchase.pk, amount=40_000, dispatch_id=1, recipients=4)
+    purchase_spend(
+        purchase_id=purchase.pk,
+        amount=40_000,
+        dispatch_id=1,
+        recipients=4,
+        sent_at=timezone.now(),
+    )
     purchase_release(purchase_id=purchase.pk, amount=20_000, dispatch_id=1, reason="removed")
     given = purchase_give_back(purchase_id=purchase.pk, amount=10_000, dispatch_id=1, reason="r")
     purchase.refresh_from_db()
@@ -78,3 +84,27 @@ def test_concurrent_reservations_never_hold_more_than_the_balance():
     purchase.refresh_from_db()
     assert len(accepted) == 3
     assert (purchase.balance, purchase.reserved) == (10_000, 90_000)
+
+
+@pytest.mark.django_db
+def test_no_spend_for_messages_sent_after_the_purchase_expired():
+    """A batch is spent from the purchase only if it went out while the purchase was valid
+    (the sender checks before it sends; the ledger refuses anyway)."""
+    purchase = approved_purchase(corporate_with_master(), 50_000)
+    purchase_reserve(purchase_id=purchase.pk, amount=20_000, dispatch_id=None, refusal=REFUSAL)
+    before = purchase.expires_at - dt.timedelta(seconds=1)
+    purchase_spend(
+        purchase_id=purchase.pk, amount=10_000, dispatch_id=1, recipients=1, sent_at=before
+    )
+    with pytest.raises(DomainError) as refused:
+        purchase_spend(
+            purchase_id=purchase.pk,
+            amount=10_000,
+            dispatch_id=1,
+            recipients=1,
+            sent_at=purchase.expires_at,
+        )
+    assert refused.value.code == "purchase_expired"
+    purchase.refresh_from_db()
+    assert (purchase.balance, purchase.reserved) == (30_000, 10_000)
+    assert PurchaseEvent.objects.filter(purchase=purchase, type="spent").count() == 1

@@ -1,0 +1,151 @@
+"""Files the project hands out (SPEC §11: JSON everywhere except uploads and exports; §14
+uploads): the one download answer, shared by the API (api/files.py) and the admin, and the one
+Excel writer, for exports and templates alike.
+
+A download is an attachment that browsers and proxies neither sniff nor keep. An Excel file is
+written row by row (openpyxl write-only: each row goes to disk as it is appended, strings
+inline), so the rows of a large export never sit in memory together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from django.http import FileResponse
+from django.utils import timezone
+from django.utils.functional import Promise
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from .uploads import CONTENT_TYPES
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Download names of the private files uploads keep (SPEC §14: PDF/JPG/PNG documents).
+EXTENSIONS = {content_type: extension for extension, content_type in CONTENT_TYPES.items()}
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+WON_FORMAT = '#,##0"원"'
+PERCENT_FORMAT = "0.00%"
+HEADER_FONT = Font(bold=True)
+
+
+# --- downloads -----------------------------------------------------------------------------------
+
+
+def _quoted(name: str) -> str:
+    return name.replace("\\", "\\\\").replace('"', r"\"")
+
+
+def content_disposition(filename: str, *, ascii_filename: str | None = None) -> str:
+    """`attachment; filename="…"`, plus `filename*=UTF-8''…` (RFC 6266) for a name that is not
+    ASCII, after `ascii_filename` for clients that read only `filename`."""
+    if filename.isascii():
+        return f'attachment; filename="{_quoted(filename)}"'
+    encoded = f"filename*=UTF-8''{quote(filename)}"
+    if ascii_filename is None:
+        return f"attachment; {encoded}"
+    return f'attachment; filename="{_quoted(ascii_filename)}"; {encoded}'
+
+
+def download_name(stem: str, content_type: str) -> str:
+    """The download name of a private upload: `stem` and the extension of its type."""
+    return f"{stem}.{EXTENSIONS.get(content_type, 'bin')}"
+
+
+def file_response(
+    file,
+    *,
+    content_type: str,
+    filename: str,
+    ascii_filename: str | None = None,
+    private: bool = True,
+) -> FileResponse:
+    """`file` (an open binary file, closed once sent) as an attachment, never sniffed; a
+    private one (the default) is not kept by browsers or proxies either."""
+    response = FileResponse(file, content_type=content_type, as_attachment=True, filename=filename)
+    response["Content-Disposition"] = content_disposition(filename, ascii_filename=ascii_filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    if private:
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Excel ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a sheet: its header (translated when written), the cell of a row, and
+    how Excel shows it (None: as Excel would; else also what is typed in the column later).
+    With `labels` (a choice's value → its label, e.g. a status's `choices`), the cell shows
+    the value's label, translated once per sheet."""
+
+    header: str | Promise
+    value: Callable[[Any], Any]
+    number_format: str | None = None
+    width: float = 14
+    labels: Mapping[Any, str | Promise] | None = None
+
+
+def _cell_value(value):
+    """What a cell can hold: an aware date-time as Seoul wall time to the second (Excel has no
+    time zones, SPEC §10), a lazy text as its translation."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
+    if isinstance(value, Promise):
+        return str(value)
+    return value
+
+
+def _row(sheet, columns: list[Column], labels: list[dict | None], item) -> list:
+    cells = []
+    for column, texts in zip(columns, labels, strict=True):
+        value = column.value(item)
+        value = texts[value] if texts is not None else _cell_value(value)
+        formula_like = isinstance(value, str) and value.startswith("=")
+        if value is None or (column.number_format is None and not formula_like):
+            cells.append(value)
+            continue
+        cell = WriteOnlyCell(sheet, value)
+        if formula_like:
+            cell.data_type = "s"  # text from the database stays text, never a formula
+        if column.number_format is not None:
+            cell.number_format = column.number_format
+        cells.append(cell)
+    return cells
+
+
+def _header(sheet, columns: list[Column]) -> list:
+    cells = []
+    for column in columns:
+        cell = WriteOnlyCell(sheet, str(column.header))
+        cell.data_type = "s"
+        cell.font = HEADER_FONT
+        cells.append(cell)
+    return cells
+
+
+def xlsx_write(target, *, title: str, columns: list[Column], rows: Iterable) -> None:
+    """Write `rows` (consumed once, one at a time) as a sheet with a bold header row into
+    `target` (a path or a binary file)."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(str(title)[:31])
+    for index, column in enumerate(columns, 1):
+        dimension = sheet.column_dimensions[get_column_letter(index)]
+        dimension.width = column.width
+        if column.number_format is not None:
+            dimension.number_format = column.number_format
+    sheet.freeze_panes = "A2"
+    sheet.append(_header(sheet, columns))
+    labels = [
+        {value: str(label) for value, label in column.labels.items()} if column.labels else None
+        for column in columns
+    ]
+    for item in rows:
+        sheet.append(_row(sheet, columns, labels, item))
+    book.save(target)
