@@ -11,15 +11,19 @@ from __future__ import annotations
 
 from django.db import connection
 from django.test import override_settings
-from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 FAST_HASHER = ["tests.hashers.FastArgon2PasswordHasher"]
 
 
 def list_query_counts() -> None:
-    from tests.api.list_fixtures import LIST_FIXTURES, PAGE_SIZES, list_path, schema_lists
-    from tests.conftest import bearer_for
+    from tests.api.list_fixtures import (
+        LIST_FIXTURES,
+        PAGE_SIZES,
+        counted_get,
+        list_path,
+        schema_lists,
+    )
 
     api = APIClient()
     rows = []
@@ -32,14 +36,9 @@ def list_query_counts() -> None:
             case = seed()
         url = list_path(path, case)
         for role, caller in case.callers.items():
-            counts = []
-            for size in (1, *PAGE_SIZES):  # the first call warms the caches
-                headers = bearer_for(caller)
-                with CaptureQueriesContext(connection) as captured:
-                    response = api.get(url, {"page_size": size}, **headers)
-                assert response.status_code == 200, (operation, role, response.content[:300])
-                counts.append(len(captured))
-            rows.append((operation, role, *counts[1:]))
+            counted_get(api, url, caller, 1)  # warms the caches, like a second request
+            counts = [counted_get(api, url, caller, size)[0] for size in PAGE_SIZES]
+            rows.append((operation, role, *counts))
     print()
     print(f"queries per list request ({connection.vendor}; equal at every page size)")
     sizes = "".join(f" {f'page {size}':>9}" for size in PAGE_SIZES)

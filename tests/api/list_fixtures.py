@@ -80,6 +80,25 @@ def schema_lists() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     return paged, unpaged
 
 
+def counted_get(api, url: str, caller, size: int) -> tuple[int, list[str]]:
+    """GET one page of `size` rows as `caller`: (queries, their SQL). Django keeps at most 9,000
+    logged queries and a capture counts the log's growth, so in a long process (make bench) a
+    full log would count 0: it is emptied first."""
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.conftest import bearer_for
+
+    headers = bearer_for(caller)  # minting writes the refresh token's row: not the list's
+    reset_queries()
+    with CaptureQueriesContext(connection) as captured:
+        response = api.get(url, {"page_size": size}, **headers)
+    assert response.status_code == 200, response.json()
+    assert len(response.json()["results"]) == size, "the fixture seeds too few rows"
+    assert len(captured) > 0, "no query counted"
+    return len(captured), [query["sql"] for query in captured.captured_queries]
+
+
 def list_path(path: str, case: ListCase) -> str:
     return path.format(site=case.site, **case.params)
 

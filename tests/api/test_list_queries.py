@@ -7,17 +7,15 @@ a bare array that is neither paged nor listed as a bounded one (`UNPAGED`).
 """
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from tests.api.list_fixtures import (
     LIST_FIXTURES,
     PAGE_SIZES,
     UNPAGED,
+    counted_get,
     list_path,
     schema_lists,
 )
-from tests.conftest import bearer_for
 
 PAGED, ARRAYS = schema_lists()
 
@@ -34,15 +32,6 @@ def test_a_list_that_is_not_paged_is_a_bounded_one(operation, path):
         f"{operation} ({path}) answers an array without `page_size`: page it "
         "(api.pagination) or say in tests/api/list_fixtures.py UNPAGED why it stays small"
     )
-
-
-def counted_get(api, url: str, caller, size: int) -> tuple[int, list[str]]:
-    headers = bearer_for(caller)  # minting writes the refresh token's row: not the list's
-    with CaptureQueriesContext(connection) as captured:
-        response = api.get(url, {"page_size": size}, **headers)
-    assert response.status_code == 200, response.json()
-    assert len(response.json()["results"]) == size, "the fixture seeds too few rows"
-    return len(captured), [query["sql"] for query in captured.captured_queries]
 
 
 @pytest.mark.django_db
