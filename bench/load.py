@@ -563,6 +563,9 @@ def server_env(setup: str, var_dir: Path) -> dict:
             DJANGO_SETTINGS_MODULE="backend.settings.production",
             SECRET_KEY=secrets.token_urlsafe(48),
             IDENTITY_HASH_KEY=secrets.token_urlsafe(48),
+            # Production refuses to start without the gift app's secret for a site offering
+            # dispatches (backend/checks.py, membership.E019).
+            GIFT_APP_SECRETS=json.dumps({"onnuri-biz": secrets.token_urlsafe(32)}),
             UNSAFE_ALLOW_SANDBOX_PROVIDERS="yes-this-is-staging",
             ALLOWED_HOSTS="127.0.0.1,localhost",
             DATABASE_URL=DATABASE_URL,
