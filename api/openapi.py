@@ -165,6 +165,14 @@ DESCRIPTIONS = {
 }
 
 
+# The answers that carry `Retry-After` (api/errors.py, api/throttles.py, api/idempotency.py).
+RETRY_AFTER_STATUSES = (429, 503)
+RETRY_AFTER = {
+    "schema": {"type": "integer", "minimum": 1},
+    "description": "Seconds to wait before trying again.",
+}
+
+
 def _declared_codes(view, action: str | None, method: str) -> dict[int, list[ErrorCode]]:
     declared = getattr(view, "error_codes", {}) or {}
     if declared and all(isinstance(key, str) for key in declared):
@@ -274,6 +282,8 @@ class AutoSchema(BaseAutoSchema):
             )
             label = DESCRIPTIONS.get(status, "Error")
             response["description"] = f"{label}. Codes: " + ", ".join(f"`{c}`" for c in codes)
+            if status in RETRY_AFTER_STATUSES or Common.IDEMPOTENCY_IN_PROGRESS in codes:
+                response["headers"] = {"Retry-After": RETRY_AFTER}
             responses[key] = response
         return responses
 

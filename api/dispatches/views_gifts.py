@@ -63,7 +63,7 @@ class GiftAppView(DispatchAPIView):
     error_codes = {
         401: SIGNATURE_CODES,
         404: [DispatchErrorCode.GIFT_NOT_FOUND],
-        409: [DispatchErrorCode.GIFT_ALREADY_DECIDED],
+        409: [DispatchErrorCode.GIFT_ALREADY_DECIDED, DispatchErrorCode.GIFT_NOT_READY],
     }
 
     def post(self, request, site, code):

@@ -34,6 +34,9 @@ class DispatchErrorCode(ErrorCode):
     DISPATCH_NOT_EDITABLE = "dispatch_not_editable"
     RECIPIENT_NOT_RECLAIMABLE = "recipient_not_reclaimable"
     GIFT_ALREADY_DECIDED = "gift_already_decided"  # received/refused/reclaimed already
+    # Texted, but its batch not recorded yet (a worker died after the gateway took it; it is
+    # recorded within the sending lease): the gift app may try again in a few minutes.
+    GIFT_NOT_READY = "gift_not_ready"
     # The gift app's signed callbacks (issue 11).
     INVALID_SIGNATURE = "invalid_signature"
     STALE_SIGNATURE = "stale_signature"

@@ -53,7 +53,8 @@ def _gift_not_found() -> NotFound:
 def _locked_gift(*, site: Site, code: str) -> tuple[Recipient, int]:
     """The sent gift with this claim code on `site`, locked after its dispatch; with the
     dispatch's purchase id. 404 for an unknown code and for a gift the app must not show
-    (reclaimed, or not sent); 409 once the recipient decided."""
+    (reclaimed, or not sent); 409 once the recipient decided, and 409 `gift_not_ready` while
+    the batch that texted it is not recorded yet (a worker died after the gateway took it)."""
     if not code or len(code) > CLAIM_CODE_MAX_LENGTH:
         raise _gift_not_found()
     found = (
@@ -74,6 +75,11 @@ def _locked_gift(*, site: Site, code: str) -> tuple[Recipient, int]:
             DispatchErrorCode.GIFT_ALREADY_DECIDED,
             _("This gift was already received or refused."),
             extra={"gift_status": recipient.status},
+        )
+    if recipient.status == Status.SENDING:  # the code is out, its batch not recorded yet
+        raise Conflict(
+            DispatchErrorCode.GIFT_NOT_READY,
+            _("This gift is still being delivered. Try again in a few minutes."),
         )
     if recipient.status != Status.SENT:
         raise _gift_not_found()

@@ -337,3 +337,28 @@ def test_an_open_operation_documents_the_401_of_a_token_it_refuses(api):
     # their credentials in the body; the invitation link is its own credential).
     responses = paths["/api/v1/sites/{site}/invitations/{token}/"]["get"]["responses"]
     assert "401" not in responses
+
+
+# --- Retry-After: every answer that carries it documents it ----------------------------------
+
+
+def test_every_answer_with_retry_after_documents_the_header():
+    """429 (throttles), 503 (`database_unavailable`) and the 409 of an Idempotency-Key still in
+    progress carry `Retry-After` (api/errors.py, api/throttles.py, api/idempotency.py): a typed
+    client reads it from the schema like any other header. (The health check's own 503 body is
+    for load balancers and carries none.)"""
+    checked = 0
+    for path, operations in schema()["paths"].items():
+        for method, operation in operations.items():
+            for status, response in operation["responses"].items():
+                error_body = "Error" in str(response.get("content", {}))
+                carries = error_body and (
+                    status in ("429", "503")
+                    or (status == "409" and "`idempotency_in_progress`" in response["description"])
+                )
+                if carries:
+                    checked += 1
+                    header = response.get("headers", {}).get("Retry-After")
+                    assert header, (method, path, status)
+                    assert header["schema"] == {"type": "integer", "minimum": 1}
+    assert checked > 100

@@ -175,6 +175,45 @@ def test_a_code_not_sent_yet_is_a_404(api, master, purchase):
     assert dispatch.recipients.get().status == Status.QUEUED
 
 
+def test_a_gift_whose_batch_is_not_recorded_yet_is_a_409_until_it_is(
+    api, master, purchase, monkeypatch
+):
+    """A worker died after the gateway took the batch (tests/faults): the recipient holds the
+    texted code while the batch waits for its lease to end. The gift app gets a coded 409 it
+    can retry, not the 404 that says the code is wrong; once the batch is recorded, the gift is
+    received."""
+    from django.utils import timezone
+
+    from domain.dispatches import sending
+    from domain.messaging.backends import locmem
+
+    locmem.reset()
+    dispatch = dispatch_make(manager=master, purchase=purchase, recipients=recipients_of(1))
+
+    def killed(*args, **kwargs):
+        raise RuntimeError("worker killed")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(sending, "_batch_record", killed)
+        with pytest.raises(RuntimeError, match="worker killed"):
+            sending.dispatch_send(dispatch_id=dispatch.pk)
+    code = locmem.outbox[-1].body.rsplit("/", 1)[1]
+    before = state(dispatch)
+    for action in ("receive", "refuse"):
+        response = gift_callback(api, code, action)
+        assert response.status_code == 409
+        assert error_codes(response) == ["gift_not_ready"]
+    assert state(dispatch) == before
+
+    later = timezone.now() + sending.SENDING_LEASE + dt.timedelta(seconds=1)
+    with time_machine.travel(later):
+        assert sending.dispatches_send_due() == 1  # sent again under its key: not delivered twice
+        received = gift_callback(api, code, "receive")
+    assert received.status_code == 200, received.json()
+    assert len(locmem.outbox) == 1
+    assert dispatch.recipients.get().status == Status.RECEIVED
+
+
 def test_a_reclaimed_gift_disappears_from_the_gift_app(api, dispatch, master, purchase):
     recipient = Recipient.objects.get(dispatch=dispatch, row=3)
     reclaimed = api.post(
