@@ -174,7 +174,11 @@ def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         set_rollback()
         kind = "validation_error" if exc.status == 400 else "client_error"
-        return Response({"type": kind, "errors": _domain_errors(exc)}, status=exc.status)
+        if exc.retry_after:
+            headers["Retry-After"] = str(exc.retry_after)
+        return Response(
+            {"type": kind, "errors": _domain_errors(exc)}, status=exc.status, headers=headers
+        )
 
     if isinstance(exc, exceptions.APIException):
         set_rollback()

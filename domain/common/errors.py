@@ -93,6 +93,8 @@ class DomainError(Exception):
         self.attr = attr
         # Extra machine-readable data for the client (e.g. the missing consent codes).
         self.extra = extra or {}
+        # Seconds until trying again can succeed (a used-up limit); the API's Retry-After.
+        self.retry_after: int | None = None
         super().__init__(self.code)
 
     def __str__(self) -> str:  # never includes user input: the code is enough for logs

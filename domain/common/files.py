@@ -130,22 +130,34 @@ def _header(sheet, columns: list[Column]) -> list:
     return cells
 
 
-def xlsx_write(target, *, title: str, columns: list[Column], rows: Iterable) -> None:
+@dataclass(frozen=True)
+class Sheet:
+    """A further sheet of a workbook (a template's guide): its title, columns and rows."""
+
+    title: str | Promise
+    columns: list[Column]
+    rows: Iterable
+
+
+def xlsx_write(
+    target, *, title: str, columns: list[Column], rows: Iterable, more: Iterable[Sheet] = ()
+) -> None:
     """Write `rows` (consumed once, one at a time) as a sheet with a bold header row into
-    `target` (a path or a binary file)."""
+    `target` (a path or a binary file), then each of `more` the same way."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(str(title)[:31])
-    for index, column in enumerate(columns, 1):
-        dimension = sheet.column_dimensions[get_column_letter(index)]
-        dimension.width = column.width
-        if column.number_format is not None:
-            dimension.number_format = column.number_format
-    sheet.freeze_panes = "A2"
-    sheet.append(_header(sheet, columns))
-    labels = [
-        {value: str(label) for value, label in column.labels.items()} if column.labels else None
-        for column in columns
-    ]
-    for item in rows:
-        sheet.append(_row(sheet, columns, labels, item))
+    for part in (Sheet(title, columns, rows), *more):
+        sheet = book.create_sheet(str(part.title)[:31])
+        for index, column in enumerate(part.columns, 1):
+            dimension = sheet.column_dimensions[get_column_letter(index)]
+            dimension.width = column.width
+            if column.number_format is not None:
+                dimension.number_format = column.number_format
+        sheet.freeze_panes = "A2"
+        sheet.append(_header(sheet, part.columns))
+        labels = [
+            {value: str(label) for value, label in column.labels.items()} if column.labels else None
+            for column in part.columns
+        ]
+        for item in part.rows:
+            sheet.append(_row(sheet, part.columns, labels, item))
     book.save(target)

@@ -5,8 +5,8 @@ and pass. `limit_take` instead locks one row per (scope, key) — a `LimitBucket
 first use — counts the uses inside each window and records the new one, all under that lock
 and inside the caller's transaction: concurrent uses queue on the row and are counted one
 after another, on PostgreSQL (row lock) as on SQLite (whose IMMEDIATE transactions serialise
-writers). A refusal records nothing; if the caller's transaction rolls back, the use is given
-back with it.
+writers). A refusal records nothing and says when a place frees (`retry_after`, seconds: the
+API's `Retry-After`); if the caller's transaction rolls back, the use is given back with it.
 
 Used by the SMS code limits (per phone and purpose group) and the eligibility-check limit (per
 member). Code tries need no bucket: the counter is the verification row itself, already
@@ -15,6 +15,7 @@ locked while a code is checked (`verification_confirm`).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -58,9 +59,14 @@ def limit_take(
     hits = [hit for hit in bucket.hits if hit > stamp - longest]
     factor = settings.LIMIT_COUNT_FACTOR  # 1 but in the fuzz profile (backend/settings/fuzz.py)
     for limit in limits:
-        used = sum(1 for hit in hits if hit > stamp - limit.per.total_seconds())
-        if used >= limit.count * factor:
-            raise limit.error()
+        window = sorted(hit for hit in hits if hit > stamp - limit.per.total_seconds())
+        allowed = limit.count * factor
+        if len(window) >= allowed:
+            error = limit.error()
+            # A place frees when enough of the window's uses have left it (Retry-After).
+            frees_at = window[len(window) - allowed] + limit.per.total_seconds()
+            error.retry_after = max(1, math.ceil(frees_at - stamp))
+            raise error
     bucket.hits = [*hits, stamp]
     bucket.updated_at = now
     bucket.save(update_fields=["hits", "updated_at"])

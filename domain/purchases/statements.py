@@ -26,12 +26,14 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
+from operator import itemgetter
 from typing import IO
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from domain.common.errors import CommonErrorCode, DomainError
+from domain.common.files import DATETIME_FORMAT, Column, Sheet, xlsx_write
 
 from .errors import PurchaseErrorCode
 
@@ -350,28 +352,22 @@ TEMPLATE_GUIDE = (
 
 def statement_template() -> bytes:
     """An .xlsx with the header, an example row, and a sheet explaining the columns and the
-    matching rules (GET .../purchases/deposits/template/)."""
-    import openpyxl
-    from openpyxl.styles import Font
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "입금내역"
-    sheet.append([names[0] for names in HEADERS.values()])
-    sheet.append(list(TEMPLATE_EXAMPLE))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet["A2"].number_format = "yyyy-mm-dd hh:mm:ss"
-    sheet["C2"].number_format = "#,##0"
-    for column, width in zip("ABC", (22, 24, 16), strict=True):
-        sheet.column_dimensions[column].width = width
-    guide = book.create_sheet("작성 안내")
-    for row in TEMPLATE_GUIDE:
-        guide.append(list(row))
-    for cell in guide[1]:
-        cell.font = Font(bold=True)
-    for column, width in zip("ABC", (24, 22, 90), strict=True):
-        guide.column_dimensions[column].width = width
+    matching rules (GET .../purchases/deposits/template/), through the one Excel writer."""
+    columns = [
+        Column(HEADERS[DEPOSITED_AT][0], itemgetter(0), DATETIME_FORMAT, width=22),
+        Column(HEADERS[DEPOSITOR][0], itemgetter(1), width=24),
+        Column(HEADERS[AMOUNT][0], itemgetter(2), "#,##0", width=16),
+    ]
+    guide = Sheet(
+        "작성 안내",
+        [
+            Column(header, itemgetter(index), width=width)
+            for index, (header, width) in enumerate(
+                zip(TEMPLATE_GUIDE[0], (24, 22, 90), strict=True)
+            )
+        ],
+        TEMPLATE_GUIDE[1:],
+    )
     output = io.BytesIO()
-    book.save(output)
+    xlsx_write(output, title="입금내역", columns=columns, rows=[TEMPLATE_EXAMPLE], more=[guide])
     return output.getvalue()

@@ -120,9 +120,12 @@ def test_sms_codes_are_limited_per_phone(
         assert (
             api.post(BASE.format("onnuri-biz"), body, format="json", **headers).status_code == 201
         )
-        too_soon = api.post(BASE.format("onnuri-biz"), body, format="json", **headers)
+        with time_machine.travel(now + timedelta(seconds=12)):
+            too_soon = api.post(BASE.format("onnuri-biz"), body, format="json", **headers)
         assert too_soon.status_code == 429
         assert error_codes(too_soon) == ["sms_code_too_soon"]
+        # The SPA can count down to the next code (the first was sent ~12 s before).
+        assert 17 <= int(too_soon["Retry-After"]) <= 19
         for minutes in (1, 2, 3, 4):
             with time_machine.travel(now + timedelta(minutes=minutes)):
                 assert (
@@ -132,6 +135,7 @@ def test_sms_codes_are_limited_per_phone(
         with time_machine.travel(now + timedelta(minutes=5)):
             limited = api.post(BASE.format("onnuri-biz"), body, format="json", **headers)
             assert error_codes(limited) == ["sms_code_hourly_limit"]
+            assert 3_299 <= int(limited["Retry-After"]) <= 3_301  # the first leaves the hour
 
 
 def test_business_certificate_sandbox_signature(api):
