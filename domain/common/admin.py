@@ -27,6 +27,7 @@ from domain.audit.services import RequestContext
 from domain.capabilities import Capability, member_can
 from domain.common.errors import DomainError, ValidationFailed
 from domain.common.files import download_name, file_response
+from domain.common.masking import mask_name, mask_phone
 
 # (content type, download name without extension, open file), from a service's download.
 FileOpener = Callable[[], tuple[str, str, object]]
@@ -266,6 +267,19 @@ class ReviewAdmin(SiteScopedAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 
+class MaskedPersonMixin:
+    """A person's name and mobile as every list shows them (SPEC §13 "Masking in lists"), for
+    an admin whose model has `name` and `mobile`."""
+
+    @admin.display(description=pgettext_lazy("admin", "name"))
+    def masked_name(self, obj):
+        return mask_name(obj.name)
+
+    @admin.display(description=pgettext_lazy("admin", "mobile"))
+    def masked_mobile(self, obj):
+        return mask_phone(obj.mobile)
+
+
 class ReadOnlyMixin:
     """Never edited, added or deleted in the admin (a model admin or an inline)."""
 
@@ -277,6 +291,17 @@ class ReadOnlyMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
+    """An object's rows shown on its page (its history, a statement's rows), never edited:
+    whoever may view the object sees them (Django would ask for a model permission)."""
+
+    extra = 0
+    can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        return self.admin_site._registry[self.parent_model].has_view_permission(request, obj)
 
 
 class ReadOnlyReviewAdmin(ReadOnlyMixin, ReviewAdmin):

@@ -89,6 +89,7 @@ class Dispatch(StatusMachine, models.Model):
     failed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name_plural = "dispatches"  # the admin's index (not "dispatchs")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["corporate", "created_at"]),

@@ -12,9 +12,13 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from domain.common.admin import ReadOnlyReviewAdmin, SiteScopedAdmin, request_context
+from domain.common.admin import (
+    MaskedPersonMixin,
+    ReadOnlyReviewAdmin,
+    SiteScopedAdmin,
+    request_context,
+)
 from domain.common.errors import DomainError
-from domain.common.masking import mask_name, mask_phone
 from domain.library.models import LibraryBranch
 
 from .lifecycle import member_reactivate, member_suspend
@@ -30,7 +34,7 @@ IDENTITY_FIELDS = ["name", "birth_date", "gender", "nationality", "mobile"]
 
 
 @admin.register(Member)
-class MemberAdmin(SiteScopedAdmin):
+class MemberAdmin(MaskedPersonMixin, SiteScopedAdmin):
     list_display = [
         "username",
         "site",
@@ -98,14 +102,6 @@ class MemberAdmin(SiteScopedAdmin):
         "username_released_at",
     ]
     actions = ["suspend", "reactivate"]
-
-    @admin.display(description=pgettext_lazy("admin", "name"))
-    def masked_name(self, obj):
-        return mask_name(obj.name)
-
-    @admin.display(description=pgettext_lazy("admin", "mobile"))
-    def masked_mobile(self, obj):
-        return mask_phone(obj.mobile)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -10,7 +10,12 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from domain.common.admin import DONE, ReadOnlyMixin, ReadOnlyReviewAdmin, ReviewAdmin
+from domain.common.admin import (
+    DONE,
+    ReadOnlyInline,
+    ReadOnlyReviewAdmin,
+    ReviewAdmin,
+)
 from domain.corporates.models import Corporate
 
 from .models import Purchase, PurchaseEvent
@@ -46,7 +51,7 @@ class DocumentsFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PurchaseEventInline(ReadOnlyMixin, admin.TabularInline):
+class PurchaseEventInline(ReadOnlyInline):
     """The purchase's history, read-only (one row per change, domain.purchases.events)."""
 
     model = PurchaseEvent
@@ -61,11 +66,6 @@ class PurchaseEventInline(ReadOnlyMixin, admin.TabularInline):
         "parameters",
     ]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_view_permission(self, request, obj=None):
-        return self.admin_site._registry[self.parent_model].has_view_permission(request, obj)
 
 
 @admin.register(Purchase)

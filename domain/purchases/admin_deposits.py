@@ -17,7 +17,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from domain.common.admin import ReadOnlyMixin, SiteScopedAdmin
+from domain.common.admin import ReadOnlyInline, ReadOnlyMixin, SiteScopedAdmin
 from domain.common.errors import DomainError
 from domain.sites.models import Site
 
@@ -71,20 +71,15 @@ class RowColumnsMixin:
         return _purchase_label(obj.proposed_purchase) if obj.proposed_purchase else "-"
 
 
-class DepositRowInline(RowColumnsMixin, ReadOnlyMixin, admin.TabularInline):
+class DepositRowInline(RowColumnsMixin, ReadOnlyInline):
     model = DepositStatementRow
     fields = [*ROW_COLUMNS, "confirmed_at"]
     readonly_fields = fields
-    extra = 0
     max_num = 0
     show_change_link = True
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("proposed_purchase__corporate")
-
-    def has_view_permission(self, request, obj=None):
-        # Whoever sees the statement sees its rows (Django would ask for a model permission).
-        return self.admin_site._registry[self.parent_model].has_view_permission(request, obj)
 
 
 @admin.register(DepositStatement)

@@ -32,6 +32,8 @@ EXPECTED = {
         "purchases.Purchase",
         "purchases.DepositStatement",
         "purchases.DepositStatementRow",
+        "dispatches.Dispatch",
+        "dispatches.Recipient",
     },
 }
 
