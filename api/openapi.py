@@ -165,6 +165,12 @@ DESCRIPTIONS = {
 }
 
 
+# What every file answer carries (api/files.py content_disposition).
+ATTACHMENT = {
+    "schema": {"type": "string"},
+    "description": "`attachment; filename=\"…\"`, with `filename*=UTF-8''…` (RFC 6266) for a "
+    "Korean name: the name to save the file under.",
+}
 # The answers that carry `Retry-After` (api/errors.py, api/throttles.py, api/idempotency.py).
 RETRY_AFTER_STATUSES = (429, 503)
 RETRY_AFTER = {
@@ -273,6 +279,10 @@ class AutoSchema(BaseAutoSchema):
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
+        for response in responses.values():  # a download or an export (api/files.py)
+            contents = response.get("content", {}).values()
+            if any(content["schema"].get("format") == "binary" for content in contents):
+                response.setdefault("headers", {})["Content-Disposition"] = ATTACHMENT
         for status, codes in self.error_statuses().items():
             key = str(status)
             if key in responses:

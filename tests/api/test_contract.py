@@ -362,3 +362,19 @@ def test_every_answer_with_retry_after_documents_the_header():
                     assert header, (method, path, status)
                     assert header["schema"] == {"type": "integer", "minimum": 1}
     assert checked > 100
+
+
+def test_every_file_answer_documents_its_attachment_name():
+    """Downloads and exports answer a file as an attachment (api/files.py): a SPA saves it under
+    the name `Content-Disposition` gives, so the schema says so on every binary answer."""
+    files = 0
+    for path, operations in schema()["paths"].items():
+        for method, operation in operations.items():
+            for status, response in operation["responses"].items():
+                content = response.get("content", {})
+                if any(value["schema"].get("format") == "binary" for value in content.values()):
+                    files += 1
+                    header = response.get("headers", {}).get("Content-Disposition")
+                    assert header, (method, path, status)
+                    assert header["schema"] == {"type": "string"}
+    assert files >= 8
