@@ -1,5 +1,5 @@
-"""The recipients template and the Excel upload of onnuri-biz dispatches (issue 11 point 2;
-manual 004 §3.1 엑셀 양식 다운로드 / 엑셀 업로드)."""
+"""The recipients template and the Excel upload of onnuri-biz dispatches (SPEC §7.4; manual 004
+§3.1 엑셀 양식 다운로드 / 엑셀 업로드)."""
 
 import io
 
@@ -88,7 +88,9 @@ class RecipientUploadView(DispatchAPIView):
     """엑셀 업로드: check a recipients file and keep it for the create call.
 
     The header row (within the first 20 rows) names the columns 고객명 / 휴대폰 번호 / 금액
-    (or `name` / `mobile` / `amount`), in any order. Each row is checked like an inline list:
+    (or `name` / `mobile` / `amount`), in any order, within columns A to Z. The file may have
+    at most the recipient limit plus 20 rows (the header, rows above it and blank rows count;
+    more: `too_many_recipients` without `row_errors`). Each row is checked like an inline list:
     a name, a Korean mobile (Excel's number without the leading 0 is accepted), an amount that
     is a positive multiple of 1,000 won, no mobile twice, at most the site's
     `dispatch_max_recipients` rows (10,000).
@@ -106,6 +108,7 @@ class RecipientUploadView(DispatchAPIView):
             CommonErrorCode.FILE_EMPTY,
             CommonErrorCode.FILE_TOO_LARGE,
             DispatchErrorCode.UNREADABLE_SPREADSHEET,
+            CommonErrorCode.TOO_MANY_COLUMNS,
             DispatchErrorCode.MISSING_COLUMNS,
             DispatchErrorCode.NO_RECIPIENTS,
             DispatchErrorCode.INVALID_RECIPIENTS,

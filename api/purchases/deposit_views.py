@@ -73,6 +73,7 @@ class DepositStatementListView(IdempotentMixin, mixins.ListModelMixin, DepositAP
                 CommonErrorCode.FILE_EMPTY,
                 CommonErrorCode.FILE_TOO_LARGE,
                 CommonErrorCode.UNSUPPORTED_FILE_TYPE,
+                CommonErrorCode.TOO_MANY_COLUMNS,
                 PurchaseErrorCode.STATEMENT_HEADER_MISSING,
                 PurchaseErrorCode.STATEMENT_EMPTY,
                 PurchaseErrorCode.STATEMENT_TOO_MANY_ROWS,

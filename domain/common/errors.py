@@ -66,6 +66,7 @@ class CommonErrorCode(ErrorCode):
     UNSUPPORTED_FILE_TYPE = "unsupported_file_type"
     IMAGE_TOO_LARGE = "image_too_large"
     FILE_NOT_FOUND = "file_not_found"
+    TOO_MANY_COLUMNS = "too_many_columns"  # an uploaded table (domain.common.tabular)
     # The Idempotency-Key header of POSTs that declare it (api.idempotency, SPEC §14 retries).
     IDEMPOTENCY_KEY_INVALID = "idempotency_key_invalid"
     IDEMPOTENCY_KEY_REQUIRED = "idempotency_key_required"

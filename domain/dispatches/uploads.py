@@ -1,16 +1,16 @@
-"""The recipients template and Excel uploads kept for the create call (issue 11 point 2;
-manual 004 §3.1 엑셀 양식 다운로드 / 엑셀 업로드).
+"""The recipients template and Excel uploads kept for the create call (SPEC §7.4; manual 004
+§3.1 엑셀 양식 다운로드 / 엑셀 업로드).
 
 The template is an xlsx with the manual's columns 고객명, 휴대폰 번호, 금액 and its two example
 rows; the mobile column is formatted as text so Excel keeps the leading 0 of what is typed.
 
-An upload is an xlsx (or xls/ods) or a CSV (UTF-8 with or without BOM, or CP949, the encoding of
-Korean Excel's "CSV"), told apart by its content, never by its name. Spreadsheets are read with
-python-calamine: Rust parses the sheet's cells, several times faster than openpyxl's read-only
-mode, and rows become Python values one at a time as the check takes them, so a file over the
-recipient limit costs no more than the limit's rows (`make bench` measures both readers). The
-header is the first row, among the first HEADER_SCAN_ROWS, naming all three columns (template
-names or English; any order, other columns ignored). Rows are numbered as Excel shows them.
+An upload is an xlsx or a CSV file (UTF-8 with or without BOM, or CP949, the encoding of Korean
+Excel's "CSV"), read by the one table reader (domain.common.tabular): told apart by content,
+bounded before it is parsed — at most the site's recipient limit plus HEADER_SCAN_ROWS rows of
+the file (the header, rows above it and blank rows count), columns A to Z — and taken row by
+row, so a file over the limit is refused at the cost of the limit. The header is the first row,
+among the first HEADER_SCAN_ROWS, naming all three columns (template names or English; any
+order, other columns ignored). Rows are numbered as Excel shows them.
 
 The rows go through the one recipient check (domain.dispatches.recipients). A file with any row
 error is refused as a whole with every error listed, and nothing is stored; a good one is kept,
@@ -19,11 +19,8 @@ normalised, for the uploading company for UPLOAD_LIFETIME, until the create call
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
-import re
-import zipfile
 from collections.abc import Iterator
 from operator import itemgetter
 from typing import IO, Any
@@ -31,11 +28,11 @@ from typing import IO, Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-from domain.common.errors import CommonErrorCode, DomainError, NotFound
+from domain.common.errors import DomainError, NotFound
 from domain.common.files import Column, xlsx_write
-from domain.common.uploads import detect_file_type, original_name, upload_size_check
+from domain.common.tabular import TableRules, header_find, table_rows
+from domain.common.uploads import original_name, upload_size_check
 from domain.corporates.models import Corporate, CorporateManager
 from domain.sites.models import Site
 
@@ -43,11 +40,7 @@ from .errors import DispatchErrorCode
 from .models import RecipientUpload
 from .recipients import COLUMNS, CheckedRecipients, recipients_check, recipients_require_valid
 
-UPLOAD_MAX_BYTES = 20 * 1024 * 1024  # 100,000 rows of the template are about 2 MB
-# What the zip members of an xlsx/ods may expand to: 100,000 rows are about 17 MB of sheet XML.
-# 20 MB of zip can hold gigabytes (a zip bomb); the reader refuses a member larger than the
-# size its zip entry declares, so adding up the declared sizes first bounds the work.
-SPREADSHEET_MAX_EXPANDED_BYTES = 100 * 1024 * 1024
+UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 UPLOAD_LIFETIME = dt.timedelta(days=1)
 HEADER_SCAN_ROWS = 20
 TEMPLATE_FILE_NAME = "dispatch-recipients-template.xlsx"
@@ -63,17 +56,11 @@ TEMPLATE_COLUMNS = [
 # Header names accepted per column, compared without spaces and case: the template's, the
 # manual's words (이름, 휴대폰번호) and English.
 HEADER_NAMES = {
-    "name": frozenset({"고객명", "이름", "name"}),
-    "mobile": frozenset({"휴대폰번호", "휴대폰", "mobile"}),
-    "amount": frozenset({"금액", "amount"}),
+    "name": ("고객명", "이름", "name"),
+    "mobile": ("휴대폰번호", "휴대폰", "mobile"),
+    "amount": ("금액", "amount"),
 }
-# Containers the spreadsheet reader takes: zip (xlsx, ods) and OLE2 (xls).
-ZIP_MAGIC = b"PK\x03\x04"
-SPREADSHEET_MAGIC = (ZIP_MAGIC, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
-CSV_ENCODINGS = ("utf-8-sig", "cp949")  # utf-8-sig reads UTF-8 with or without the BOM
 ATTR = "file"
-
-Row = tuple[int, list[Any]]
 
 
 # --- the template --------------------------------------------------------------------------------
@@ -90,107 +77,33 @@ def recipients_template() -> bytes:
 # --- reading an upload ---------------------------------------------------------------------------
 
 
-def _unreadable() -> DomainError:
-    return DomainError(
-        DispatchErrorCode.UNREADABLE_SPREADSHEET,
-        _("The file cannot be read. Upload an Excel file (xlsx) or a CSV file."),
+def table_rules(limit: int) -> TableRules:
+    """What a recipients file may hold: `limit` recipients, the header and the rows above it."""
+    return TableRules(
+        max_rows=limit + HEADER_SCAN_ROWS,
+        unreadable=DispatchErrorCode.UNREADABLE_SPREADSHEET,
+        too_many_rows=DispatchErrorCode.TOO_MANY_RECIPIENTS,
         attr=ATTR,
     )
 
 
-def _expanded_size_check(data: bytes) -> None:
-    """`file_too_large` when a zip's members declare more than SPREADSHEET_MAX_EXPANDED_BYTES."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            expanded = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, ValueError):
-        raise _unreadable() from None
-    if expanded > SPREADSHEET_MAX_EXPANDED_BYTES:
-        raise DomainError(
-            CommonErrorCode.FILE_TOO_LARGE,
-            _("The spreadsheet holds too much data. Keep only the recipients' rows."),
-            attr=ATTR,
-        )
-
-
-def _worksheet_rows(data: bytes) -> Iterator[Row]:
-    """(row number, cells) of the first visible worksheet, from row 1, taken lazily."""
-    if data.startswith(ZIP_MAGIC):
-        _expanded_size_check(data)
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        visible = [
-            index
-            for index, sheet in enumerate(workbook.sheets_metadata)
-            if sheet.typ == SheetTypeEnum.WorkSheet and sheet.visible == SheetVisibleEnum.Visible
-        ]
-        sheet = workbook.get_sheet_by_index(visible[0] if visible else 0)
-    except Exception:  # the reader raises several types for broken or hostile files
-        raise _unreadable() from None
-    # iter_rows starts at row 1 whatever the first filled row (tests pin Excel's numbering).
-    return enumerate(sheet.iter_rows(), start=1)
-
-
-def _csv_text(data: bytes) -> str:
-    if detect_file_type(data[:16]) is not None or b"\x00" in data:  # a PDF, an image, binary
-        raise _unreadable()
-    for encoding in CSV_ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise _unreadable()
-
-
-def _csv_rows(data: bytes) -> Iterator[Row]:
-    text = _csv_text(data)
-    head = text[:4096]
-    delimiter = "\t" if head.count("\t") > head.count(",") else ","  # Excel's "text" export
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    try:
-        yield from enumerate(reader, start=1)
-    except csv.Error:  # a field over csv's size limit, a stray quote at the end
-        raise _unreadable() from None
-
-
-def _header_key(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return None
-    text = re.sub(r"\s", "", value).casefold()
-    return next((key for key, names in HEADER_NAMES.items() if text in names), None)
-
-
-def _header(rows: Iterator[Row]) -> dict[str, int]:
-    """Consume rows up to the header; {column key: cell index}. `missing_columns` if none of
-    the first HEADER_SCAN_ROWS rows names all three (naming those the best row lacks)."""
-    best: dict[str, int] = {}
-    for number, cells in rows:
-        found: dict[str, int] = {}
-        for index, value in enumerate(cells):
-            key = _header_key(value)
-            if key is not None:
-                found.setdefault(key, index)
-        if len(found) == len(COLUMNS):
-            return found
-        if len(found) > len(best):
-            best = found
-        if number >= HEADER_SCAN_ROWS:
-            break
-    missing = [(key, label) for key, label in COLUMNS if key not in best]
-    raise DomainError(
+def _missing_columns(keys: list[str]) -> DomainError:
+    labels = dict(COLUMNS)
+    return DomainError(
         DispatchErrorCode.MISSING_COLUMNS,
         _("The file lacks the columns %(columns)s. Use the template's header row.")
-        % {"columns": ", ".join(label for _key, label in missing)},
+        % {"columns": ", ".join(labels[key] for key in keys)},
         attr=ATTR,
-        extra={"missing": [key for key, _label in missing]},
+        extra={"missing": keys},
     )
 
 
-def recipient_rows(data: bytes) -> Iterator[tuple[int, Any, Any, Any]]:
-    """(row number, name, mobile, amount) of each row under the header, lazily.
-    `unreadable_spreadsheet` for a file that is neither a spreadsheet nor CSV text."""
-    rows = _worksheet_rows(data) if data.startswith(SPREADSHEET_MAGIC) else _csv_rows(data)
-    columns = _header(rows)
+def recipient_rows(data: bytes, *, limit: int) -> Iterator[tuple[int, Any, Any, Any]]:
+    """(row number, name, mobile, amount) of each row under the header, lazily. Refusals of
+    the reader (`unreadable_spreadsheet`, `too_many_recipients` past the file's rows,
+    `too_many_columns`, `file_too_large`) and `missing_columns` (with `missing`)."""
+    rows = table_rows(data, table_rules(limit))
+    columns = header_find(rows, HEADER_NAMES, scan_rows=HEADER_SCAN_ROWS, missing=_missing_columns)
     name, mobile, amount = (columns[key] for key, _label in COLUMNS)
     width = max(columns.values()) + 1
     for number, cells in rows:
@@ -201,8 +114,8 @@ def recipient_rows(data: bytes) -> Iterator[tuple[int, Any, Any, Any]]:
 
 def recipients_read(data: bytes, *, limit: int) -> CheckedRecipients:
     """Parse an uploaded file and check its rows (the one check), reading at most `limit`
-    rows and one more."""
-    return recipients_check(recipient_rows(data), limit=limit)
+    recipients and one more."""
+    return recipients_check(recipient_rows(data, limit=limit), limit=limit)
 
 
 # --- keeping and taking uploads ------------------------------------------------------------------
@@ -214,9 +127,11 @@ def recipient_upload_create(
     """Check an uploaded recipients file and keep its rows for the company for a day.
 
     Refusals (400 on `file`, nothing stored): `file_empty`, `file_too_large` (over 20 MB, or
-    a zip expanding past 100 MB), `unreadable_spreadsheet`, `missing_columns` (with
-    `missing`), `no_recipients`, `invalid_recipients` or `too_many_recipients` (the site's
-    `dispatch_max_recipients`), both with every row error in `row_errors`.
+    a spreadsheet holding more data than the rows may: domain.common.tabular),
+    `unreadable_spreadsheet`, `too_many_columns`, `missing_columns` (with `missing`),
+    `no_recipients`, `invalid_recipients` or `too_many_recipients` (the site's
+    `dispatch_max_recipients`), both with every row error in `row_errors` when the rows were
+    read (not for a file refused for its size before).
     """
     upload_size_check(file, max_bytes=UPLOAD_MAX_BYTES, attr=ATTR)
     file.seek(0)

@@ -1,7 +1,9 @@
-"""Reading the receiving account's bank statement, and its template (issue 10 point 5).
+"""Reading the receiving account's bank statement, and its template (SPEC §7.3: staff confirm
+deposits).
 
-The file is an Excel workbook (.xlsx, its first sheet) or a CSV file (comma-separated, UTF-8
-with or without a BOM, or CP949 as Korean banks export it). Its header row, one of the first
+The file is an Excel workbook (.xlsx, its first visible sheet) or a CSV file (comma- or
+tab-separated, UTF-8 with or without a BOM, or CP949 as Korean banks export it), read by the one
+table reader (domain.common.tabular), bounded before it is parsed. Its header row, one of the first
 HEADER_SCAN_ROWS rows, names three columns (any order; other columns are ignored):
 
 - date-time of the deposit — header 거래일시, 입금일시 or `deposited_at`: an Excel date-time, or
@@ -19,11 +21,9 @@ without a row below it, is refused, and so is one over the row or size cap.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from operator import itemgetter
@@ -34,6 +34,8 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.common.errors import CommonErrorCode, DomainError
 from domain.common.files import DATETIME_FORMAT, Column, Sheet, xlsx_write
+from domain.common.tabular import TableRules, header_find, table_rows
+from domain.common.uploads import upload_size_check
 
 from .errors import PurchaseErrorCode
 
@@ -57,9 +59,6 @@ DATETIME_FORMATS = (
 )
 AMOUNT_PATTERN = re.compile(r"[0-9][0-9,]*")
 ISO_DATETIME = re.compile(r"\d{4}-\d\d-\d\d[T ]\d")
-XLSX_MAGIC = b"PK\x03\x04"  # an .xlsx file is a ZIP archive
-XLS_MAGIC = b"\xd0\xcf\x11\xe0"  # the legacy binary .xls (OLE2): not read
-CSV_ENCODINGS = ("utf-8-sig", "cp949")
 
 
 class StatementRowErrorCode(StrEnum):
@@ -104,111 +103,31 @@ class ParsedStatement:
     problems: list[RowProblem] = field(default_factory=list)
 
 
-def _unsupported() -> DomainError:
-    return DomainError(
-        CommonErrorCode.UNSUPPORTED_FILE_TYPE,
-        _("Upload the statement as an Excel workbook (.xlsx) or a CSV file."),
-        attr="file",
+def table_rules(max_rows: int) -> TableRules:
+    """What a statement may hold: `max_rows` deposits, the header and the rows above it."""
+    return TableRules(
+        max_rows=max_rows + HEADER_SCAN_ROWS,
+        unreadable=CommonErrorCode.UNSUPPORTED_FILE_TYPE,
+        too_many_rows=PurchaseErrorCode.STATEMENT_TOO_MANY_ROWS,
     )
-
-
-def _size(file: IO[bytes]) -> int:
-    size = getattr(file, "size", None)
-    if isinstance(size, int):
-        return size
-    file.seek(0, io.SEEK_END)
-    size = file.tell()
-    file.seek(0)
-    return size
 
 
 def statement_read(file: IO[bytes], *, max_rows: int, max_bytes: int) -> ParsedStatement:
     """The deposits of an uploaded statement and the problems of the rows left out.
 
-    Refusals (400, on `file`): `file_empty`, `file_too_large` (over `max_bytes`),
-    `unsupported_file_type` (not an .xlsx or a CSV file in UTF-8 or CP949),
-    `statement_header_missing`, `statement_empty` (no row below the header),
-    `statement_too_many_rows` (over `max_rows` rows below it).
+    Refusals (400, on `file`): `file_empty`, `file_too_large` (over `max_bytes`, or a workbook
+    holding more data than its rows may), `unsupported_file_type` (not an .xlsx or a CSV file in
+    UTF-8 or CP949), `too_many_columns`, `statement_header_missing`, `statement_empty` (no row
+    below the header), `statement_too_many_rows` (over `max_rows` rows below it, or more rows in
+    the file than those, the header and HEADER_SCAN_ROWS, blank ones counted).
     """
-    size = _size(file)
-    if size <= 0:
-        raise DomainError(CommonErrorCode.FILE_EMPTY, _("The file is empty."), attr="file")
-    if size > max_bytes:
-        raise DomainError(
-            CommonErrorCode.FILE_TOO_LARGE,
-            _("The file is too large (at most %(size)s bytes).") % {"size": f"{max_bytes:,}"},
-            attr="file",
-        )
+    upload_size_check(file, max_bytes=max_bytes)
     file.seek(0)
-    head = file.read(len(XLSX_MAGIC))
-    file.seek(0)
-    if head == XLSX_MAGIC:
-        return _read_rows(_xlsx_rows(file), max_rows=max_rows)
-    if head == XLS_MAGIC:
-        raise _unsupported()
-    return _read_rows(_csv_rows(file.read()), max_rows=max_rows)
-
-
-def _xlsx_rows(file: IO[bytes]) -> Iterator[tuple]:
-    import openpyxl  # imported when needed: most requests never read a workbook
-
-    # Any failure of openpyxl on a file that is a ZIP archive but not a readable workbook (another
-    # Office format, a broken or hostile archive) is the same refusal, never a 500.
-    try:
-        book = openpyxl.load_workbook(file, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001
-        raise _unsupported() from None
-    try:
-        # Read-only mode streams the sheet: rows past the cap are never loaded.
-        yield from book.worksheets[0].iter_rows(values_only=True)
-    except Exception:  # noqa: BLE001
-        raise _unsupported() from None
-    finally:
-        book.close()
-
-
-def _csv_rows(data: bytes) -> Iterator[list[str]]:
-    if b"\0" in data:  # a binary file
-        raise _unsupported()
-    for encoding in CSV_ENCODINGS:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return csv.reader(io.StringIO(text, newline=""))
-    raise _unsupported()
-
-
-def _header_key(value) -> str:
-    return "".join(str(value).split()).casefold() if value is not None else ""
-
-
-def _columns(row: Iterable) -> dict[str, int] | None:
-    """Canonical column → its index, if `row` is a header naming all three."""
-    found: dict[str, int] = {}
-    for index, value in enumerate(row):
-        key = _header_key(value)
-        for column, names in HEADERS.items():
-            if column not in found and key in names:
-                found[column] = index
-    return found if len(found) == len(HEADERS) else None
-
-
-def _blank(row) -> bool:
-    return all(value is None or str(value).strip() == "" for value in row)
-
-
-def _read_rows(rows: Iterable, *, max_rows: int) -> ParsedStatement:
+    rows = table_rows(file.read(), table_rules(max_rows))
+    columns = header_find(rows, HEADERS, scan_rows=HEADER_SCAN_ROWS, missing=_header_missing)
     parsed = ParsedStatement()
-    columns = None
     count = 0
-    for number, row in enumerate(rows, start=1):
-        row = tuple(row)
-        if columns is None:
-            columns = _columns(row)
-            if columns is None and number >= HEADER_SCAN_ROWS:
-                break
-            continue
+    for number, row in rows:
         if _blank(row):
             continue
         count += 1
@@ -220,12 +139,6 @@ def _read_rows(rows: Iterable, *, max_rows: int) -> ParsedStatement:
                 attr="file",
             )
         _read_row(parsed, number, row, columns)
-    if columns is None:
-        raise DomainError(
-            PurchaseErrorCode.STATEMENT_HEADER_MISSING,
-            _("No header row with the columns 거래일시, 입금자명 and 입금액 was found."),
-            attr="file",
-        )
     if count == 0:
         raise DomainError(
             PurchaseErrorCode.STATEMENT_EMPTY, _("The statement has no rows."), attr="file"
@@ -233,14 +146,26 @@ def _read_rows(rows: Iterable, *, max_rows: int) -> ParsedStatement:
     return parsed
 
 
-def _cell(row: tuple, index: int):
+def _header_missing(keys: list[str]) -> DomainError:
+    return DomainError(
+        PurchaseErrorCode.STATEMENT_HEADER_MISSING,
+        _("No header row with the columns 거래일시, 입금자명 and 입금액 was found."),
+        attr="file",
+    )
+
+
+def _blank(row) -> bool:
+    return all(value is None or str(value).strip() == "" for value in row)
+
+
+def _cell(row: list, index: int):
     value = row[index] if index < len(row) else None
     if isinstance(value, str):
         value = value.strip()
     return None if value in (None, "") else value
 
 
-def _read_row(parsed: ParsedStatement, number: int, row: tuple, columns: dict[str, int]) -> None:
+def _read_row(parsed: ParsedStatement, number: int, row: list, columns: dict[str, int]) -> None:
     values = {column: _cell(row, index) for column, index in columns.items()}
     readers = {DEPOSITED_AT: _deposited_at, DEPOSITOR: _depositor, AMOUNT: _amount}
     read: dict = {}

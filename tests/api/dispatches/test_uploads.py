@@ -291,9 +291,9 @@ def test_a_spreadsheet_that_expands_past_the_cap_is_refused_before_it_is_parsed(
 ):
     """A 20 MB zip can hold gigabytes of sheet XML (a zip bomb): the members' sizes are added
     up first; the reader itself refuses a member larger than its declared size."""
-    from domain.dispatches import uploads
+    from domain.common import tabular
 
-    monkeypatch.setattr(uploads, "SPREADSHEET_MAX_EXPANDED_BYTES", 20_000)
+    monkeypatch.setattr(tabular, "MAX_EXPANDED_BYTES", 20_000)
     response = upload(api, master, xlsx_bytes(numbered(500)))
     assert response.status_code == 400
     assert error_codes(response) == ["file_too_large"]

@@ -1,5 +1,5 @@
 """Recipient uploads as services: kept for the company that sent them, for a day, taken once by
-the create call (issue 11 point 2)."""
+the create call (SPEC §7.4)."""
 
 import datetime as dt
 import io
@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from domain.common.errors import NotFound
+from domain.common.tabular import MAX_EXPANDED_BYTES
 from domain.dispatches.models import RecipientUpload
 from domain.dispatches.uploads import (
-    SPREADSHEET_MAX_EXPANDED_BYTES,
     UPLOAD_LIFETIME,
     UPLOAD_MAX_BYTES,
     recipient_upload_create,
@@ -44,7 +44,7 @@ def uploaded(manager, rows=ROWS) -> RecipientUpload:
 
 def test_the_caps_and_the_lifetime():
     assert UPLOAD_MAX_BYTES == 20 * 1024 * 1024
-    assert SPREADSHEET_MAX_EXPANDED_BYTES == 100 * 1024 * 1024
+    assert MAX_EXPANDED_BYTES == 8 * 1024 * 1024
     assert dt.timedelta(days=1) == UPLOAD_LIFETIME
 
 
