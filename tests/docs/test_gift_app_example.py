@@ -17,6 +17,7 @@ import pytest
 
 import backend.settings.local as local_settings
 from backend.keys import DEV_GIFT_APP_SECRET
+from domain.dispatches.gift_app import gift_app_sign
 from tests.docs.texts import code_blocks, text
 from tests.factories.corporates import corporate_with_master
 from tests.factories.gifts import dispatch_sent
@@ -24,9 +25,9 @@ from tests.factories.purchases import approved_purchase
 
 SHELL_SECRET = re.compile(r"""SECRET='([^']+)'\s+# GIFT_APP_SECRETS\["onnuri-biz"\]""")
 WORKED = re.compile(
-    r"Secret `(?P<secret>[^`]+)`, timestamp `(?P<timestamp>\d+)`.*?"
+    r"Secret\s+`(?P<secret>[^`]+)`,\s+timestamp\s+`(?P<timestamp>\d+)`.*?"
     r"`POST (?P<path>/api/v1/sites/onnuri-biz/gifts/\w+/receive/)`.*?"
-    r"the signature `(?P<signature>[0-9a-f]{64})`",
+    r"the signature\s+`(?P<signature>[0-9a-f]{64})`",
     flags=re.DOTALL,
 )
 
@@ -61,6 +62,15 @@ def test_the_worked_example_is_what_the_documented_formula_gives():
         worked["secret"], worked["timestamp"], "POST", worked["path"], b""
     )
     assert computed == worked["signature"]
+    # ... and what the server computes (domain.dispatches.gift_app).
+    server = gift_app_sign(
+        secret=worked["secret"],
+        timestamp=worked["timestamp"],
+        method="POST",
+        path=worked["path"],
+        body=b"",
+    )
+    assert server == worked["signature"]
 
 
 class _Answer(io.BytesIO):

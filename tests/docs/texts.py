@@ -27,15 +27,21 @@ def text() -> str:
 def table_rows(source: str) -> list[list[str]]:
     """Every row of every Markdown table in `source` as its cells (header and separator
     rows excluded)."""
-    rows = []
+    rows: list[list[str]] = []
+    previous: list[str] | None = None  # the row above, while inside a table
     for line in source.splitlines():
         line = line.strip()
         if not (line.startswith("|") and line.endswith("|")):
+            previous = None
             continue
         cells = [cell.strip() for cell in line[1:-1].split("|")]
         if all(re.fullmatch(r":?-+:?", cell) for cell in cells):
+            if previous is not None and rows and rows[-1] is previous:
+                rows.pop()  # the header row, above its separator
+            previous = None
             continue
         rows.append(cells)
+        previous = cells
     return rows
 
 
