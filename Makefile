@@ -9,7 +9,7 @@ MANAGE := DJANGO_SETTINGS_MODULE=$(SETTINGS) $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve worker test sweep faults lint format schema check migrate demo bench fuzz load messages clean
+.PHONY: install run serve worker test sweep faults lint format schema check migrate demo bench fuzz load messages docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -91,6 +91,11 @@ fuzz: install
 # PostgreSQL + Redis with 100, 60 s each (LOAD_SETUPS, LOAD_CLIENTS, LOAD_SECONDS, LOAD_PORT).
 load: install
 	$(BIN)/python bench/load.py
+
+# The docs/ site (mkdocs.yml, mkdocs-material) into site/, git-ignored; --strict fails on a broken
+# link or anchor. NO_MKDOCS_2_WARNING quiets Material's banner about its successor.
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 clean:
 	rm -rf $(VENV) var
