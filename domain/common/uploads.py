@@ -280,3 +280,45 @@ def _human_size(size: int) -> str:
     if size >= 1024 and size % 1024 == 0:
         return f"{size // 1024} KB"
     return f"{size} bytes"
+
+
+# --- moving a deployment's files into the private storage -----------------------------------
+
+
+@dataclass(frozen=True)
+class CopiedFile:
+    name: str
+    size: int
+    outcome: str  # "copied", "present" (there already, same size) or "mismatch"
+
+
+def private_files_copy(*, source: Storage) -> Iterator[CopiedFile]:
+    """Copy every file of `source` (a former private storage, e.g. a machine's disk) into the
+    private storage under the same name, one at a time, streamed; yields each outcome.
+
+    Idempotent and resumable: a file already there with the same size is left alone; one there
+    with another size (an interrupted copy) is replaced. Each copy is verified by the size the
+    storage then reports (`mismatch` otherwise). 503 `storage_unavailable` stops it: run it
+    again to resume.
+    """
+    target = private_storage()
+    for name in _walk(source, ""):
+        size = source.size(name)
+        with _unavailable_raised("copy"):
+            if target.exists(name):
+                if target.size(name) == size:
+                    yield CopiedFile(name, size, "present")
+                    continue
+                target.delete(name)
+            with source.open(name, "rb") as file:
+                saved = target.save(name, File(file, name=name))
+            copied = saved == name and target.size(name) == size
+        yield CopiedFile(name, size, "copied" if copied else "mismatch")
+
+
+def _walk(storage: Storage, folder: str) -> Iterator[str]:
+    folders, files = storage.listdir(folder)
+    for file in sorted(files):
+        yield f"{folder}/{file}" if folder else file
+    for child in sorted(folders):
+        yield from _walk(storage, f"{folder}/{child}" if folder else child)
