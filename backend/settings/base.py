@@ -204,6 +204,7 @@ def private_storage(*, root: Path, bucket: str = "") -> dict:
                 "directory_permissions_mode": 0o700,
             },
         }
+    from boto3.s3.transfer import TransferConfig
     from botocore.config import Config
 
     return {
@@ -217,6 +218,9 @@ def private_storage(*, root: Path, bucket: str = "") -> dict:
             "querystring_auth": True,
             # Keys are random (uuid4); an existing object is never replaced.
             "file_overwrite": False,
+            # Transfers in the calling thread, chunk by chunk: a download is written to its
+            # temporary file as it arrives, never queued up in memory by transfer threads.
+            "transfer_config": TransferConfig(use_threads=False),
             # An outage answers within seconds (a coded 503), not after a minute of retries.
             "client_config": Config(
                 connect_timeout=5,

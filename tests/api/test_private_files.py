@@ -6,12 +6,20 @@ did not happen."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import subprocess
+import sys
+import time
+import tracemalloc
 from datetime import date
 
 import pytest
+from botocore.exceptions import EndpointConnectionError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from backend.settings.base import private_storage
 from domain.audit.models import AuditEvent
 from domain.corporates.models import BankAccount, Corporate, CorporateManager
 from domain.dispatches.models import Dispatch
@@ -21,16 +29,18 @@ from tests.api.corporates import (
     PDF,
     URL,
     manager_identity,
+    pdf_file,
     png_bytes,
     sign_up,
     sign_up_body,
 )
 from tests.api.members_extra import ANIMAL, headers_for, pdf_bytes
-from tests.conftest import bearer_for, error_codes, identity
+from tests.conftest import BUCKET, bearer_for, error_codes, identity
 from tests.dispatch_images import image_file
 from tests.factories.corporates import corporate_with_master
 from tests.factories.dispatches import dispatch_send_token
 from tests.factories.purchases import approved_purchase
+from tests.ports import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -191,3 +201,75 @@ def test_a_dispatch_with_an_image_while_the_storage_is_down_is_a_503_and_moves_n
     assert not Dispatch.objects.exists()
     purchase.refresh_from_db()
     assert (purchase.balance, purchase.reserved) == (100_000, 0)
+
+
+# --- a large document, streamed --------------------------------------------------------------
+
+
+@pytest.fixture
+def s3_server(settings, tmp_path):
+    """The private storage in a bucket of moto's S3 server in a process of its own (what this
+    process allocates is then the app's alone), on a free port of 19175–19199."""
+    import boto3
+
+    port = free_port(range(19175, 19200))
+    log = (tmp_path / "moto.log").open("wb")
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    keys = {"aws_access_key_id": "test-key-id", "aws_secret_access_key": "test-secret-key"}
+    bucket = boto3.resource("s3", endpoint_url=endpoint, region_name="us-east-1", **keys).Bucket(
+        BUCKET
+    )
+    try:
+        for _ in range(200):
+            try:
+                bucket.create()
+                break
+            except EndpointConnectionError:
+                time.sleep(0.05)
+        settings.AWS_S3_ENDPOINT_URL = endpoint
+        settings.AWS_ACCESS_KEY_ID = keys["aws_access_key_id"]
+        settings.AWS_SECRET_ACCESS_KEY = keys["aws_secret_access_key"]
+        settings.AWS_S3_REGION_NAME = "us-east-1"
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "private": private_storage(root=settings.PRIVATE_MEDIA_ROOT, bucket=BUCKET),
+        }
+        yield bucket
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
+
+
+def test_a_large_document_is_streamed_from_the_bucket_in_bounded_memory(
+    api, verify, staff, s3_server
+):
+    """A 9 MB document goes out chunk by chunk: the download never holds it in memory whole
+    (the object is fetched into a temporary file spooled to disk past AWS_S3_MAX_MEMORY_SIZE)."""
+    content = b"%PDF-1.4\n" + os.urandom(9 * 1024 * 1024)
+    token = verify(ONNURI, "sign_up", manager_identity())
+    body = sign_up_body(api, token, registration_certificate=pdf_file(content=content))
+    created = api.post(URL, body, format="multipart")
+    assert created.status_code == 201, created.json()
+    url = f"{URL}{created.json()['id']}/documents/registration_certificate/"
+
+    digest, size = hashlib.sha256(), 0
+    tracemalloc.start()
+    try:
+        response = api.get(url, **bearer_for(staff))
+        assert response.status_code == 200
+        for chunk in response.streaming_content:
+            digest.update(chunk)
+            size += len(chunk)
+        response.close()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert (size, digest.hexdigest()) == (len(content), hashlib.sha256(content).hexdigest())
+    # Less than half the file: the spooled first megabyte, chunks, the request itself.
+    assert peak < 4 * 1024 * 1024, f"{peak / 2**20:.1f} MiB at the peak for a 9 MiB file"
