@@ -199,10 +199,10 @@ def recipient_rows(data: bytes) -> Iterator[tuple[int, Any, Any, Any]]:
         yield number, cells[name], cells[mobile], cells[amount]
 
 
-def recipients_read(data: bytes, *, limit: int) -> CheckedRecipients:
+def recipients_read(data: bytes, *, limit: int, max_amount: int) -> CheckedRecipients:
     """Parse an uploaded file and check its rows (the one check), reading at most `limit`
     rows and one more."""
-    return recipients_check(recipient_rows(data), limit=limit)
+    return recipients_check(recipient_rows(data), limit=limit, max_amount=max_amount)
 
 
 # --- keeping and taking uploads ------------------------------------------------------------------
@@ -216,11 +216,17 @@ def recipient_upload_create(
     Refusals (400 on `file`, nothing stored): `file_empty`, `file_too_large` (over 20 MB, or
     a zip expanding past 100 MB), `unreadable_spreadsheet`, `missing_columns` (with
     `missing`), `no_recipients`, `invalid_recipients` or `too_many_recipients` (the site's
-    `dispatch_max_recipients`), both with every row error in `row_errors`.
+    `dispatch_max_recipients`), both with every row error in `row_errors` (a gift over the
+    site's `dispatch_max_gift_amount` is one of them).
     """
     upload_size_check(file, max_bytes=UPLOAD_MAX_BYTES, attr=ATTR)
     file.seek(0)
-    checked = recipients_read(file.read(), limit=site.rules.dispatch_max_recipients)
+    rules = site.rules
+    checked = recipients_read(
+        file.read(),
+        limit=rules.dispatch_max_recipients,
+        max_amount=rules.dispatch_max_gift_amount,
+    )
     recipients_require_valid(checked, attr=ATTR)
     now = now or timezone.now()
     return RecipientUpload.objects.create(
