@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from api.serializers import RejectSerializer
+from api.serializers import RejectSerializer, TextField
 from domain.common.masking import mask_name, mask_username
 from domain.members.models import NameChangeRequest, SocialAccount
 
@@ -21,11 +21,11 @@ class SocialAccountSerializer(serializers.ModelSerializer):
 class SocialCodeSerializer(serializers.Serializer):
     """What the provider's redirect gave the client (SPEC §11 `{code, redirect_uri}`)."""
 
-    code = serializers.CharField(max_length=2048, help_text="Sandbox: `ok-<provider user id>`.")
-    redirect_uri = serializers.CharField(
+    code = TextField(max_length=2048, help_text="Sandbox: `ok-<provider user id>`.")
+    redirect_uri = TextField(
         max_length=2048, help_text="The redirect URI the authorization was requested with."
     )
-    state = serializers.CharField(
+    state = TextField(
         max_length=512,
         required=False,
         allow_blank=True,
@@ -35,7 +35,7 @@ class SocialCodeSerializer(serializers.Serializer):
 
 
 class SocialLinkSerializer(SocialCodeSerializer):
-    provider = serializers.CharField(max_length=16, help_text="`kakao` or `naver`.")
+    provider = TextField(max_length=16, help_text="`kakao` or `naver`.")
 
 
 class ReVerificationSerializer(serializers.Serializer):
@@ -43,7 +43,7 @@ class ReVerificationSerializer(serializers.Serializer):
 
 
 class NameChangeRequestCreateSerializer(serializers.Serializer):
-    requested_name = serializers.CharField(max_length=100)
+    requested_name = TextField(max_length=100)
     # Emptiness, size and type are the service's checks (by content, SPEC §14).
     evidence = serializers.FileField(
         allow_empty_file=True,
