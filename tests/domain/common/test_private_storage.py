@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import stat
+from pathlib import Path
 
 import pytest
 from django.core.files.storage import FileSystemStorage
@@ -106,3 +107,17 @@ def test_a_full_disk_is_unavailable_too_and_leaves_no_partial_file(settings, mon
         stored_pdf()
     [path] = written
     assert not (settings.PRIVATE_MEDIA_ROOT / path).exists()
+
+
+def test_no_view_job_or_service_names_a_private_path():
+    """Private files go through STORAGES["private"] only: outside the settings, the file system
+    and its root are named by the command that moves a one-machine site's files alone."""
+    root = Path(__file__).resolve().parents[3]
+    allowed = {root / "domain/common/management/commands/private_files_copy.py"}
+    naming = {
+        path
+        for package in ("domain", "api", "workers")
+        for path in (root / package).rglob("*.py")
+        if re.search(r"FileSystemStorage|PRIVATE_MEDIA_ROOT", path.read_text())
+    }
+    assert naming == allowed
