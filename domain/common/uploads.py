@@ -305,15 +305,18 @@ def private_files_copy(*, source: Storage) -> Iterator[CopiedFile]:
     for name in _walk(source, ""):
         size = source.size(name)
         with _unavailable_raised("copy"):
-            if target.exists(name):
-                if target.size(name) == size:
-                    yield CopiedFile(name, size, "present")
-                    continue
-                target.delete(name)
-            with source.open(name, "rb") as file:
-                saved = target.save(name, File(file, name=name))
-            copied = saved == name and target.size(name) == size
-        yield CopiedFile(name, size, "copied" if copied else "mismatch")
+            outcome = _copy(source, target, name, size)
+        yield CopiedFile(name, size, outcome)
+
+
+def _copy(source: Storage, target: Storage, name: str, size: int) -> str:
+    if target.exists(name):
+        if target.size(name) == size:
+            return "present"
+        target.delete(name)  # an interrupted copy: the name must be free to be kept
+    with source.open(name, "rb") as file:
+        saved = target.save(name, File(file, name=name))
+    return "copied" if saved == name and target.size(name) == size else "mismatch"
 
 
 def _walk(storage: Storage, folder: str) -> Iterator[str]:
