@@ -49,44 +49,48 @@ class Capability(StrEnum):
     PURCHASES_REVIEW = "purchases.review"  # approve, refund, mark documents received (§7.3)
 
 
-C = Capability
 MANAGER_COMMON = frozenset(
     {
-        C.CORPORATE_VIEW,
-        C.CORPORATE_DOCUMENTS,
-        C.ACCOUNTS_VIEW,
-        C.PURCHASES_VIEW,
-        C.PURCHASES_MANAGE,
-        C.DISPATCHES_VIEW,
-        C.DISPATCHES_MANAGE,
-        C.MANAGER_SELF,
+        Capability.CORPORATE_VIEW,
+        Capability.CORPORATE_DOCUMENTS,
+        Capability.ACCOUNTS_VIEW,
+        Capability.PURCHASES_VIEW,
+        Capability.PURCHASES_MANAGE,
+        Capability.DISPATCHES_VIEW,
+        Capability.DISPATCHES_MANAGE,
+        Capability.MANAGER_SELF,
     }
 )
 STAFF_CAPABILITIES = frozenset(
     {
-        C.WARDS_VIEW,
-        C.SITE_READ,
-        C.CORPORATES_REVIEW,
-        C.ACCOUNTS_REVIEW,
-        C.NAME_CHANGES_REVIEW,
-        C.PURCHASES_REVIEW,
+        Capability.WARDS_VIEW,
+        Capability.SITE_READ,
+        Capability.CORPORATES_REVIEW,
+        Capability.ACCOUNTS_REVIEW,
+        Capability.NAME_CHANGES_REVIEW,
+        Capability.PURCHASES_REVIEW,
     }
 )
 
 # The table. A member holds the union of its roles' capabilities.
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
-    Role.MEMBER: frozenset({C.PROFILE, C.LIBRARY_UPGRADE}),
-    Role.GUARDIAN: frozenset({C.WARDS_VIEW, C.WARDS_EDIT, C.LIBRARY_UPGRADE}),
-    Role.MASTER: MANAGER_COMMON | {C.MEMBERS_MANAGE, C.ACCOUNTS_MANAGE},
+    Role.MEMBER: frozenset({Capability.PROFILE, Capability.LIBRARY_UPGRADE}),
+    Role.GUARDIAN: frozenset(
+        {Capability.WARDS_VIEW, Capability.WARDS_EDIT, Capability.LIBRARY_UPGRADE}
+    ),
+    Role.MASTER: MANAGER_COMMON | {Capability.MEMBERS_MANAGE, Capability.ACCOUNTS_MANAGE},
     Role.GENERAL_ADMIN: MANAGER_COMMON,
-    Role.STAFF: STAFF_CAPABILITIES | {C.PROFILE},
+    Role.STAFF: STAFF_CAPABILITIES | {Capability.PROFILE},
     Role.SUPERUSER: STAFF_CAPABILITIES,
 }
 
 # Denied capabilities that answer 404, not 403: their existence is not told to those without
 # them (SPEC §8 "no one sees another corporate's data"; a general admin does not learn the
 # members menu exists).
-HIDDEN: frozenset[Capability] = frozenset(Capability) - {C.PROFILE, C.NAME_CHANGES_REVIEW}
+HIDDEN: frozenset[Capability] = frozenset(Capability) - {
+    Capability.PROFILE,
+    Capability.NAME_CHANGES_REVIEW,
+}
 
 
 def _is_site_member(member, site) -> bool:

@@ -22,8 +22,8 @@ from api.permissions import PUBLIC
 from domain.capabilities import Capability
 from domain.common.errors import CommonErrorCode
 from domain.consents.errors import ConsentErrorCode
+from domain.corporates.corporate_admins import MANAGER_POLICY_CODES
 from domain.corporates.errors import CorporateErrorCode
-from domain.corporates.managers import MANAGER_POLICY_CODES
 from domain.corporates.models import Corporate
 from domain.corporates.review import (
     corporate_approve,

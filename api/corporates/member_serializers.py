@@ -5,7 +5,7 @@ from rest_framework import serializers
 from api.members.account_serializers import VerificationTokenField, password_field
 from api.members.signup_serializers import ConsentAnswerSerializer
 from domain.common.masking import mask_name, mask_phone
-from domain.corporates.managers import ADMIN, INVITATION, EntryStatus
+from domain.corporates.corporate_admins import ADMIN, INVITATION, EntryStatus
 from domain.corporates.models import CorporateManager
 from domain.members.account import NOT_EDITABLE
 

@@ -2,10 +2,10 @@
 
 Every `corporate-members/` endpoint except `me/` needs the master's capability
 `members.manage`: a general admin gets 404 on the whole menu. Rows of the list are addressed by
-their entry id, fixed for the entry's life (domain.corporates.managers): `invitation-<n>` for an
-entry that began as an invitation, also once accepted, `admin-<n>` for the master who signed
-the company up. The admin's own password is changed with POST `members/me/password/` (shared
-with every site).
+their entry id, fixed for the entry's life (domain.corporates.corporate_admins):
+`invitation-<n>` for an entry that began as an invitation, also once accepted, `admin-<n>` for
+the master who signed the company up. The admin's own password is changed with POST
+`members/me/password/` (shared with every site).
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -23,17 +23,7 @@ from api.permissions import PUBLIC
 from domain.capabilities import Capability
 from domain.common.errors import CommonErrorCode, NotFound
 from domain.consents.errors import ConsentErrorCode
-from domain.corporates.errors import CorporateErrorCode
-from domain.corporates.invitations import (
-    InvitationAcceptData,
-    invitation_accept,
-    invitation_accept_by_company,
-    invitation_cancel,
-    invitation_create,
-    invitation_get_by_token,
-    invitation_resend,
-)
-from domain.corporates.managers import (
+from domain.corporates.corporate_admins import (
     ADMIN,
     ENTRY_ID_PATTERN,
     INVITATION,
@@ -48,6 +38,16 @@ from domain.corporates.managers import (
     entry_id_parse,
     entry_resolve,
     invitation_entry,
+)
+from domain.corporates.errors import CorporateErrorCode
+from domain.corporates.invitations import (
+    InvitationAcceptData,
+    invitation_accept,
+    invitation_accept_by_company,
+    invitation_cancel,
+    invitation_create,
+    invitation_get_by_token,
+    invitation_resend,
 )
 from domain.members.errors import MemberErrorCode
 from domain.members.passwords import PASSWORD_ERROR_CODES

@@ -22,7 +22,7 @@ from domain.members.name_changes import (
 from domain.members.reverification import member_re_verify
 
 from .account_views import TOKEN_CODES
-from .extra_serializers import (
+from .name_change_serializers import (
     NameChangeRejectSerializer,
     NameChangeRequestCreateSerializer,
     NameChangeRequestSerializer,

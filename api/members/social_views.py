@@ -23,7 +23,7 @@ from domain.members.social_accounts import (
     social_provider_offered,
 )
 
-from .extra_serializers import SocialAccountSerializer, SocialCodeSerializer, SocialLinkSerializer
+from .social_serializers import SocialAccountSerializer, SocialCodeSerializer, SocialLinkSerializer
 
 REQUIRED_ACTION_CODES = {
     403: [MemberErrorCode.PASSWORD_CHANGE_REQUIRED, ConsentErrorCode.CONSENT_REQUIRED]

@@ -7,8 +7,8 @@ from api.base import SiteAPIView
 from domain.capabilities import Capability
 from domain.common.errors import CommonErrorCode
 from domain.consents.errors import ConsentErrorCode
+from domain.corporates.corporate_admins import corporate_manager_withdraw
 from domain.corporates.errors import CorporateErrorCode
-from domain.corporates.managers import corporate_manager_withdraw
 from domain.corporates.models import CorporateManager
 from domain.members.account import member_profile_update, member_withdraw
 from domain.members.errors import MemberErrorCode

@@ -22,8 +22,8 @@ from domain.verifications.models import Verification
 from domain.verifications.providers.sandbox import SANDBOX_CODE
 from domain.verifications.services import verification_confirm, verification_start
 
+from .corporate_admins import MANAGER_KIND
 from .invitations import InvitationAcceptData, invitation_accept, invitation_create
-from .managers import MANAGER_KIND
 from .models import Corporate, CorporateManager
 from .review import corporate_approve
 from .signup import CorporateSignUpData, corporate_sign_up

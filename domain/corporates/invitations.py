@@ -41,18 +41,18 @@ from domain.messaging.services import outbox_server_sms
 from domain.verifications.models import Verification
 from domain.verifications.services import verification_consume
 
+from .corporate_admins import (
+    MANAGER_KIND,
+    manager_answers_check,
+    manager_person_check,
+    manager_verification_methods,
+)
 from .errors import CorporateErrorCode
 from .events import (
     invitation_accepted_event,
     invitation_cancelled_event,
     invitation_created_event,
     invitation_resent_event,
-)
-from .managers import (
-    MANAGER_KIND,
-    manager_answers_check,
-    manager_person_check,
-    manager_verification_methods,
 )
 from .models import Corporate, CorporateManager, Invitation
 

@@ -131,7 +131,7 @@ class CorporateManager(StatusMachine, models.Model):
     The row outlives the admin's account: one who withdraws (탈퇴) or whom the master deletes
     (삭제) stays in the members list with that state (manual 004 §4.1), keeping only the masked
     name. An admin who joined by invitation carries it, so the list's entry keeps one id from
-    invitation to departure (domain.corporates.managers).
+    invitation to departure (domain.corporates.corporate_admins).
     """
 
     class Role(models.TextChoices):

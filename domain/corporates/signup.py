@@ -38,14 +38,14 @@ from domain.verifications.services import verification_consume
 
 from .accounts import account_number_normalise
 from .banks import ACCOUNT_NUMBER_PATTERN, BANKS
-from .errors import CorporateErrorCode
-from .events import corporate_signed_up_event
-from .managers import (
+from .corporate_admins import (
     MANAGER_KIND,
     manager_answers_check,
     manager_person_check,
     manager_verification_methods,
 )
+from .errors import CorporateErrorCode
+from .events import corporate_signed_up_event
 from .models import BankAccount, Corporate, CorporateManager
 from .terms import default_terms
 

@@ -25,7 +25,7 @@ from domain.common.transitions import transition, transition_many
 from domain.purchases.ledger import purchase_give_back
 from domain.sites.models import Site
 
-from .codes import CLAIM_CODE_MAX_LENGTH, claim_code_hash
+from .claim_codes import CLAIM_CODE_MAX_LENGTH, claim_code_hash
 from .errors import DispatchErrorCode
 from .events import recipient_received_event, recipient_refused_event, recipients_reclaimed_event
 from .models import Dispatch, Recipient

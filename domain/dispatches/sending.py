@@ -62,7 +62,7 @@ from domain.messaging.backends.base import ERROR_MAX_CHARS
 from domain.purchases.ledger import purchase_release, purchase_spend
 from domain.purchases.services import purchase_valid
 
-from .codes import claim_code, claim_code_hash, gift_text
+from .claim_codes import claim_code, claim_code_hash, gift_text
 from .events import (
     dispatch_batch_retried_event,
     dispatch_batch_sent_event,

@@ -19,7 +19,7 @@ class SiteMemberBackend(ModelBackend):
         if not username or not password:
             return None
         from domain.common.errors import DomainError
-        from domain.members.services import (  # avoid an import cycle
+        from domain.members.authentication import (  # avoid an import cycle
             member_authenticate,
             platform_authenticate,
         )

@@ -7,8 +7,8 @@ from django.db import transaction
 
 from domain.audit.services import RequestContext
 from domain.consents.services import consents_agree_all_required
+from domain.corporates.corporate_admins import MANAGER_KIND
 from domain.corporates.demo import demo_corporate_ensure
-from domain.corporates.managers import MANAGER_KIND
 from domain.purchases.demo import demo_purchases_ensure
 from domain.sites.models import Site
 

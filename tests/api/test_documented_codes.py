@@ -45,7 +45,7 @@ from api.openapi import authenticates
 from api.permissions import Access, access_refusals
 from domain.common.errors import CommonErrorCode, ErrorCode
 from domain.consents.errors import ConsentErrorCode
-from domain.corporates.managers import _manager_leave
+from domain.corporates.corporate_admins import _manager_leave
 from domain.dispatches.changes import _cancel as _dispatch_cancel
 from domain.dispatches.outcomes import gift_receive, gift_refuse
 from domain.members.account import member_anonymise

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from domain.corporates.models import CorporateManager
-from domain.dispatches.codes import claim_code_hash
+from domain.dispatches.claim_codes import claim_code_hash
 from domain.dispatches.models import Dispatch, Recipient
 from domain.purchases.ledger import purchase_spend
 from domain.purchases.models import Purchase

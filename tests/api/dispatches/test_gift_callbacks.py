@@ -165,7 +165,7 @@ def test_an_unknown_code_is_a_404(api, dispatch):
 
 
 def test_a_code_not_sent_yet_is_a_404(api, master, purchase):
-    from domain.dispatches.codes import claim_code_hash
+    from domain.dispatches.claim_codes import claim_code_hash
 
     dispatch = dispatch_make(manager=master, purchase=purchase, recipients=recipients_of(1))
     Recipient.objects.filter(dispatch=dispatch).update(claim_code_hash=claim_code_hash("Queued1"))

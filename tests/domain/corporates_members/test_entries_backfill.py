@@ -7,7 +7,7 @@ import pytest
 from django.apps import apps
 from django.utils import timezone
 
-from domain.corporates.managers import corporate_member_entries
+from domain.corporates.corporate_admins import corporate_member_entries
 from domain.corporates.models import CorporateEvent, CorporateManager, Invitation
 from domain.members.models import Member
 from tests.factories.corporates import corporate_with_master, manager_create

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from domain.common.errors import DomainError
-from domain.corporates.managers import corporate_master_transfer
+from domain.corporates.corporate_admins import corporate_master_transfer
 from domain.corporates.models import CorporateManager
 from tests.factories.corporates import corporate_with_master, manager_create
 

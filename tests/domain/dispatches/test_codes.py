@@ -6,7 +6,7 @@ import hmac
 import re
 
 from domain.common.hashing import keyed_hash
-from domain.dispatches.codes import CLAIM_CODE_PURPOSE, claim_code_hash
+from domain.dispatches.claim_codes import CLAIM_CODE_PURPOSE, claim_code_hash
 
 
 def test_the_hash_is_hmac_sha256_hex_keyed_by_the_identity_hash_key(settings):

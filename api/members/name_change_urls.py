@@ -1,25 +1,10 @@
-"""SNS accounts, re-verification, name change requests and the manual (relative to
-`sites/<slug:site>/`)."""
+"""Re-verification and name change requests (relative to `sites/<slug:site>/`)."""
 
 from django.urls import path
 
-from api.sites.manual_views import SiteManualView
-
 from . import name_change_views as names
-from . import social_views as social
 
 site_urlpatterns = [
-    path(
-        "members/me/social-accounts/",
-        social.SocialAccountListView.as_view(),
-        name="members-me-social-accounts",
-    ),
-    path(
-        "members/me/social-accounts/<str:provider>/",
-        social.SocialAccountDetailView.as_view(),
-        name="members-me-social-account",
-    ),
-    path("auth/social/<str:provider>/", social.SocialLoginView.as_view(), name="auth-social"),
     path(
         "members/me/re-verification/",
         names.ReVerificationView.as_view(),
@@ -45,7 +30,6 @@ site_urlpatterns = [
         names.NameChangeRejectView.as_view(),
         name="name-change-request-reject",
     ),
-    path("manual/", SiteManualView.as_view(), name="site-manual"),
 ]
 
-urlpatterns = site_urlpatterns  # so `include("api.members.extra_urls")` works
+urlpatterns = site_urlpatterns  # so `include("api.members.name_change_urls")` works

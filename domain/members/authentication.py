@@ -1,4 +1,7 @@
-"""Member services (SPEC §5): authentication with lockout; more actions arrive with sign-up."""
+"""Logging in (SPEC §5, §14): an ID and password checked under the lockout rules, then a
+second factor where the site asks for one (`member_login`, `member_login_otp_complete`); the
+same checks serve the Django admin's log-in backend (`member_authenticate`,
+`platform_authenticate`). Every answer costs the same work and writes an audit event."""
 
 from dataclasses import dataclass
 

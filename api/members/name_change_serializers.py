@@ -1,41 +1,12 @@
-"""Serializers for SNS accounts, re-verification and name change requests (SPEC §5, §11)."""
+"""Serializers for re-verification and name change requests (SPEC §5, §11)."""
 
 from rest_framework import serializers
 
 from api.serializers import RejectSerializer
 from domain.common.masking import mask_name, mask_username
-from domain.members.models import NameChangeRequest, SocialAccount
+from domain.members.models import NameChangeRequest
 
 from .account_serializers import VerificationTokenField
-
-
-class SocialAccountSerializer(serializers.ModelSerializer):
-    linked_at = serializers.DateTimeField(source="created_at", read_only=True)
-
-    class Meta:
-        model = SocialAccount
-        fields = ["provider", "linked_at"]
-        read_only_fields = fields
-
-
-class SocialCodeSerializer(serializers.Serializer):
-    """What the provider's redirect gave the client (SPEC §11 `{code, redirect_uri}`)."""
-
-    code = serializers.CharField(max_length=2048, help_text="Sandbox: `ok-<provider user id>`.")
-    redirect_uri = serializers.CharField(
-        max_length=2048, help_text="The redirect URI the authorization was requested with."
-    )
-    state = serializers.CharField(
-        max_length=512,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="Naver: the `state` of the authorization request (the client checks it first).",
-    )
-
-
-class SocialLinkSerializer(SocialCodeSerializer):
-    provider = serializers.CharField(max_length=16, help_text="`kakao` or `naver`.")
 
 
 class ReVerificationSerializer(serializers.Serializer):
