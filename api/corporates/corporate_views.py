@@ -37,6 +37,7 @@ from domain.corporates.signup import CorporateSignUpData, corporate_sign_up
 from domain.members.errors import MemberErrorCode
 from domain.members.passwords import PASSWORD_ERROR_CODES
 from domain.messaging.errors import MessagingErrorCode
+from domain.sites.errors import SiteErrorCode
 
 from .base import CorporateAPIView
 from .corporate_serializers import (
@@ -68,8 +69,8 @@ SIGN_UP_CODES = [
     CommonErrorCode.MIN_VALUE,
     CommonErrorCode.MAX_VALUE,
     *FILE_CODES,
-    MemberErrorCode.USERNAME_LENGTH,
-    MemberErrorCode.USERNAME_PATTERN,
+    SiteErrorCode.USERNAME_LENGTH,
+    SiteErrorCode.USERNAME_PATTERN,
     MemberErrorCode.USERNAME_TAKEN,
     *PASSWORD_ERROR_CODES,
     MemberErrorCode.PASSWORD_MISMATCH,

@@ -51,6 +51,7 @@ from domain.corporates.invitations import (
 )
 from domain.members.errors import MemberErrorCode
 from domain.members.passwords import PASSWORD_ERROR_CODES
+from domain.sites.errors import SiteErrorCode
 from domain.verifications.services import TOKEN_ERROR_CODES
 
 from .base import CorporateAPIView
@@ -78,8 +79,8 @@ PASSWORD_SENT = _("A temporary password has been sent to the admin by SMS.")
 # verification and the person (domain.corporates.invitations._invitation_join).
 JOIN_CODES = [
     CorporateErrorCode.INVITATION_PHONE_MISMATCH,
-    MemberErrorCode.USERNAME_LENGTH,
-    MemberErrorCode.USERNAME_PATTERN,
+    SiteErrorCode.USERNAME_LENGTH,
+    SiteErrorCode.USERNAME_PATTERN,
     MemberErrorCode.USERNAME_TAKEN,
     *PASSWORD_ERROR_CODES,
     MemberErrorCode.PASSWORD_MISMATCH,

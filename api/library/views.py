@@ -17,6 +17,7 @@ from domain.library.upgrades import (
     multi_child_self_apply,
 )
 from domain.members.errors import MemberErrorCode
+from domain.sites.errors import SiteErrorCode
 
 from .serializers import (
     ChildBirthDateSerializer,
@@ -41,7 +42,7 @@ REFUSALS = [
     LibraryErrorCode.CHILD_MISMATCH,
     LibraryErrorCode.ELIGIBILITY_CHECK_REQUIRED,
     CommonErrorCode.REQUIRED,
-    MemberErrorCode.UNKNOWN_MEMBER_KIND,  # the consent documents of a kind the policy dropped
+    SiteErrorCode.UNKNOWN_MEMBER_KIND,  # the consent documents of a kind the policy dropped
 ]
 NOT_FOUND_CODES = [MemberErrorCode.MEMBER_NOT_FOUND, CommonErrorCode.FEATURE_NOT_AVAILABLE]
 

@@ -50,6 +50,7 @@ from domain.members.recovery import (
 )
 from domain.members.registration import SignUpData, _check_person, _form_errors
 from domain.members.tokens import member_refresh_tokens_revoke
+from domain.sites.errors import SiteErrorCode
 from domain.verifications.models import Verification
 
 from .errors import CorporateErrorCode
@@ -73,7 +74,7 @@ ENTRY_ID_PATTERN = ENTRY_ID_RE.pattern
 # required fields, ages, guardian and nationality rules (manager_answers_check,
 # manager_person_check). For the schema's error lists.
 MANAGER_POLICY_CODES = [
-    MemberErrorCode.UNKNOWN_MEMBER_KIND,
+    SiteErrorCode.UNKNOWN_MEMBER_KIND,
     MemberErrorCode.INVALID_HOME_LIBRARY,
     MemberErrorCode.GUARDIAN_VERIFICATION_REQUIRED,
     MemberErrorCode.UNDER_MINIMUM_AGE,

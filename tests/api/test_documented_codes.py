@@ -51,6 +51,7 @@ from domain.dispatches.outcomes import gift_receive, gift_refuse
 from domain.members.account import member_anonymise
 from domain.members.errors import MemberErrorCode
 from domain.members.required_actions import required_action_check
+from domain.sites.errors import SiteErrorCode
 from domain.verifications.errors import VerificationErrorCode
 from domain.verifications.services import (
     TOKEN_ERROR_CODES,
@@ -109,8 +110,8 @@ UNREACHABLE = {
     ),
     ("GET", "UsernameAvailabilityView"): (
         {
-            MemberErrorCode.USERNAME_LENGTH,
-            MemberErrorCode.USERNAME_PATTERN,
+            SiteErrorCode.USERNAME_LENGTH,
+            SiteErrorCode.USERNAME_PATTERN,
             MemberErrorCode.USERNAME_TAKEN,
         },
         "the rule broken is the 200 answer's `reason`, not an error",
