@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "domain.purchases",
     "domain.dispatches",
     "workers",
+    "demo",  # `manage.py seed_demo` (development only)
 ]
 
 MIDDLEWARE = [

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from domain.corporates.demo import COMPANY
-from domain.members.demo import demo_accounts_ensure
-from domain.purchases.demo import APPROVED_AMOUNT, PENDING_AMOUNT
+from demo.accounts import demo_accounts_ensure
+from demo.corporates import COMPANY
+from demo.purchases import APPROVED_AMOUNT, PENDING_AMOUNT
 
 
 class Command(BaseCommand):

@@ -8,12 +8,12 @@ from django.db import transaction
 from domain.audit.services import RequestContext
 from domain.consents.services import consents_agree_all_required
 from domain.corporates.corporate_admins import MANAGER_KIND
-from domain.corporates.demo import demo_corporate_ensure
-from domain.purchases.demo import demo_purchases_ensure
+from domain.members.models import Member
+from domain.members.passwords import password_check
 from domain.sites.models import Site
 
-from .models import Member
-from .passwords import password_check
+from .corporates import demo_corporate_ensure
+from .purchases import demo_purchases_ensure
 
 DEMO_MEMBER = {"username": "demomember", "password": "Sunny!Day42"}
 DEMO_OPERATOR = {"username": "operator1", "password": "Night#Owl8031"}

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from domain.corporates.demo import demo_corporate
 from domain.corporates.models import Corporate, CorporateManager
 from domain.members.models import Member
+from domain.purchases.models import Purchase
+from domain.purchases.services import purchase_approve, purchase_request
 
-from .models import Purchase
-from .services import purchase_approve, purchase_request
+from .corporates import demo_corporate
 
 APPROVED_AMOUNT = 5_000_000  # won; approved: the dashboard's balance
 PENDING_AMOUNT = 1_000_000  # won; waiting for its deposit

@@ -15,18 +15,21 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from domain.consents.selectors import consent_documents_current
+from domain.corporates.corporate_admins import MANAGER_KIND
+from domain.corporates.invitations import (
+    InvitationAcceptData,
+    invitation_accept,
+    invitation_create,
+)
+from domain.corporates.models import Corporate, CorporateManager
+from domain.corporates.review import corporate_approve
+from domain.corporates.signup import CorporateSignUpData, corporate_sign_up
 from domain.members.models import Member
 from domain.messaging.models import OutboxMessage
 from domain.sites.manual import render_manual
 from domain.verifications.models import Verification
 from domain.verifications.providers.sandbox import SANDBOX_CODE
 from domain.verifications.services import verification_confirm, verification_start
-
-from .corporate_admins import MANAGER_KIND
-from .invitations import InvitationAcceptData, invitation_accept, invitation_create
-from .models import Corporate, CorporateManager
-from .review import corporate_approve
-from .signup import CorporateSignUpData, corporate_sign_up
 
 COMPANY = {
     "name": "(주)온누리데모",
