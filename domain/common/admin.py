@@ -23,7 +23,6 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from domain.audit.services import RequestContext
 from domain.capabilities import Capability, member_can
 from domain.common.errors import DomainError, ValidationFailed
 from domain.common.files import download_name, file_response
@@ -135,10 +134,6 @@ class SiteScopedAdmin(admin.ModelAdmin):
 
     def links(self, items: list[tuple[str, str]]):
         return format_html_join(mark_safe("<br>"), '<a href="{}">{}</a>', items)  # noqa: S308
-
-
-def request_context(request) -> RequestContext:
-    return RequestContext.from_request(request)
 
 
 class ReviewAdmin(SiteScopedAdmin):

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from domain.audit.models import AuditEvent
-from domain.audit.services import RequestContext, audit_record
+from domain.audit.services import audit_record
 from domain.common.admin import SiteScopedAdmin
 
 from .models import Site
@@ -28,5 +28,5 @@ class SiteAdmin(SiteScopedAdmin):
                 type=AuditEvent.Type.SITE_POLICY_CHANGED,
                 site=obj,
                 actor=request.user,
-                context=RequestContext.from_request(request),
+                context=request.audit_context,
             )
