@@ -5,7 +5,7 @@ from rest_framework.response import Response
 
 from api.base import SiteAPIView
 from api.permissions import PUBLIC
-from domain.capabilities import Capability
+from domain.common.capabilities import Capability
 from domain.common.errors import CommonErrorCode
 from domain.consents.errors import ConsentErrorCode
 from domain.consents.selectors import consent_documents_current, member_consent_state

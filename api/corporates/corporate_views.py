@@ -19,7 +19,7 @@ from api.files import DOCUMENT_RESPONSES, FILE_CODES, FileDownloadMixin
 from api.members.account_views import TOKEN_CODES
 from api.openapi import AnyOfSerializer
 from api.permissions import PUBLIC
-from domain.capabilities import Capability
+from domain.common.capabilities import Capability
 from domain.common.errors import CommonErrorCode
 from domain.consents.errors import ConsentErrorCode
 from domain.corporates.corporate_admins import MANAGER_POLICY_CODES

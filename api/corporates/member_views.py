@@ -20,7 +20,7 @@ from api.base import SiteAPIView
 from api.members.account_serializers import DetailSerializer, WithdrawSerializer
 from api.members.serializers import MemberProfileSerializer
 from api.permissions import PUBLIC
-from domain.capabilities import Capability
+from domain.common.capabilities import Capability
 from domain.common.errors import CommonErrorCode, NotFound
 from domain.consents.errors import ConsentErrorCode
 from domain.corporates.corporate_admins import (

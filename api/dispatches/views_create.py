@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from api.idempotency import IdempotentMixin
 from api.members.name_change_views import FILE_CODES
-from domain.capabilities import Capability
+from domain.common.capabilities import Capability
 from domain.common.errors import CommonErrorCode
 from domain.dispatches.create import dispatch_create, dispatch_test_send
 from domain.dispatches.errors import DispatchErrorCode

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from api.idempotency import IdempotentMixin
 from api.permissions import PUBLIC
-from domain.capabilities import Capability
+from domain.common.capabilities import Capability
 from domain.common.errors import CommonErrorCode
 from domain.dispatches.errors import DispatchErrorCode
 from domain.dispatches.gift_app import gift_app_verify

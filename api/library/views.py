@@ -3,7 +3,7 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from api.base import SiteAPIView
-from domain.capabilities import Capability
+from domain.common.capabilities import Capability
 from domain.common.errors import CommonErrorCode
 from domain.consents.errors import ConsentErrorCode
 from domain.library.errors import LibraryErrorCode

@@ -9,7 +9,7 @@ from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 from api.authentication import NoAuthentication
 from api.base import SiteAPIView
 from api.permissions import PUBLIC
-from domain.capabilities import Capability
+from domain.common.capabilities import Capability
 from domain.common.errors import CommonErrorCode
 from domain.members.account import member_password_change
 from domain.members.errors import MemberErrorCode

@@ -10,7 +10,7 @@ from api.auth.views import token_pair
 from api.authentication import NoAuthentication
 from api.base import SiteAPIView
 from api.permissions import PUBLIC
-from domain.capabilities import Capability
+from domain.common.capabilities import Capability
 from domain.common.errors import CommonErrorCode
 from domain.consents.errors import ConsentErrorCode
 from domain.members.errors import MemberErrorCode

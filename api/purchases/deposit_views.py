@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from api.corporates.base import CorporateAPIView
 from api.files import XLSX, FileDownloadMixin, file_response
 from api.idempotency import IdempotentMixin
-from domain.capabilities import Capability
+from domain.common.capabilities import Capability
 from domain.common.errors import CommonErrorCode
 from domain.purchases.deposits import (
     deposit_matches_confirm,

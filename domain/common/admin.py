@@ -23,7 +23,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from domain.capabilities import Capability, member_can
+from domain.common.capabilities import Capability, account_can
 from domain.common.errors import DomainError, ValidationFailed
 from domain.common.files import download_name, file_response
 from domain.common.masking import mask_name, mask_phone
@@ -73,7 +73,7 @@ class SiteScopedAdmin(admin.ModelAdmin):
         site = user.site if user.site_id else None
         return bool(
             site is not None
-            and member_can(user, site, Capability.SITE_READ)
+            and account_can(user, site, Capability.SITE_READ)
             and self.site_applies(site)
         )
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.audit.models import AuditEvent
 from domain.audit.services import RequestContext, audit_record
-from domain.capabilities import Capability, member_can
+from domain.common.capabilities import Capability, account_can
 from domain.common.errors import Conflict, DomainError, NotFound, ValidationFailed
 from domain.common.masking import mask_account
 from domain.common.transitions import transition, transition_refused
@@ -220,7 +220,7 @@ def _review_start(*, site, staff, account_id: int) -> tuple[Corporate, BankAccou
     """For a staff review, inside the transaction: the corporate locked first (as every account
     mutation), then the account; 404 outside the staff's site, 409 `corporate_not_approved`
     while the corporate's own sign-up is under review (its request goes with that review)."""
-    if not member_can(staff, site, Capability.ACCOUNTS_REVIEW):
+    if not account_can(staff, site, Capability.ACCOUNTS_REVIEW):
         raise _not_found()
     corporate_id = (
         BankAccount.objects.filter(corporate__site=site, pk=account_id)
@@ -349,7 +349,7 @@ def bank_account_bankbook_open(
     """
     account = bank_account_get(corporates=corporates, account_id=account_id)
     file = open_private_upload(account.bankbook)
-    if member_can(viewer, account.corporate.site, Capability.SITE_READ):
+    if account_can(viewer, account.corporate.site, Capability.SITE_READ):
         master = (
             account.corporate.managers.filter(role=CorporateManager.Role.MASTER)
             .select_related("member")

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from domain.common.capabilities import Role as CapabilityRole
 from domain.common.transitions import StatusMachine
 
 from .banks import BANKS
@@ -184,6 +185,13 @@ class CorporateManager(StatusMachine, models.Model):
 
     def __str__(self) -> str:
         return f"{self.role} of {self.corporate_id}"
+
+    @property
+    def capability_role(self) -> CapabilityRole:
+        """This admin's role in the capability table (domain.common.capabilities)."""
+        if self.role == self.Role.MASTER:
+            return CapabilityRole.MASTER
+        return CapabilityRole.GENERAL_ADMIN
 
 
 class Invitation(StatusMachine, models.Model):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.audit.models import AuditEvent
 from domain.audit.services import RequestContext, audit_record
-from domain.capabilities import Capability, manager_can, member_can
+from domain.common.capabilities import Capability, account_can, role_can
 from domain.common.errors import CommonErrorCode, DomainError, ValidationFailed
 from domain.common.transitions import transition
 from domain.common.uploads import open_private_upload
@@ -54,7 +54,7 @@ Status = Corporate.Status
 
 def _is_site_staff(member: Member, site) -> bool:
     """An operator of `site`, or a platform superuser (the Django admin)."""
-    return member_can(member, site, Capability.CORPORATES_REVIEW)
+    return account_can(member, site, Capability.CORPORATES_REVIEW)
 
 
 def _review_start(*, site, staff: Member, corporate_id: int) -> Corporate:
@@ -290,7 +290,7 @@ def corporate_personal_data_viewed(
 ) -> None:
     """Access log (SPEC §14): a staff read of a corporate's personal data — who, whose (the
     master), what, when, from where. Reads by the corporate's own managers are not logged."""
-    if not member_can(viewer, corporate.site, Capability.SITE_READ):
+    if not account_can(viewer, corporate.site, Capability.SITE_READ):
         return
     master = corporate_master(corporate=corporate)
     audit_record(
@@ -316,13 +316,13 @@ def corporate_document_open(
     with `corporate.documents`; anyone else gets a 404 (SPEC §14 uploads). Staff downloads are
     written to the access log.
     """
-    allowed = member_can(viewer, corporate.site, Capability.SITE_READ)
+    allowed = account_can(viewer, corporate.site, Capability.SITE_READ)
     if not allowed:
         manager = CorporateManager.objects.filter(member=viewer, corporate=corporate).first()
         allowed = bool(
             manager
             and corporate.status == Status.APPROVED
-            and manager_can(manager.role, Capability.CORPORATE_DOCUMENTS)
+            and role_can(manager.capability_role, Capability.CORPORATE_DOCUMENTS)
         )
     if not allowed:
         raise corporate_not_found()

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.audit.models import AuditEvent
 from domain.audit.services import RequestContext, audit_record
-from domain.capabilities import Capability, member_can
+from domain.common.capabilities import Capability, account_can
 from domain.common.errors import (
     CommonErrorCode,
     Conflict,
@@ -64,7 +64,7 @@ def _not_found() -> NotFound:
 def name_change_requests_visible(*, site, viewer: Member) -> QuerySet[NameChangeRequest]:
     """The requests `viewer` may see: all of the site's for its staff, else their own (SPEC §8)."""
     requests = NameChangeRequest.objects.filter(site=site).select_related("member")
-    if member_can(viewer, site, Capability.SITE_READ):
+    if account_can(viewer, site, Capability.SITE_READ):
         return requests
     return requests.filter(member=viewer)
 
@@ -161,7 +161,7 @@ def _review_start(*, site, staff: Member, request_id: int) -> NameChangeRequest:
         .filter(site=site, pk=request_id)
         .first()
     )
-    if request is None or not member_can(staff, site, Capability.NAME_CHANGES_REVIEW):
+    if request is None or not account_can(staff, site, Capability.NAME_CHANGES_REVIEW):
         raise _not_found()
     if request.member_id == staff.pk:
         raise PermissionDenied(

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from api.base import SiteAPIView
 from api.permissions import PUBLIC, Access, DeclaredAccessMixin, DenyAll
-from domain.capabilities import ROLE_CAPABILITIES, Capability, Role
+from domain.common.capabilities import ROLE_CAPABILITIES, Capability, Role
 from tests.conftest import bearer_for
 from tests.factories.corporates import corporate_with_master, manager_create
 from tests.factories.members import MemberFactory

@@ -5,7 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from domain.capabilities import Capability, member_can
+from domain.capabilities import member_can
+from domain.common.capabilities import Capability, account_can
 from domain.corporates.models import Corporate
 from domain.members.models import Guardianship, Member
 from domain.sites.models import Site
@@ -88,3 +89,21 @@ def test_staff_of_one_site_and_the_platform_superuser():
     assert member_can(superuser, site, Capability.CORPORATES_REVIEW)
     assert member_can(superuser, other, Capability.SITE_READ)
     assert not member_can(superuser, site, Capability.PROFILE)  # no profile on any site
+
+
+def test_services_check_staff_capabilities_from_the_account_alone():
+    """`account_can` (below every area) answers what the account row says, without a query,
+    as `member_can` does; a capability a guardian or company admin may hold is not its to
+    answer."""
+    site = Site.objects.get(slug="onnuri-biz")
+    staff = MemberFactory(site=site, is_staff=True, kind="staff")
+    master = corporate_with_master(username="accountmaster")
+    superuser = Member.objects.create_superuser("root", "Night#Owl8031")
+    with CaptureQueriesContext(connection) as queries:
+        for member in (staff, master.member, superuser):
+            for capability in (Capability.SITE_READ, Capability.PURCHASES_REVIEW):
+                assert account_can(member, site, capability) == member_can(member, site, capability)
+    assert len(queries) == 0
+    for capability in (Capability.CORPORATE_VIEW, Capability.WARDS_VIEW):
+        with pytest.raises(ValueError, match="member_can"):
+            account_can(staff, site, capability)

@@ -10,8 +10,8 @@ valid-looking body from the schema, by everyone who must not reach it:
   site with the victim's id (404);
 - by a member of the victim's site and another company's master (404);
 - by the victim's own people — its company's master and general admin, its owner, its guardian,
-  the site's staff — wherever the capability table (domain/capabilities.py) does not grant them
-  the capability the view declares for the method (404, or 403 for a capability whose
+  the site's staff — wherever the capability table (domain/common/capabilities.py) does not grant
+  them the capability the view declares for the method (404, or 403 for a capability whose
   existence is told: `HIDDEN`). "Master-only" is derived, not listed: a general admin is
   called on exactly the operations whose capability only the master holds.
 
@@ -36,7 +36,8 @@ from django.db.models import CharField, TextField
 from drf_spectacular.generators import EndpointEnumerator
 
 from api.permissions import PUBLIC, declared
-from domain.capabilities import HIDDEN, member_can
+from domain.capabilities import member_can
+from domain.common.capabilities import HIDDEN
 from tests.api.sweep.victims import REGISTRY, Credential, Target, Victim, World
 from tests.conftest import bearer_for
 from tests.privacy import database_snapshot, snapshot_changes
