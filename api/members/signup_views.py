@@ -10,11 +10,11 @@ from api.base import SiteAPIView
 from api.permissions import PUBLIC
 from domain.common.errors import CommonErrorCode, DomainError
 from domain.consents.errors import ConsentErrorCode
-from domain.library.models import LibraryBranch
 from domain.members.errors import MemberErrorCode
 from domain.members.passwords import PASSWORD_ERROR_CODES
 from domain.members.registration import SignUpData, member_sign_up, username_availability
 from domain.sites.errors import SiteErrorCode
+from domain.sites.models import LibraryBranch
 from domain.verifications.services import TOKEN_ERROR_CODES
 
 from .serializers import MemberProfileSerializer

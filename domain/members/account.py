@@ -18,8 +18,8 @@ from domain.audit.services import RequestContext, audit_record
 from domain.common.errors import CommonErrorCode, DomainError, ValidationFailed
 from domain.common.phones import normalise_mobile
 from domain.common.transitions import transition
-from domain.library.models import LibraryBranch
 from domain.messaging.services import outbox_email, outbox_sms
+from domain.sites.models import LibraryBranch
 from domain.verifications.models import Verification
 from domain.verifications.services import verification_consume
 

@@ -18,7 +18,7 @@ from domain.common.admin import (
     SiteScopedAdmin,
 )
 from domain.common.errors import DomainError
-from domain.library.models import LibraryBranch
+from domain.sites.models import LibraryBranch
 
 from .lifecycle import member_reactivate, member_suspend
 from .models import Member, NameChangeRequest

@@ -22,8 +22,8 @@ from domain.common.numbers import normalise_business_number, normalise_corporati
 from domain.common.phones import normalise_mobile
 from domain.consents.models import ConsentDocument
 from domain.consents.services import consents_record, consents_validate
-from domain.library.models import LibraryBranch
 from domain.sites.errors import SiteErrorCode
+from domain.sites.models import LibraryBranch
 from domain.verifications.models import Verification
 from domain.verifications.services import verification_consume
 

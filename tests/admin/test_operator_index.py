@@ -24,7 +24,7 @@ COMMON = {
 EXPECTED = {
     "incheon-water": COMMON,
     "animal-protection": COMMON | {"members.NameChangeRequest"},
-    "yongin-library": COMMON | {"library.LibraryBranch"},
+    "yongin-library": COMMON | {"sites.LibraryBranch"},
     "onnuri-biz": COMMON
     | {
         "corporates.Corporate",
