@@ -2,14 +2,14 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from domain.members.models import Member
+
 
 def library_state_changed(member_id: int) -> None:
     """Bump the member's `updated_at`, the tag of the library block kept across requests
     (`api.members.serializers.MemberProfileSerializer.get_library`): every process sees the
     change on its next request. The two models below call it on each save and delete; call it
     after a queryset `update()` or `delete()` of either."""
-    from domain.members.models import Member
-
     Member.objects.filter(pk=member_id).update(updated_at=timezone.now())
 
 

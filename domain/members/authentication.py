@@ -13,6 +13,11 @@ from domain.audit.models import AuditEvent
 from domain.audit.services import RequestContext, audit_record
 from domain.common.errors import AuthenticationFailed, DomainError
 from domain.sites.models import Site
+from domain.verifications.services import (
+    verification_confirm,
+    verification_consume,
+    verification_start,
+)
 
 from .account import member_temporary_password_valid
 from .errors import MemberErrorCode
@@ -185,8 +190,6 @@ def member_login(
     member = member_authenticate(site=site, username=username, password=password, context=context)
     if site.rules.login_second_factor != "sms_code":
         return LoginResult(member=member)
-    from domain.verifications.services import verification_start
-
     started = verification_start(
         site=member.site, purpose="login_otp", method="sms_code", member=member, phone=member.mobile
     )
@@ -197,8 +200,6 @@ def member_login_otp_complete(
     *, site, verification_id, code: str, context: RequestContext | None = None
 ) -> Member:
     """Second step: the texted code completes the login and the verification is used up."""
-    from domain.verifications.services import verification_confirm, verification_consume
-
     confirmed = verification_confirm(
         site=site, verification_id=verification_id, payload={"code": code}
     )

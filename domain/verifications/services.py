@@ -20,6 +20,7 @@ from domain.common.numbers import normalise_business_number
 from domain.common.phones import normalise_mobile
 from domain.common.sandbox import sandbox_require_allowed
 from domain.common.transitions import transition, transition_many
+from domain.messaging.services import outbox_server_sms
 
 from .errors import VerificationErrorCode
 from .events import (
@@ -209,8 +210,6 @@ def _sms_recipient(purpose: str, member, phone: str) -> str:
 
 
 def _start_sms_code(verification: Verification, raw_phone: str) -> dict[str, Any]:
-    from domain.messaging.services import outbox_server_sms
-
     phone = normalise_mobile(raw_phone)
     if phone is None:
         raise DomainError(
