@@ -17,8 +17,9 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from api.authentication import NoAuthentication
 from api.base import SiteAPIView
-from api.members.account_serializers import DetailSerializer, WithdrawSerializer
+from api.members.account_serializers import DetailSerializer
 from api.members.serializers import MemberProfileSerializer
+from api.members.views import OwnAccountMixin, own_account_schema
 from api.permissions import PUBLIC
 from domain.common.capabilities import Capability
 from domain.common.errors import CommonErrorCode, NotFound
@@ -240,8 +241,8 @@ class MasterTransferView(MembersMenuView):
         return Response(MasterTransferResultSerializer({"master": admin_entry(master)}).data)
 
 
-@extend_schema(tags=TAGS)
-class ManagerMeView(CorporateAPIView):
+@own_account_schema(tags=TAGS, read="My info (내 정보)", edit="Edit my info")
+class ManagerMeView(OwnAccountMixin, CorporateAPIView):
     """내 정보 (SPEC §7.1 My info): read; change position, email, mobile (with a verification,
     purpose profile_update); withdraw (password; a master must transfer the role first).
     The password is changed with POST `members/me/password/`."""
@@ -252,7 +253,7 @@ class ManagerMeView(CorporateAPIView):
         "DELETE": Capability.MANAGER_SELF,
     }
     serializer_class = ManagerProfileSerializer
-    throttle_scope = "login"  # DELETE checks the password like a login attempt
+    update_serializer_class = ManagerProfileUpdateSerializer
     error_codes = {
         "patch": {
             400: [
@@ -268,36 +269,19 @@ class ManagerMeView(CorporateAPIView):
         },
     }
 
-    def get_throttles(self):
-        return [ScopedRateThrottle()] if self.request.method == "DELETE" else []
+    def own_account(self):
+        return self.manager
 
-    @extend_schema(summary="My info (내 정보)")
-    def get(self, request, site):
-        return Response(self.get_serializer(self.manager).data)
-
-    @extend_schema(
-        summary="Edit my info",
-        request=ManagerProfileUpdateSerializer,
-        responses={200: ManagerProfileSerializer},
-    )
-    def patch(self, request, site):
-        serializer = ManagerProfileUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        changes = dict(serializer.validated_data)
-        token = changes.pop("verification_token", "")
-        manager = corporate_manager_profile_update(
-            manager=self.manager, changes=changes, verification_token=token, context=self.context
+    def own_account_update(self, *, changes: dict, verification_token: str):
+        return corporate_manager_profile_update(
+            manager=self.manager,
+            changes=changes,
+            verification_token=verification_token,
+            context=self.context,
         )
-        return Response(self.get_serializer(manager).data)
 
-    @extend_schema(summary="Withdraw (탈퇴)", request=WithdrawSerializer, responses={204: None})
-    def delete(self, request, site):
-        serializer = WithdrawSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        corporate_manager_withdraw(
-            manager=self.manager, context=self.context, **serializer.validated_data
-        )
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def own_account_withdraw(self, **answers) -> None:
+        corporate_manager_withdraw(manager=self.manager, context=self.context, **answers)
 
 
 class InvitationLinkView(SiteAPIView):
