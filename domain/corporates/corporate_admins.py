@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -43,13 +42,8 @@ from domain.members.errors import MemberErrorCode
 from domain.members.events import member_updated_event
 from domain.members.lockout import member_password_confirm, member_password_unchanged
 from domain.members.models import Member
-from domain.members.recovery import (
-    TEMPORARY_PASSWORD_LIFETIME,
-    temporary_password_generate,
-    temporary_password_message,
-)
+from domain.members.recovery import member_temporary_password_give, temporary_password_new
 from domain.members.registration import SignUpData, _check_person, _form_errors
-from domain.members.tokens import member_refresh_tokens_revoke
 from domain.sites.errors import SiteErrorCode
 from domain.verifications.models import Verification
 
@@ -355,9 +349,7 @@ def corporate_admin_password_reset(
     changed at the next login, refresh tokens revoked, any lock lifted, audited. Only an active
     general admin of the caller's corporate (`password_reset_not_allowed`, 409, otherwise).
     """
-    site = manager.corporate.site
-    password = temporary_password_generate(rule=site.rules.password)
-    password_hash = make_password(password)  # outside the transaction (SQLite write lock)
+    password = temporary_password_new(site=manager.corporate.site)
     with transaction.atomic():
         target = _admin_locked(corporate_id=manager.corporate_id, manager_id=admin_id)
         member = target.member
@@ -371,44 +363,19 @@ def corporate_admin_password_reset(
                 CorporateErrorCode.PASSWORD_RESET_NOT_ALLOWED,
                 _("Only an active general admin's password can be reset here."),
             )
-        member.password = password_hash
-        member.password_change_required = True
-        member.temporary_password_expires_at = timezone.now() + TEMPORARY_PASSWORD_LIFETIME
-        member.failed_login_count = 0
-        member.locked_until = None
-        member.save(
-            update_fields=[
-                "password",
-                "password_change_required",
-                "temporary_password_expires_at",
-                "failed_login_count",
-                "locked_until",
-            ]
-        )
-        revoked = member_refresh_tokens_revoke(member=member)
-        sent_by = member_notify(
+        sent_by = member_temporary_password_give(
             member=member,
-            title="임시 비밀번호 안내",
-            body=temporary_password_message(site=site, password=password),
-            purpose="password_reset",
+            password=password,
             prefer="sms",
-            sensitive=True,
+            actor=manager.member,
+            context=context,
+            by="corporate_master",
         )
         if sent_by is None:
             raise Conflict(
                 CorporateErrorCode.MEMBER_UNREACHABLE,
                 _("The admin has no mobile number or email address to send the password to."),
             )
-        audit_record(
-            type=AuditEvent.Type.PASSWORD_RESET,
-            site=site,
-            member=member,
-            actor=manager.member,
-            context=context,
-            channel=sent_by,
-            refresh_tokens_revoked=revoked,
-            by="corporate_master",
-        )
         corporate_admin_password_reset_event(target.corporate, actor=manager.member, member=member)
 
 
