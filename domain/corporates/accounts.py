@@ -24,6 +24,7 @@ from domain.audit.services import RequestContext, audit_record
 from domain.common.capabilities import Capability, account_can
 from domain.common.errors import Conflict, DomainError, NotFound, ValidationFailed
 from domain.common.masking import mask_account
+from domain.common.messages import Rendered
 from domain.common.transitions import transition, transition_refused
 from domain.common.uploads import (
     DOCUMENT_TYPES,
@@ -33,6 +34,7 @@ from domain.common.uploads import (
 )
 from domain.members.account import member_notify
 
+from . import messages
 from .banks import ACCOUNT_NUMBER_PATTERN, BANKS
 from .errors import CorporateErrorCode
 from .events import (
@@ -239,14 +241,20 @@ def _review_start(*, site, staff, account_id: int) -> tuple[Corporate, BankAccou
     return corporate, account
 
 
-def _master_notify(*, corporate: Corporate, title: str, body: str, purpose: str) -> None:
+def _master_notify(*, corporate: Corporate, text: Rendered, purpose: str) -> None:
     master = (
         corporate.managers.filter(role=CorporateManager.Role.MASTER)
         .select_related("member__site")
         .first()
     )
     if master is not None:
-        member_notify(member=master.member, title=title, body=body, purpose=purpose, prefer="sms")
+        member_notify(
+            member=master.member,
+            title=text.title,
+            body=text.body,
+            purpose=purpose,
+            prefer="sms",
+        )
 
 
 def _account_label(account: BankAccount) -> str:
@@ -288,10 +296,8 @@ def bank_account_approve(*, site, staff, account_id: int) -> BankAccount:
         )
         _master_notify(
             corporate=corporate,
-            title="계좌 추가 승인 안내",
-            body=(
-                f"[{site.name}] {corporate.name}의 계좌 추가({_account_label(account)})가 "
-                "승인되어 사용 계좌로 등록되었습니다."
+            text=messages.ACCOUNT_APPROVED.render(
+                site=site.name, corporate=corporate.name, account=_account_label(account)
             ),
             purpose="account_approved",
         )
@@ -325,10 +331,11 @@ def bank_account_reject(
         )
         _master_notify(
             corporate=corporate,
-            title="계좌 추가 반려 안내",
-            body=(
-                f"[{site.name}] {corporate.name}의 계좌 추가({_account_label(account)}) 신청이 "
-                f"반려되었습니다. 사유: {reason}"
+            text=messages.ACCOUNT_REJECTED.render(
+                site=site.name,
+                corporate=corporate.name,
+                account=_account_label(account),
+                reason=reason,
             ),
             purpose="account_rejected",
         )

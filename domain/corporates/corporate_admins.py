@@ -47,6 +47,7 @@ from domain.members.registration import SignUpData, _check_person, _form_errors
 from domain.sites.errors import SiteErrorCode
 from domain.verifications.models import Verification
 
+from . import messages
 from .errors import CorporateErrorCode
 from .events import (
     corporate_admin_deleted_event,
@@ -467,16 +468,18 @@ def _transfer_record(
             context=context,
             corporate_role=role,
         )
+    handed_over = messages.MASTER_HANDED_OVER.render(site=site.name)
     member_notify(
         member=old.member,
-        title="마스터 권한 이관 안내",
-        body=f"[{site.name}] 마스터 권한이 다른 관리자에게 이관되어 일반관리자로 전환되었습니다.",
+        title=handed_over.title,
+        body=handed_over.body,
         purpose="master_transferred",
     )
+    received = messages.MASTER_RECEIVED.render(site=site.name, corporate=corporate.name)
     member_notify(
         member=new.member,
-        title="마스터 권한 이관 안내",
-        body=f"[{site.name}] {corporate.name}의 마스터 권한이 회원님에게 이관되었습니다.",
+        title=received.title,
+        body=received.body,
         purpose="master_transferred",
     )
 

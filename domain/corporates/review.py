@@ -28,6 +28,7 @@ from domain.members.models import Member
 from domain.members.reverification import site_feature_require
 from domain.messaging.sms import encode_check
 
+from . import messages
 from .errors import CorporateErrorCode
 from .events import (
     bank_account_approved_event,
@@ -122,13 +123,13 @@ def corporate_approve(
                 context=context,
             )
         if master is not None:
+            text = messages.SIGN_UP_APPROVED.render(
+                site=site.name, corporate=corporate.name, username=master.username
+            )
             member_notify(
                 member=master,
-                title="가입 승인 안내",
-                body=(
-                    f"[{site.name}] {corporate.name}의 기업 가입이 승인되었습니다. "
-                    f"아이디({master.username})로 로그인하여 이용하실 수 있습니다."
-                ),
+                title=text.title,
+                body=text.body,
                 purpose="corporate_approved",
                 prefer="sms",
             )
@@ -194,13 +195,13 @@ def corporate_reject(
                 context=context,
             )
         if master is not None:
+            text = messages.SIGN_UP_REJECTED.render(
+                site=site.name, corporate=corporate.name, reason=reason
+            )
             member_notify(
                 member=master,
-                title="가입 반려 안내",
-                body=(
-                    f"[{site.name}] {corporate.name}의 기업 가입 신청이 반려되었습니다. "
-                    f"사유: {reason}"
-                ),
+                title=text.title,
+                body=text.body,
                 purpose="corporate_rejected",
                 prefer="sms",
             )

@@ -37,6 +37,7 @@ from domain.common.uploads import (
 from domain.verifications.models import Verification
 from domain.verifications.services import verification_consume
 
+from . import messages
 from .account import member_notify
 from .errors import MemberErrorCode
 from .events import (
@@ -198,10 +199,11 @@ def name_change_request_approve(
             member.ci_hash, member.di_hash = request.verified_ci_hash, request.verified_di_hash
             fields += ["ci_hash", "di_hash"]
         member.save(update_fields=fields)
+        text = messages.NAME_CHANGE_APPROVED.render(site=site.name)
         member_notify(
             member=member,
-            title="이름 변경 안내",
-            body=f"[{site.name}] 회원님의 이름 변경 요청이 승인되어 회원 이름이 변경되었습니다.",
+            title=text.title,
+            body=text.body,
             purpose="name_change_approved",
             prefer="sms",
         )
@@ -240,12 +242,11 @@ def name_change_request_reject(
             actor=staff,
             context=context,
         )
+        text = messages.NAME_CHANGE_REJECTED.render(site=site.name, reason=request.reason)
         member_notify(
             member=request.member,
-            title="이름 변경 안내",
-            body=(
-                f"[{site.name}] 회원님의 이름 변경 요청이 반려되었습니다. 사유: {request.reason}"
-            ),
+            title=text.title,
+            body=text.body,
             purpose="name_change_rejected",
             prefer="sms",
         )

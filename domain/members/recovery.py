@@ -27,6 +27,7 @@ from domain.sites.policy import PasswordRule
 from domain.verifications.models import Verification
 from domain.verifications.services import verification_consume
 
+from . import messages
 from .account import member_notify
 from .errors import MemberErrorCode
 from .models import Member
@@ -109,13 +110,6 @@ def temporary_password_generate(*, rule: PasswordRule) -> str:
             return password
 
 
-def temporary_password_message(*, site: Site, password: str) -> str:
-    return (
-        f"[{site.name}] 임시 비밀번호: {password}\n"
-        "24시간 안에 로그인하여 새 비밀번호로 변경해 주세요."
-    )
-
-
 @dataclass(frozen=True)
 class TemporaryPassword:
     text: str  # sent once, never stored
@@ -147,10 +141,11 @@ def member_temporary_password_give(
     is lifted, the refresh tokens are revoked and the reset is audited (SPEC §5, §14). Returns
     the channel it went by, or None — nothing changed — when neither reaches the member.
     """
+    text = messages.TEMPORARY_PASSWORD.render(site=member.site.name, password=password.text)
     sent_by = member_notify(
         member=member,
-        title="임시 비밀번호 안내",
-        body=temporary_password_message(site=member.site, password=password.text),
+        title=text.title,
+        body=text.body,
         purpose="password_reset",
         prefer=prefer,
         sensitive=True,

@@ -22,6 +22,7 @@ from domain.common.sandbox import sandbox_require_allowed
 from domain.common.transitions import transition, transition_many
 from domain.messaging.services import outbox_server_sms
 
+from . import messages
 from .errors import VerificationErrorCode
 from .events import (
     verification_attempt_failed_event,
@@ -226,7 +227,7 @@ def _start_sms_code(verification: Verification, raw_phone: str) -> dict[str, Any
     verification.save(update_fields=["code_hash"])
     outbox_server_sms(
         to=phone,
-        body=f"[{verification.site.name}] 인증번호 [{code}]를 3분 안에 입력해 주세요.",
+        body=messages.SMS_CODE.render(site=verification.site.name, code=code).body,
         site=verification.site,
         purpose=f"verification_{verification.purpose}",
         sensitive=True,
