@@ -302,7 +302,7 @@ class AnyOfSerializer(serializers.Serializer):
     """An answer with one shape per kind of caller, where one shape is a superset of another
     (the operator's view of a corporate holds every field of its managers' view): documented as
     `anyOf`. drf-spectacular's PolymorphicProxySerializer says `oneOf`, which the larger shape,
-    valid under both, does not match (issue 12 fuzzing). Schema only: it renders nothing."""
+    valid under both, does not match. Schema only: it renders nothing."""
 
     def __init__(self, *, component_name: str, serializers: list, **kwargs):
         self.component_name = component_name
@@ -349,7 +349,7 @@ class SiteSessionScheme(OpenApiAuthenticationExtension):
 __all__ = ["AnyOfSerializer", "AutoSchema", "ErrorResponseSerializer", "inline_serializer"]
 
 
-# --- OpenAPI links (issue 12: `make fuzz`'s stateful phase, and clients) ---------------------
+# --- OpenAPI links (`make fuzz`'s stateful phase, and clients) -------------------------------
 
 LINK_METHODS = ("get", "post", "put", "patch", "delete")
 

@@ -9,7 +9,7 @@ ID_MAX = 2**63 - 1
 class IdField(serializers.IntegerField):
     """An object's id read from a request (a filter, a body): 1 to ID_MAX. A larger one is a
     400 `max_value` here rather than a foreign-key lookup no database can bind (SQLite raised
-    OverflowError, a 500; issue 12 fuzzing)."""
+    OverflowError, a 500)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", 1)
@@ -52,7 +52,7 @@ class ChoiceLabelField(serializers.CharField):
 
     `source` names the choice field. DRF calls a `source="get_status_display"` method through
     `inspect.signature` on every row, and Django rebuilds the choices' dict on every call; a
-    list of 20 rows spent more on its two labels than on the rest of the row (issue 12).
+    list of 20 rows spent more on its two labels than on the rest of the row.
     """
 
     def __init__(self, *, choices, **kwargs):

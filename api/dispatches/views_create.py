@@ -1,5 +1,5 @@
 """Sending gifts: create a dispatch, and test-send its message (SPEC §7.4; manual 004 §3.1
-발송하기; issue 11 points 3 and 4). Both take JSON, or a multipart form when an image is attached
+발송하기). Both take JSON, or a multipart form when an image is attached
 (then `recipients` is the same list written as JSON text)."""
 
 import json

@@ -1,4 +1,4 @@
-"""Deposit matching for site staff (issue 10 point 5; SPEC §7.3, §8).
+"""Deposit matching for site staff (SPEC §7.3, §8).
 
 Staff upload the bank statement of the receiving account (`POST purchases/deposits/`), read the
 proposals (`GET purchases/deposits/{id}/`) and confirm a list of (row, purchase) pairs in one

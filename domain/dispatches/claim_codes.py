@@ -1,4 +1,4 @@
-"""Claim codes of gifts (issue 11 points 5 and 6; SPEC §4: codes only as keyed hashes).
+"""Claim codes of gifts (SPEC §4: codes only as keyed hashes).
 
 Sending puts a code in each recipient's claim link and stores only `claim_code_hash(code)` in
 `Recipient.claim_code_hash` (unique); the gift app's callbacks find the gift by the same hash.

@@ -1,4 +1,4 @@
-"""What becomes of a sent gift (SPEC §7.4; manual 004 §3.3; issue 11 points 6 and 7).
+"""What becomes of a sent gift (SPEC §7.4; manual 004 §3.3).
 
 A sent gift is unreceived (미수령, `sent`) until the recipient registers it in the gift app
 (`received`, 수령), refuses it there (`refused`, 고객거절), or the company reclaims it

@@ -1,5 +1,5 @@
-"""Checking a dispatch's recipients, from an Excel upload or inline (manual 004 §3.1; issue 11
-point 2; SPEC §13 mobiles). One function serves both, so an uploaded row and a typed row are
+"""Checking a dispatch's recipients, from an Excel upload or inline (manual 004 §3.1;
+SPEC §13 mobiles). One function serves both, so an uploaded row and a typed row are
 refused for the same reasons with the same codes.
 
 Each row gives (row number, name, mobile, amount). A row is refused for: a missing name

@@ -1,4 +1,4 @@
-"""Sending a dispatch's gifts by text message, by workers (issue 11 point 5; SPEC §7.4, §9;
+"""Sending a dispatch's gifts by text message, by workers (SPEC §7.4, §9;
 manual 004 §3.1: immediate within 10 minutes, scheduled at their time).
 
     dispatch_send         pending → sending when due (immediate: at once), then batches

@@ -4,7 +4,7 @@ The status is never edited by hand: staff suspend or reactivate with the actions
 through the services (locked, checked against Member.TRANSITIONS, audited). The verified
 identity (name, birth date, gender, nationality, mobile; CI/DI hashes) comes from the
 verification and changes only through its services (re-verification, name change review,
-mobile change), so it is read-only here too (issue 9 finding 1).
+mobile change), so it is read-only here too.
 """
 
 from django.contrib import admin, messages

@@ -1,5 +1,5 @@
-"""Deposit matching: upload a statement of the receiving account, confirm its proposals (issue 10
-point 5, beyond manual 004 §2.2 where companies phone the call centre; SPEC §7.3, §8).
+"""Deposit matching: upload a statement of the receiving account, confirm its proposals (beyond
+manual 004 §2.2, where companies phone the call centre; SPEC §7.3, §8).
 
 Staff upload the statement (domain.purchases.statements reads it); every row gets a proposal
 (domain.purchases.matching) and nothing is approved. Staff then confirm (row, purchase) pairs;

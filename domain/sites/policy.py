@@ -151,7 +151,7 @@ class SitePolicy:
     # How long a withdrawn member's ID stays unusable (SPEC §5 withdrawal).
     username_retention_days: int = 365
     features: tuple[str, ...] = ()
-    # onnuri-biz: recipients one dispatch may have (issue 11; manual 004 §3.1 Excel upload).
+    # onnuri-biz: recipients one dispatch may have (manual 004 §3.1 Excel upload).
     dispatch_max_recipients: int = 10_000
 
     def kind(self, code: str) -> MemberKind | None:
