@@ -1,5 +1,5 @@
 """Operators review name change requests in the admin with the API's services (manual 002 §II
-1-2; SPEC §5, §8, §14; issue 9 Build 1)."""
+1-2; SPEC §5, §8, §14)."""
 
 import pytest
 

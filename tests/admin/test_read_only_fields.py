@@ -30,7 +30,7 @@ PROTECTED = {
     "reviewed_at",
     "approved_by",
     "approved_at",
-    # Money and its dates: moved by the purchase services only (SPEC §7.3; issue 10 Build 8).
+    # Money and its dates: moved by the purchase services only (SPEC §7.3).
     "amount",
     "discount_amount",
     "deposit_amount",

@@ -1,5 +1,5 @@
 """The browsable API renders every GET endpoint for every role without a server error
-(issue 9, finding 2; SPEC §1: operators work through the browsable API).
+(SPEC §1: operators work through the browsable API).
 
 Every URL pattern is walked (as tests/api/test_permissions_declared.py does); path parameters
 are filled with real objects of the site, and each GET is rendered as HTML (`?format=api`,

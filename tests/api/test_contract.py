@@ -1,4 +1,4 @@
-"""The contract SPA teams write against, as a new user found it (issue 9, finding 3; SPEC §11).
+"""The contract SPA teams write against, as a new user found it (SPEC §11).
 
 Each test drives the API as a client does: the password change body of SPEC §11, sign-up
 opt-ins recorded as consents, the API root, `{id}` path parameters, every error field in the

@@ -1,4 +1,4 @@
-"""A lost database answers a coded 503 with Retry-After on every endpoint (issue 8 finding 8)."""
+"""A lost database answers a coded 503 with Retry-After on every endpoint."""
 
 from contextlib import contextmanager
 
@@ -110,7 +110,7 @@ def test_a_lost_database_is_logged_in_one_line_without_a_stack_trace(
 ):
     """Outside DRF's handler (a middleware, the commit of an idempotent POST) Django logs the
     exception with its traceback: an outage would print one per request. One line instead,
-    saying why (issue 12 point 3; tests/faults/test_database_lost.py on a real server)."""
+    saying why (tests/faults/test_database_lost.py on a real server)."""
     staff = member_factory(site=site_of("yongin-library"), staff=True)
     client.force_login(staff)
     with database_lost(monkeypatch):

@@ -1,4 +1,4 @@
-"""One whole member life per site and kind, over HTTP as a SPA drives it (issue 3).
+"""One whole member life per site and kind, over HTTP as a SPA drives it.
 
 policy → documents → verification → availability → sign-up → login → profile → find ID →
 reset → login with the temporary password → forced change → withdrawal.

@@ -1,4 +1,4 @@
-"""FieldsOnceMixin renders exactly what DRF's own to_representation renders (issue 8)."""
+"""FieldsOnceMixin renders exactly what DRF's own to_representation renders."""
 
 from datetime import date, timedelta
 
@@ -52,7 +52,7 @@ def test_profiles_render_as_drf_renders_them(member_factory, site_of):
 
 
 def test_purchase_and_dispatch_rows_render_as_drf_renders_them(settings):
-    """The lists' rows (issue 12 point 5): labels, the receiving account once per list, the
+    """The lists' rows: labels, the receiving account once per list, the
     requester and the counts, in Korean and in English."""
     from api.dispatches.serializers import DispatchHistorySerializer
     from api.purchases.serializers import PurchaseSerializer

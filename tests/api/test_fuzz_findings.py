@@ -1,4 +1,4 @@
-"""What `make fuzz` found (issue 12 point 1; README "Fuzzing"), each replayed through APIClient.
+"""What `make fuzz` found (README "Fuzzing"), each replayed through APIClient.
 
 Every answer is JSON with a status the schema documents for its operation (SPEC §11); these are
 the requests schemathesis sent that broke the rule, shrunk to what matters.

@@ -1,4 +1,4 @@
-"""Every message under the Korean default is Korean (issue 9, finding 4; SPEC §10).
+"""Every message under the Korean default is Korean (SPEC §10).
 
 Our own messages: `makemessages` (as `make messages` runs it) finds no string of the code
 without a Korean translation, and no fuzzy guess. The libraries' messages that reach clients

@@ -1,4 +1,4 @@
-"""Every paged list costs the same number of queries for 10 rows as for 100 (issue 12 point 5).
+"""Every paged list costs the same number of queries for 10 rows as for 100.
 
 Generated from `schema.yml`: each GET that takes `page_size` is called by each of its callers
 (tests/api/list_fixtures.py) at page sizes 10 and 100 after one warm-up call, and the queries

@@ -1,4 +1,4 @@
-"""Secrets in request paths never reach the logs (SPEC §14; issue 12 point 6, found by the
+"""Secrets in request paths never reach the logs (SPEC §14, found by the
 privacy sweep: a refused invitation acceptance logged its live link token).
 
 Django logs the path of every 4xx and 5xx answer (`django.request`) and runserver every request

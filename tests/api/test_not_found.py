@@ -1,4 +1,4 @@
-"""Every 404 from the URL layer under /api/ is the JSON error body (issue 8 finding 8; SPEC §11).
+"""Every 404 from the URL layer under /api/ is the JSON error body (SPEC §11).
 
 Django's own 404 page (with the URL list when DEBUG is on) must never answer an API path.
 """

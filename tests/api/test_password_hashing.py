@@ -1,4 +1,4 @@
-"""No Argon2 inside a write transaction (SPEC §9; issue 8 finding 7).
+"""No Argon2 inside a write transaction (SPEC §9).
 
 With SQLite in IMMEDIATE mode a transaction takes the write lock at BEGIN, so a password hash
 (~200 ms at production cost) inside one makes every other writer — 20 clients and the worker —

@@ -1,4 +1,4 @@
-"""Permissions deny unless declared (issue 8, build 2; SPEC §8).
+"""Permissions deny unless declared (SPEC §8).
 
 Every URL pattern × method of the API is walked: each view must be one of ours with the one
 permission class and a declaration for every method it handles. A view class that forgets is

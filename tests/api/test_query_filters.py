@@ -1,4 +1,4 @@
-"""List filters from the query string (api.filters.query_filters; issue 12 point 5): a list
+"""List filters from the query string (api.filters.query_filters): a list
 request without any filter costs no serializer, and one with filters is validated as before."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""Limits on input (issue 8 finding 9; SPEC §14 "uploads").
+"""Limits on input (SPEC §14 "uploads").
 
 A body over the cap is refused with a coded 413 before anything reads it; an image whose header
 claims enormous dimensions is refused before anything decodes it, and nothing is stored.

@@ -1,4 +1,4 @@
-"""Without the staging opt-in no sandbox provider answers (issue 8 finding 1; SPEC §12).
+"""Without the staging opt-in no sandbox provider answers (SPEC §12).
 
 Defence in depth behind the start-up check (tests/backend): even a server whose check was
 skipped cannot verify anyone with `000000` or log anyone in with `ok-<id>`.

@@ -1,6 +1,5 @@
 """OpenAPI links in schema.yml (api/openapi.py `links_add`): how a client — and `make fuzz`'s
-stateful phase — goes from an answer carrying an object's `id` to the operations on that object
-(issue 12 point 1).
+stateful phase — goes from an answer carrying an object's `id` to the operations on that object.
 
 Derived from the paths, so an operation added later is linked without anyone remembering to:
 an answer of `<collection>` or `<collection>{id}/` whose body holds `id` (an object, a page's

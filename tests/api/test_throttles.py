@@ -1,4 +1,4 @@
-"""Per-IP throttles of the verification start and find-ID endpoints (SPEC §14; issue 8)."""
+"""Per-IP throttles of the verification start and find-ID endpoints (SPEC §14)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Database settings from the environment (issue 8 finding 7; SPEC §9)."""
+"""Database settings from the environment (SPEC §9)."""
 
 import json
 import subprocess

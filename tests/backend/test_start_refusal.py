@@ -1,4 +1,4 @@
-"""Production refuses unsafe configuration at start-up (issue 8 findings 1 and 2; SPEC §12).
+"""Production refuses unsafe configuration at start-up (SPEC §12).
 
 Each test runs a fresh process, as a deployment would: settings are read once, at start.
 """

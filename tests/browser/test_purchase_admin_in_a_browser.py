@@ -1,4 +1,4 @@
-"""The purchase admin in a real browser (issue 10 Build 8): the onnuri-biz operator selects a
+"""The purchase admin in a real browser: the onnuri-biz operator selects a
 pending purchase, runs the approve action and reads the success message; the purchase is then
 approved with its balance and a five-year expiry. Same harness as test_admin_in_a_browser
 (Debian's chromium, rows prepared before the browser starts and checked after it stops).

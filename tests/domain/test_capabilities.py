@@ -1,4 +1,4 @@
-"""The one capability table (SPEC §8): every role, resolved lazily (issue 8, build 2)."""
+"""The one capability table (SPEC §8): every role, resolved lazily."""
 
 import pytest
 from django.db import connection

@@ -1,4 +1,4 @@
-"""Gifts already sent, and the gift app's signed callbacks (issue 11 points 6 and 7).
+"""Gifts already sent, and the gift app's signed callbacks.
 
 Sending is the workers' job (domain.dispatches.sending); tests of outcomes start after it:
 `gifts_sent` moves a dispatch's recipients to sent (미수령) with known claim codes, whose keyed

@@ -1,4 +1,4 @@
-"""The database connection lost during requests (issue 12 point 3; issue 8 finding 8; SPEC §11).
+"""The database connection lost during requests (SPEC §11).
 
 The API served by gunicorn (2 workers of 4 threads, tests/faults/settings.py) on the test run's
 PostgreSQL database, while a separate admin connection kills the server's database backends with

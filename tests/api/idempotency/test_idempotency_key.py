@@ -1,4 +1,4 @@
-"""Idempotency-Key on POSTs (SPEC §14 retries; issue 10 build 6): api.idempotency.
+"""Idempotency-Key on POSTs (SPEC §14 retries): api.idempotency.
 
 The view of tests/api/idempotency/urls.py creates one LimitBucket row per run it gets through;
 the tests count those rows.

@@ -1,4 +1,4 @@
-"""Library upgrades over HTTP with the sandbox values of SPEC §12 (issue 5)."""
+"""Library upgrades over HTTP with the sandbox values of SPEC §12."""
 
 from datetime import date, timedelta
 

@@ -21,7 +21,7 @@ def test_anyone_downloads_the_manual_pdf(api, accept, slug):
 
 
 def test_the_onnuri_biz_manual_is_its_own(api):
-    """manual 004's login screen offers 매뉴얼 다운로드 (issue 9 finding 7)."""
+    """manual 004's login screen offers 매뉴얼 다운로드."""
     onnuri = b"".join(api.get(SITE.format("onnuri-biz") + "manual/").streaming_content)
     incheon = b"".join(api.get(SITE.format("incheon-water") + "manual/").streaming_content)
     assert onnuri != incheon

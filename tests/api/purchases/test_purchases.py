@@ -1,5 +1,5 @@
 """Purchases over HTTP: request amounts and discounts, cancel, approve, refund, documents,
-history, dashboard and scoping (SPEC §7.3, §8; manual 004 §2.1–2.2; issue 10)."""
+history, dashboard and scoping (SPEC §7.3, §8; manual 004 §2.1–2.2)."""
 
 import datetime as dt
 from decimal import Decimal

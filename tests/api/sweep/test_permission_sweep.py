@@ -1,4 +1,4 @@
-"""The permission sweep, generated from schema.yml (issue 12 point 2; SPEC §8, §11, §14).
+"""The permission sweep, generated from schema.yml (SPEC §8, §11, §14).
 
 For every operation of the committed schema that addresses an object by a path parameter
 (`{id}`, `{token}`, `{code}`, …), a victim's object is made by the factory registered for the
@@ -392,7 +392,7 @@ def test_master_only_comes_from_the_capability_table():
 
 @pytest.mark.django_db
 def test_a_signed_callback_is_refused_unsigned_whoever_calls():
-    """The gift app's callbacks (issue 11) authenticate by an HMAC signature, not by a role."""
+    """The gift app's callbacks authenticate by an HMAC signature, not by a role."""
     path = "/api/v1/sites/{site}/gifts/{code}/receive/"
     spec = {
         "operationId": "sites_gifts_receive_create",

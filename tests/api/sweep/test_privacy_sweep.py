@@ -1,4 +1,4 @@
-"""The privacy sweep (issue 12 point 6; SPEC §6, §14; PIPA art. 24-2): no RRN, no plaintext
+"""The privacy sweep (SPEC §6, §14; PIPA art. 24-2): no RRN, no plaintext
 one-time code, link token, claim code, temporary password or typed password is kept in any
 table, written to any log or put into any task payload.
 

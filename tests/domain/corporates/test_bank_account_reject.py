@@ -1,4 +1,4 @@
-"""Staff refuse a bank account request with a reason (SPEC §7.2, §8; issue 9 Build 1): the
+"""Staff refuse a bank account request with a reason (SPEC §7.2, §8): the
 service the admin (and the API) call."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""Claim codes are kept only as keyed hashes (issue 11 point 5; SPEC §4 "codes only as keyed
+"""Claim codes are kept only as keyed hashes (SPEC §4 "codes only as keyed
 hashes"): `claim_code_hash` is what sending stores and what the gift app's callbacks look up."""
 
 import hashlib

@@ -1,4 +1,4 @@
-"""One check for uploaded and inline recipients (issue 11 point 2; manual 004 §3.1)."""
+"""One check for uploaded and inline recipients (manual 004 §3.1)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""The admin never edits a status by hand (issue 8): `status` is read-only on every admin of a
+"""The admin never edits a status by hand: `status` is read-only on every admin of a
 model with one, and staff suspend or reactivate members through actions that call services
 (locked, checked against Member.TRANSITIONS, audited)."""
 

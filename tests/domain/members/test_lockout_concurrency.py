@@ -1,5 +1,5 @@
 """The lockout holds when wrong passwords race, and a password changed between the hash check
-and the row lock never lets the old one through (SPEC §5, §14; issue 8 findings 5 and 7).
+and the row lock never lets the old one through (SPEC §5, §14).
 
 The hash is verified outside the transaction, so these are the cases the row lock and the
 "hash unchanged" re-check must cover.
