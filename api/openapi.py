@@ -21,6 +21,7 @@ from api.authentication import NoAuthentication
 from api.idempotency import HEADER as IDEMPOTENCY_HEADER
 from api.idempotency import idempotency_refusals
 from api.permissions import PUBLIC, access_refusals, declared
+from api.serializers import TextMixin, input_fields
 from domain.common.errors import CommonErrorCode as Common
 from domain.common.errors import ErrorCode
 from domain.consents.errors import ConsentErrorCode
@@ -42,8 +43,9 @@ class RecipientRowErrorSerializer(serializers.Serializer):
         help_text="`name`, `mobile`, `amount`, or empty for the whole list (too many rows)."
     )
     code = serializers.CharField(
-        help_text="`name_required`, `name_too_long`, `invalid_phone`, `invalid_gift_amount`, "
-        "`duplicate_mobile` or `too_many_recipients`."
+        help_text="`name_required`, `invalid_characters` (a control character in the name), "
+        "`name_too_long`, `invalid_phone`, `invalid_gift_amount`, `gift_amount_too_large` (over "
+        "the site's `dispatch_max_gift_amount`), `duplicate_mobile` or `too_many_recipients`."
     )
     detail = serializers.CharField(help_text="Human message for the row.")
 
@@ -223,6 +225,24 @@ class AutoSchema(BaseAutoSchema):
         )
         return bool(filtered) or any(is_serializer(p) for p in self.get_override_parameters())
 
+    def _input_serializers(self) -> list:
+        """The serializers of the operation's body and of its validated query parameters."""
+        found = []
+        if self.method in ("POST", "PUT", "PATCH"):
+            request = self.get_request_serializer()
+            found += list(request.values()) if isinstance(request, dict) else [request]
+        found += self.get_override_parameters()
+        return [serializer for serializer in found if is_serializer(serializer)]
+
+    def _takes_text(self) -> bool:
+        """A text field of the body or query (api.serializers.TextMixin) can answer
+        `invalid_characters`."""
+        return any(
+            isinstance(field, TextMixin)
+            for serializer in self._input_serializers()
+            for _name, field in input_fields(serializer)
+        )
+
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
         if self._idempotent():
@@ -259,6 +279,8 @@ class AutoSchema(BaseAutoSchema):
             statuses[403] = []
         if "{" in self.path:
             statuses[404] = []
+        if self._takes_text():
+            statuses.setdefault(400, []).append(Common.INVALID_CHARACTERS)
         if self.view.get_throttles():
             statuses[429] = []
         statuses[503] = []

@@ -1,9 +1,26 @@
-"""Serializer plumbing shared by the API areas."""
+"""Serializer plumbing shared by the API areas.
 
+Every value a request gives is bounded where it is read (SPEC §11, §14): an object's id is an
+IdField, every other integer has a `max_value`, and every text is one of the text fields below
+(TextField, EmailField, RegexField, SlugField), whose check refuses what no kept text may hold
+(domain.common.text). tests/api/test_input_fields.py walks every request and query serializer
+of the API and fails on a field that is not.
+"""
+
+from collections.abc import Iterator
+
+from django.core.validators import ProhibitNullCharactersValidator
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
+
+from domain.common.errors import CommonErrorCode
+from domain.common.text import refused_character
 
 # The largest id a BigAutoField holds (PostgreSQL bigint, SQLite INTEGER).
 ID_MAX = 2**63 - 1
+# The largest value of an IntegerField / PositiveIntegerField column on every database.
+INTEGER_MAX = 2**31 - 1
 
 
 class IdField(serializers.IntegerField):
@@ -15,6 +32,77 @@ class IdField(serializers.IntegerField):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", ID_MAX)
         super().__init__(**kwargs)
+
+
+class TextMixin:
+    """A text of a request (SPEC §14; domain.common.text): one holding a control character
+    (tab and line breaks only with `multiline=True`), an unpaired surrogate or a non-character
+    is a 400 `invalid_characters` on the field, before its other checks. REST framework's
+    own NUL and surrogate checks are this one's part: one code for all of them."""
+
+    default_error_messages = {
+        "invalid_characters": _("Remove the characters that cannot be used (control characters).")
+    }
+
+    def __init__(self, *args, multiline: bool = False, **kwargs):
+        self.multiline = multiline
+        super().__init__(*args, **kwargs)
+        self.validators = [
+            validator
+            for validator in self.validators
+            if not isinstance(
+                validator, ProhibitNullCharactersValidator | ProhibitSurrogateCharactersValidator
+            )
+        ]
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if refused_character(value, multiline=self.multiline) is not None:
+            raise serializers.ValidationError(
+                self.error_messages["invalid_characters"],
+                code=CommonErrorCode.INVALID_CHARACTERS,
+            )
+        return value
+
+
+class TextField(TextMixin, serializers.CharField):
+    """A text of a request: DRF's CharField with the check of TextMixin."""
+
+
+class EmailField(TextMixin, serializers.EmailField):
+    """An email address of a request (Django's validator takes a quoted local part with
+    control characters in it)."""
+
+
+class RegexField(TextMixin, serializers.RegexField):
+    """A text of a request that must match a pattern."""
+
+
+class SlugField(TextMixin, serializers.SlugField):
+    """A slug of a request (a document code)."""
+
+
+def input_fields(serializer, name: str = "") -> Iterator[tuple[str, serializers.Field]]:
+    """(dotted name, field) of each value a request gives `serializer` (a class or an
+    instance), read-only fields left out: nested serializers are walked (`address.road`), and a
+    list's items are named `name[]` (`consents[].document`, `recipients[]`)."""
+    if isinstance(serializer, type):
+        serializer = serializer()
+    if isinstance(serializer, serializers.ListSerializer):
+        yield from input_fields(serializer.child, f"{name}[]")
+        return
+    for field_name, field in serializer.fields.items():
+        if not field.read_only:
+            yield from _leaves(f"{name}.{field_name}" if name else field_name, field)
+
+
+def _leaves(name: str, field: serializers.Field) -> Iterator[tuple[str, serializers.Field]]:
+    if isinstance(field, serializers.BaseSerializer):
+        yield from input_fields(field, name)
+    elif isinstance(field, serializers.ListField | serializers.DictField):
+        yield from _leaves(f"{name}[]", field.child)
+    else:
+        yield name, field
 
 
 # For output serializers on hot reads: the fields are built and bound once per class.
@@ -69,7 +157,7 @@ class RejectSerializer(serializers.Serializer):
     `reason_required`, the same on every reject endpoint."""
 
     told = "the requester"  # who is texted, named by each endpoint's subclass
-    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    reason = TextField(max_length=300, multiline=True, required=False, allow_blank=True, default="")
 
     def get_fields(self):
         fields = super().get_fields()

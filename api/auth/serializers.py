@@ -4,13 +4,12 @@ from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 
 from api.authentication import SiteRefreshToken
+from api.serializers import RegexField, TextField
 
 
 class LoginSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(
-        max_length=128, style={"input_type": "password"}, trim_whitespace=False
-    )
+    username = TextField(max_length=150)
+    password = TextField(max_length=128, style={"input_type": "password"}, trim_whitespace=False)
 
 
 class TokenPairSerializer(serializers.Serializer):
@@ -37,7 +36,7 @@ class LoginAnswerSerializer(serializers.Serializer):
 
 class LoginOtpSerializer(serializers.Serializer):
     verification_id = serializers.UUIDField()
-    code = serializers.RegexField(r"^\d{6}$", max_length=6)
+    code = RegexField(r"^\d{6}$", max_length=6)
 
 
 def refresh_token_for_site(raw: str, site_slug: str) -> SiteRefreshToken:
@@ -55,6 +54,7 @@ class SiteTokenRefreshSerializer(TokenRefreshSerializer):
     """simplejwt's rotation with blacklist, refusing a refresh token of another site."""
 
     token_class = SiteRefreshToken
+    refresh = TextField()
 
     def validate(self, attrs):
         refresh_token_for_site(attrs["refresh"], self.context["site"].slug)
@@ -62,4 +62,4 @@ class SiteTokenRefreshSerializer(TokenRefreshSerializer):
 
 
 class LogoutSerializer(serializers.Serializer):
-    refresh = serializers.CharField()
+    refresh = TextField()

@@ -1,13 +1,16 @@
 from rest_framework import serializers
 
+from api.serializers import INTEGER_MAX, SlugField, TextField
 from domain.consents.models import ConsentDocument
 
 
 class ConsentAgreementSerializer(serializers.Serializer):
     """One answer to a consent document; sign-up's `consents` is a list of these (SPEC §11)."""
 
-    document = serializers.SlugField(max_length=50, help_text="The document's code, e.g. `terms`.")
-    version = serializers.IntegerField(min_value=1, help_text="The version that was shown.")
+    document = SlugField(max_length=50, help_text="The document's code, e.g. `terms`.")
+    version = serializers.IntegerField(
+        min_value=1, max_value=INTEGER_MAX, help_text="The version that was shown."
+    )
     agreed = serializers.BooleanField()
 
 
@@ -16,7 +19,7 @@ class ConsentAgreementsSerializer(serializers.Serializer):
 
 
 class ConsentDocumentQuerySerializer(serializers.Serializer):
-    kind = serializers.CharField(max_length=32, help_text="A member kind code of the site.")
+    kind = TextField(max_length=32, help_text="A member kind code of the site.")
     scope = serializers.ChoiceField(
         choices=ConsentDocument.Scope.choices,
         default=ConsentDocument.Scope.SIGN_UP,

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from api.serializers import IdField, RejectSerializer
+from api.serializers import IdField, RejectSerializer, TextField
 from domain.common.masking import mask_account
 from domain.corporates.banks import BANKS
 from domain.corporates.models import BankAccount
@@ -48,11 +48,9 @@ class BankAccountFilterSerializer(serializers.Serializer):
 class BankAccountCreateSerializer(serializers.Serializer):
     """계좌 추가하기 (manual 004 §2.3). Bank, number and holder are checked by the service."""
 
-    bank_code = serializers.CharField(help_text="KFTC bank code (SPEC §13), e.g. `088`.")
-    account_number = serializers.CharField(
-        help_text="10 to 14 digits; dashes and spaces are ignored."
-    )
-    holder = serializers.CharField(
+    bank_code = TextField(help_text="KFTC bank code (SPEC §13), e.g. `088`.")
+    account_number = TextField(help_text="10 to 14 digits; dashes and spaces are ignored.")
+    holder = TextField(
         max_length=100, help_text="예금주: exactly the company name on the business registration."
     )
     # Emptiness, size and type are the service's checks (by content, SPEC §14).

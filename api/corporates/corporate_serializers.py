@@ -9,9 +9,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.members.signup_serializers import ConsentAnswerSerializer
-from api.serializers import RejectSerializer
+from api.serializers import EmailField, RejectSerializer, TextField
 from domain.common.errors import CommonErrorCode
 from domain.common.masking import mask_name
+from domain.common.money import WON_MAX
 from domain.corporates.banks import BANKS
 from domain.corporates.models import Corporate
 from domain.corporates.selectors import (
@@ -22,10 +23,8 @@ from domain.corporates.selectors import (
 
 from .account_serializers import BankAccountSerializer
 
-AMOUNT_MAX = 10**15  # won; far above any limit, well inside PositiveBigIntegerField
 
-
-class ConsentsJSONField(serializers.CharField):
+class ConsentsJSONField(TextField):
     """`consents` as JSON text: multipart cannot nest, so the list is sent encoded."""
 
     def __init__(self, **kwargs):
@@ -65,26 +64,22 @@ def _document_field(label: str) -> serializers.FileField:
 class CorporateSignUpSerializer(serializers.Serializer):
     """기업 신규 가입 (manual 004 §1.1): business information, documents and the manager."""
 
-    company_name = serializers.CharField(
+    company_name = TextField(
         max_length=100, help_text="상호명, exactly as on the business registration certificate."
     )
-    business_number = serializers.CharField(
+    business_number = TextField(
         max_length=14, help_text="Business registration number, 10 digits (dashes allowed)."
     )
-    representative_name = serializers.CharField(max_length=100)
-    representative_phone = serializers.CharField(
+    representative_name = TextField(max_length=100)
+    representative_phone = TextField(
         max_length=20, help_text="The company's phone number, 9–12 digits (dashes allowed)."
     )
     registration_certificate = _document_field("Business registration certificate")
-    bank_code = serializers.CharField(
+    bank_code = TextField(
         max_length=10, help_text="KFTC bank code: " + ", ".join(sorted(BANKS)) + "."
     )
-    account_number = serializers.CharField(
-        max_length=30, help_text="10–14 digits (dashes allowed)."
-    )
-    account_holder = serializers.CharField(
-        max_length=100, help_text="Must be exactly the company name."
-    )
+    account_number = TextField(max_length=30, help_text="10–14 digits (dashes allowed).")
+    account_holder = TextField(max_length=100, help_text="Must be exactly the company name.")
     bankbook = _document_field("Bankbook copy")
     headcount_document_type = serializers.ChoiceField(choices=Corporate.HeadcountDocument.choices)
     headcount_document = _document_field(
@@ -93,17 +88,15 @@ class CorporateSignUpSerializer(serializers.Serializer):
     headcount = serializers.IntegerField(
         min_value=1, max_value=10_000_000, help_text="Number of regular employees."
     )
-    department = serializers.CharField(max_length=100)
-    position = serializers.CharField(max_length=100)
-    email = serializers.EmailField(max_length=254)
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(
+    department = TextField(max_length=100)
+    position = TextField(max_length=100)
+    email = EmailField(max_length=254)
+    username = TextField(max_length=150)
+    password = TextField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
+    password_confirm = TextField(
         max_length=128, trim_whitespace=False, style={"input_type": "password"}
     )
-    password_confirm = serializers.CharField(
-        max_length=128, trim_whitespace=False, style={"input_type": "password"}
-    )
-    verification_token = serializers.CharField(
+    verification_token = TextField(
         max_length=100,
         help_text="The manager's own verification (purpose sign_up, method mobile).",
     )
@@ -251,10 +244,10 @@ class CorporateTermsSerializer(serializers.Serializer):
         help_text="Percent, 0–99.99 with at most two decimals.",
     )
     monthly_discount_limit = serializers.IntegerField(
-        min_value=0, max_value=AMOUNT_MAX, required=False, help_text="Won."
+        min_value=0, max_value=WON_MAX, required=False, help_text="Won."
     )
     monthly_purchase_limit = serializers.IntegerField(
-        min_value=0, max_value=AMOUNT_MAX, required=False, help_text="Won."
+        min_value=0, max_value=WON_MAX, required=False, help_text="Won."
     )
 
 

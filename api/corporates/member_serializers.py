@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from api.members.account_serializers import VerificationTokenField, password_field
 from api.members.signup_serializers import ConsentAnswerSerializer
+from api.serializers import EmailField, TextField
 from domain.common.masking import mask_name, mask_phone
 from domain.corporates.corporate_admins import ADMIN, INVITATION, EntryStatus
 from domain.corporates.models import CorporateManager
@@ -56,14 +57,14 @@ class CorporateMemberEntrySerializer(serializers.Serializer):
 
 
 class InvitationCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
-    department = serializers.CharField(max_length=100)
-    position = serializers.CharField(max_length=100)
-    mobile = serializers.CharField(max_length=20, help_text="Korean mobile; dashes allowed.")
+    name = TextField(max_length=100)
+    department = TextField(max_length=100)
+    position = TextField(max_length=100)
+    mobile = TextField(max_length=20, help_text="Korean mobile; dashes allowed.")
 
 
 class MasterTransferSerializer(serializers.Serializer):
-    admin_id = serializers.CharField(
+    admin_id = TextField(
         max_length=40, help_text="The new master's id in the members list (`admin-<n>`)."
     )
 
@@ -85,18 +86,18 @@ class InvitationSerializer(serializers.Serializer):
 class InvitationAcceptSerializer(serializers.Serializer):
     """관리자 추가 가입 (manual 004 §1.2), by the link's token or without it: the same form."""
 
-    company_name = serializers.CharField(
+    company_name = TextField(
         max_length=100, trim_whitespace=False, help_text="상호명, exactly as the company's."
     )
-    business_number = serializers.CharField(max_length=12, help_text="10 digits, dashes ok.")
-    department = serializers.CharField(
+    business_number = TextField(max_length=12, help_text="10 digits, dashes ok.")
+    department = TextField(
         max_length=100, required=False, allow_blank=True, help_text="Blank: the invitation's."
     )
-    position = serializers.CharField(
+    position = TextField(
         max_length=100, required=False, allow_blank=True, help_text="Blank: the invitation's."
     )
-    email = serializers.EmailField()
-    username = serializers.CharField(max_length=150)
+    email = EmailField()
+    username = TextField(max_length=150)
     password = password_field()
     password_confirm = password_field()
     verification_token = VerificationTokenField(
@@ -122,9 +123,9 @@ class ManagerProfileSerializer(serializers.Serializer):
 class ManagerProfileUpdateSerializer(serializers.Serializer):
     """PATCH of 내 정보; every field optional. Name and department are refused by name."""
 
-    position = serializers.CharField(max_length=100, required=False)
-    email = serializers.EmailField(required=False)
-    mobile = serializers.CharField(
+    position = TextField(max_length=100, required=False)
+    email = EmailField(required=False)
+    mobile = TextField(
         max_length=20,
         required=False,
         help_text="Optional check: must be the verified number; the verified one is stored.",

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.filters import HistoryFilterSerializer
-from api.serializers import ChoiceLabelField, FieldsOnceMixin, IdField
+from api.serializers import ChoiceLabelField, FieldsOnceMixin, IdField, TextField
 from domain.common.masking import mask_name, mask_phone
 from domain.dispatches.changes import dispatch_editable
 from domain.dispatches.models import Dispatch, Recipient
@@ -222,12 +222,12 @@ class DispatchSummaryFilterSerializer(serializers.Serializer):
 class DispatchChangeSerializer(serializers.Serializer):
     """예약발송 변경 (manual 004 §3.2): any of these; the message is checked as at creation."""
 
-    title = serializers.CharField(max_length=100, required=False)
+    title = TextField(max_length=100, required=False)
     scheduled_at = serializers.DateTimeField(required=False, help_text="In the future.")
-    subject = serializers.CharField(
+    subject = TextField(
         required=False, allow_blank=True, help_text="≤ 40 bytes in EUC-KR (LMS/MMS only)."
     )
-    body = serializers.CharField(max_length=1000, required=False, trim_whitespace=False)
+    body = TextField(max_length=1000, multiline=True, required=False, trim_whitespace=False)
 
 
 class RecipientRemoveSerializer(serializers.Serializer):

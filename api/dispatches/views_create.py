@@ -11,11 +11,13 @@ from rest_framework.response import Response
 
 from api.idempotency import IdempotentMixin
 from api.members.name_change_views import FILE_CODES
+from api.serializers import IdField, TextField
 from domain.common.capabilities import Capability
 from domain.common.errors import CommonErrorCode
 from domain.dispatches.create import dispatch_create, dispatch_test_send
 from domain.dispatches.errors import DispatchErrorCode
 from domain.dispatches.models import Dispatch
+from domain.dispatches.recipients import ROW_ERROR_CODES
 from domain.messaging.errors import MessagingErrorCode
 from domain.verifications.services import TOKEN_ERROR_CODES
 
@@ -31,23 +33,13 @@ MESSAGE_CODES = [
     *FILE_CODES,
 ]
 
-# The codes of `invalid_recipients`'s `row_errors` (domain.dispatches.recipients).
-ROW_CODES = [
-    DispatchErrorCode.NAME_REQUIRED,
-    DispatchErrorCode.NAME_TOO_LONG,
-    CommonErrorCode.INVALID_PHONE,
-    DispatchErrorCode.INVALID_GIFT_AMOUNT,
-    DispatchErrorCode.DUPLICATE_MOBILE,
-    DispatchErrorCode.TOO_MANY_RECIPIENTS,
-]
-
 
 class RecipientInputSerializer(serializers.Serializer):
     """One recipient as typed (manual 004 §3.1 받는 고객 정보: 고객명, 휴대폰 번호, 금액); checked
     like an Excel row."""
 
-    name = serializers.CharField()
-    mobile = serializers.CharField(help_text="A Korean mobile; dashes and spaces are ignored.")
+    name = TextField()
+    mobile = TextField(help_text="A Korean mobile; dashes and spaces are ignored.")
     amount = serializers.IntegerField(help_text="Won: a positive multiple of 1,000.")
 
 
@@ -74,13 +66,14 @@ class RecipientListField(serializers.Field):
 class DispatchMessageSerializer(serializers.Serializer):
     """문자 내용 입력: the message a test send and a dispatch share (SPEC §13 limits)."""
 
-    subject = serializers.CharField(
+    subject = TextField(
         required=False,
         allow_blank=True,
         default="",
         help_text="≤ 40 bytes in EUC-KR; a subject makes the message an LMS.",
     )
-    body = serializers.CharField(
+    body = TextField(
+        multiline=True,
         allow_blank=True,
         trim_whitespace=False,
         help_text="≤ 1,000 characters; over 90 EUC-KR bytes or 40 characters an LMS. No emoji.",
@@ -95,16 +88,14 @@ class DispatchMessageSerializer(serializers.Serializer):
 
 
 class DispatchCreateSerializer(DispatchMessageSerializer):
-    title = serializers.CharField(allow_blank=True, help_text="≤ 100 characters.")
+    title = TextField(allow_blank=True, help_text="≤ 100 characters.")
     send_type = serializers.ChoiceField(choices=Dispatch.SendType.choices)
     scheduled_at = serializers.DateTimeField(
         required=False, allow_null=True, help_text="`scheduled`: when to send, in the future."
     )
     recipients = RecipientListField(required=False, help_text="Up to 10,000 (a site setting).")
-    upload = serializers.IntegerField(
-        required=False, min_value=1, help_text="Instead of `recipients`: a kept Excel upload."
-    )
-    verification_token = serializers.CharField(
+    upload = IdField(required=False, help_text="Instead of `recipients`: a kept Excel upload.")
+    verification_token = TextField(
         required=False,
         allow_blank=True,
         default="",
@@ -142,7 +133,7 @@ class DispatchListCreateView(IdempotentMixin, DispatchListView):
                 DispatchErrorCode.SCHEDULED_AT_AFTER_PURCHASE_EXPIRY,
                 DispatchErrorCode.NO_RECIPIENTS,
                 DispatchErrorCode.INVALID_RECIPIENTS,
-                *ROW_CODES,
+                *ROW_ERROR_CODES,  # in `row_errors`
                 *TOKEN_ERROR_CODES,
                 DispatchErrorCode.INSUFFICIENT_SINGLE_PURCHASE_BALANCE,
             ],

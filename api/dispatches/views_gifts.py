@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from api.idempotency import IdempotentMixin
 from api.permissions import PUBLIC
+from api.serializers import IdField
 from domain.common.capabilities import Capability
 from domain.common.errors import CommonErrorCode
 from domain.dispatches.errors import DispatchErrorCode
@@ -120,7 +121,7 @@ class DispatchReclaimView(IdempotentMixin, DispatchAPIView):
 
     class ReclaimInputSerializer(serializers.Serializer):
         recipients = serializers.ListField(
-            child=serializers.IntegerField(min_value=1),
+            child=IdField(),
             allow_empty=False,
             help_text="Ids of the dispatch's unreceived recipients to reclaim (at most the "
             "site's `dispatch_max_recipients`).",

@@ -1,26 +1,30 @@
 from rest_framework import serializers
 
-from api.serializers import FieldsOnceMixin
+from api.serializers import FieldsOnceMixin, IdField, TextField
 
 TYPES = ["full_member", "multi_child_self", "multi_child_children"]
 
 
 class ChildClaimSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    name = serializers.CharField(max_length=100)
+    username = TextField(max_length=150)
+    name = TextField(max_length=100)
     birth_date = serializers.DateField()
+
+
+class LibraryStateQuerySerializer(serializers.Serializer):
+    member_id = IdField(required=False, help_text="A guardian's child.")
 
 
 class UpgradeRequestSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=TYPES)
-    member_id = serializers.IntegerField(
+    member_id = IdField(
         required=False, help_text="A guardian applying for a child under 14: the child's id."
     )
     consent = serializers.BooleanField(
         required=False, default=False, help_text="Consent to the MOIS eligibility check."
     )
     # Never echoed, stored or logged: validated by the service without repeating the value.
-    rrn_back = serializers.CharField(
+    rrn_back = TextField(
         required=False,
         allow_blank=True,
         max_length=20,
@@ -29,16 +33,14 @@ class UpgradeRequestSerializer(serializers.Serializer):
         help_text="The 7 digits after the hyphen of the resident registration number. Used for "
         "the one eligibility check and dropped.",
     )
-    loan_pin = serializers.CharField(
+    loan_pin = TextField(
         required=False,
         allow_blank=True,
         max_length=8,
         write_only=True,
         help_text="full_member: 4 digits.",
     )
-    loan_pin_confirm = serializers.CharField(
-        required=False, allow_blank=True, max_length=8, write_only=True
-    )
+    loan_pin_confirm = TextField(required=False, allow_blank=True, max_length=8, write_only=True)
     children = ChildClaimSerializer(
         many=True, required=False, help_text="multi_child_children: the children to convert."
     )

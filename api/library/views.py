@@ -1,8 +1,9 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
 from api.base import SiteAPIView
+from api.filters import query_filters
 from domain.common.capabilities import Capability
 from domain.common.errors import CommonErrorCode
 from domain.consents.errors import ConsentErrorCode
@@ -21,6 +22,7 @@ from domain.sites.errors import SiteErrorCode
 
 from .serializers import (
     ChildBirthDateSerializer,
+    LibraryStateQuerySerializer,
     LibraryStateSerializer,
     UpgradeRequestSerializer,
     UpgradeResultSerializer,
@@ -79,14 +81,13 @@ class LibraryUpgradeView(LibraryUpgradeBase):
 
     @extend_schema(
         summary="My (or my child's) membership level and loan limit",
-        parameters=[
-            OpenApiParameter("member_id", int, required=False, description="A guardian's child.")
-        ],
+        parameters=[LibraryStateQuerySerializer],
         responses={200: LibraryStateSerializer},
     )
     def get(self, request, site):
-        raw = request.query_params.get("member_id")
-        member_id = int(raw) if raw and raw.isdigit() else None
+        member_id = query_filters(LibraryStateQuerySerializer, request.query_params).get(
+            "member_id"
+        )
         member = member_for_upgrade(viewer=request.user, member_id=member_id)
         return Response(LibraryStateSerializer(library_state(member)).data)
 

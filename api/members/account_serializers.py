@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from api.serializers import EmailField, IdField, RegexField, TextField
 from domain.members.account import NOT_EDITABLE
 from domain.members.recovery import Channel
 
@@ -8,13 +9,11 @@ from .serializers import AddressSerializer
 PASSWORD_STYLE = {"input_type": "password"}
 
 
-def password_field(**kwargs) -> serializers.CharField:
-    return serializers.CharField(
-        max_length=128, trim_whitespace=False, style=PASSWORD_STYLE, **kwargs
-    )
+def password_field(**kwargs) -> TextField:
+    return TextField(max_length=128, trim_whitespace=False, style=PASSWORD_STYLE, **kwargs)
 
 
-class VerificationTokenField(serializers.CharField):
+class VerificationTokenField(TextField):
     def __init__(self, purpose: str, **kwargs):
         kwargs.setdefault("max_length", 100)
         kwargs.setdefault("help_text", f"Token of the member's own verification ({purpose}).")
@@ -22,7 +21,7 @@ class VerificationTokenField(serializers.CharField):
 
 
 class FindIdSerializer(serializers.Serializer):
-    kind = serializers.CharField(max_length=32, help_text="A member kind of the site's policy.")
+    kind = TextField(max_length=32, help_text="A member kind of the site's policy.")
     verification_token = VerificationTokenField("purpose find_id")
 
 
@@ -32,8 +31,8 @@ class FoundIdSerializer(serializers.Serializer):
 
 
 class ResetPasswordSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    kind = serializers.CharField(max_length=32, help_text="A member kind of the site's policy.")
+    username = TextField(max_length=150)
+    kind = TextField(max_length=32, help_text="A member kind of the site's policy.")
     channel = serializers.ChoiceField(
         choices=Channel.CHOICES,
         help_text="Where the temporary password goes; the other channel is used if the member "
@@ -60,13 +59,13 @@ class PasswordChangeSerializer(serializers.Serializer):
 class ProfileUpdateSerializer(serializers.Serializer):
     """PATCH body of members/me/; every field is optional. Identity fields are refused."""
 
-    email = serializers.EmailField(required=False, allow_blank=True)
+    email = EmailField(required=False, allow_blank=True)
     address = AddressSerializer(required=False)
-    landline = serializers.RegexField(r"^[0-9-]{8,14}$", required=False, allow_blank=True)
-    home_library = serializers.IntegerField(
+    landline = RegexField(r"^[0-9-]{8,14}$", required=False, allow_blank=True)
+    home_library = IdField(
         required=False, allow_null=True, help_text="yongin-library: a branch id."
     )
-    mobile = serializers.CharField(
+    mobile = TextField(
         max_length=20,
         required=False,
         help_text="Optional check: must be the verified number. The number stored is always the "

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from api.serializers import RejectSerializer
+from api.serializers import RejectSerializer, TextField
 from domain.common.masking import mask_name, mask_username
 from domain.members.models import NameChangeRequest
 
@@ -14,7 +14,7 @@ class ReVerificationSerializer(serializers.Serializer):
 
 
 class NameChangeRequestCreateSerializer(serializers.Serializer):
-    requested_name = serializers.CharField(max_length=100)
+    requested_name = TextField(max_length=100)
     # Emptiness, size and type are the service's checks (by content, SPEC §14).
     evidence = serializers.FileField(
         allow_empty_file=True,

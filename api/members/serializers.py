@@ -2,16 +2,16 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.library.serializers import LibraryStateSerializer
-from api.serializers import FieldsOnceMixin
+from api.serializers import FieldsOnceMixin, TextField
 from domain.common.caching import MISSING, tagged_get, tagged_set
 from domain.library.selectors import library_state
 from domain.members.models import Member
 
 
 class AddressSerializer(serializers.Serializer):
-    postal_code = serializers.CharField(max_length=10, allow_blank=True)
-    road = serializers.CharField(max_length=200, allow_blank=True)
-    detail = serializers.CharField(max_length=200, allow_blank=True)
+    postal_code = TextField(max_length=10, allow_blank=True)
+    road = TextField(max_length=200, allow_blank=True)
+    detail = TextField(max_length=200, allow_blank=True)
 
 
 # How long a rendered library block can outlive a change made around the models (raw SQL); every

@@ -1,57 +1,57 @@
 from rest_framework import serializers
 
+from api.serializers import INTEGER_MAX, EmailField, IdField, RegexField, TextField
+
 from .serializers import AddressSerializer
 
 
 class ConsentAnswerSerializer(serializers.Serializer):
-    document = serializers.CharField(max_length=50, help_text="Consent document code.")
-    version = serializers.IntegerField(min_value=1)
+    document = TextField(max_length=50, help_text="Consent document code.")
+    version = serializers.IntegerField(min_value=1, max_value=INTEGER_MAX)
     agreed = serializers.BooleanField()
 
 
 class GuardianSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
-    phone = serializers.CharField(max_length=20)
+    name = TextField(max_length=100)
+    phone = TextField(max_length=20)
 
 
 class IncheonCorporateSerializer(serializers.Serializer):
-    representative_company_name = serializers.CharField(max_length=100)
-    corporation_name = serializers.CharField(max_length=100)
-    business_number = serializers.CharField(max_length=12, help_text="10 digits, dashes ok.")
-    corporation_registration_number = serializers.CharField(
+    representative_company_name = TextField(max_length=100)
+    corporation_name = TextField(max_length=100)
+    business_number = TextField(max_length=12, help_text="10 digits, dashes ok.")
+    corporation_registration_number = TextField(
         max_length=14, required=False, allow_blank=True, help_text="13 digits, optional."
     )
-    applicant_name = serializers.CharField(max_length=100)
+    applicant_name = TextField(max_length=100)
     applicant_birth_date = serializers.DateField()
 
 
 class SignUpSerializer(serializers.Serializer):
-    kind = serializers.CharField(max_length=32, help_text="A member kind of the site's policy.")
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(
+    kind = TextField(max_length=32, help_text="A member kind of the site's policy.")
+    username = TextField(max_length=150)
+    password = TextField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
+    password_confirm = TextField(
         max_length=128, trim_whitespace=False, style={"input_type": "password"}
     )
-    password_confirm = serializers.CharField(
-        max_length=128, trim_whitespace=False, style={"input_type": "password"}
-    )
-    verification_token = serializers.CharField(
+    verification_token = TextField(
         max_length=100, help_text="Token of the member's own verification (purpose sign_up)."
     )
     consents = ConsentAnswerSerializer(many=True)
-    email = serializers.EmailField(required=False, allow_blank=True)
+    email = EmailField(required=False, allow_blank=True)
     address = AddressSerializer(required=False)
-    landline = serializers.RegexField(r"^[0-9-]{8,14}$", required=False, allow_blank=True)
-    home_library = serializers.IntegerField(
+    landline = RegexField(r"^[0-9-]{8,14}$", required=False, allow_blank=True)
+    home_library = IdField(
         required=False, allow_null=True, help_text="yongin-library: a branch id."
     )
-    guardian_verification_token = serializers.CharField(
+    guardian_verification_token = TextField(
         max_length=100,
         required=False,
         allow_blank=True,
         help_text="yongin-library child: the guardian's verification (purpose guardian).",
     )
     guardian = GuardianSerializer(required=False)
-    business_verification_token = serializers.CharField(
+    business_verification_token = TextField(
         max_length=100,
         required=False,
         allow_blank=True,

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from api.serializers import TextField
 from domain.members.models import SocialAccount
 
 
@@ -17,11 +18,11 @@ class SocialAccountSerializer(serializers.ModelSerializer):
 class SocialCodeSerializer(serializers.Serializer):
     """What the provider's redirect gave the client (SPEC §11 `{code, redirect_uri}`)."""
 
-    code = serializers.CharField(max_length=2048, help_text="Sandbox: `ok-<provider user id>`.")
-    redirect_uri = serializers.CharField(
+    code = TextField(max_length=2048, help_text="Sandbox: `ok-<provider user id>`.")
+    redirect_uri = TextField(
         max_length=2048, help_text="The redirect URI the authorization was requested with."
     )
-    state = serializers.CharField(
+    state = TextField(
         max_length=512,
         required=False,
         allow_blank=True,
@@ -31,4 +32,4 @@ class SocialCodeSerializer(serializers.Serializer):
 
 
 class SocialLinkSerializer(SocialCodeSerializer):
-    provider = serializers.CharField(max_length=16, help_text="`kakao` or `naver`.")
+    provider = TextField(max_length=16, help_text="`kakao` or `naver`.")

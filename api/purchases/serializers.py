@@ -11,6 +11,7 @@ from api.files import DATETIME_FORMAT, PERCENT_FORMAT, WON_FORMAT, Column
 from api.filters import HistoryFilterSerializer
 from api.serializers import ChoiceLabelField, FieldsOnceMixin
 from domain.common.masking import mask_name
+from domain.common.money import WON_MAX
 from domain.corporates.banks import BANKS
 from domain.purchases.models import Purchase
 from domain.purchases.services import REQUIRED_DOCUMENTS, receiving_account
@@ -163,7 +164,8 @@ PURCHASE_EXPORT_COLUMNS = [
 
 class PurchaseCreateSerializer(serializers.Serializer):
     amount = serializers.IntegerField(
-        help_text="Whole won, a positive multiple of 1,000 (checked by the service)."
+        max_value=WON_MAX,
+        help_text="Whole won, a positive multiple of 1,000 (checked by the service).",
     )
 
 

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from api.serializers import TextField
 from domain.common.masking import mask_name, mask_phone
 from domain.verifications.models import Verification
 from domain.verifications.services import INTERNAL_PURPOSES
@@ -10,10 +11,10 @@ PUBLIC_PURPOSES = [p for p in Verification.Purpose.values if p not in INTERNAL_P
 class VerificationStartSerializer(serializers.Serializer):
     purpose = serializers.ChoiceField(choices=PUBLIC_PURPOSES)
     method = serializers.ChoiceField(choices=Verification.Method.values)
-    phone = serializers.CharField(
+    phone = TextField(
         required=False, allow_blank=True, max_length=20, help_text="sms_code: the number to text."
     )
-    business_number = serializers.CharField(
+    business_number = TextField(
         required=False,
         allow_blank=True,
         max_length=12,
@@ -35,13 +36,13 @@ class VerificationStartedSerializer(serializers.Serializer):
 
 
 class SandboxIdentitySerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
+    name = TextField(max_length=100)
     birth_date = serializers.DateField()
     gender = serializers.ChoiceField(choices=["male", "female"])
-    phone = serializers.CharField(max_length=20)
-    carrier = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    phone = TextField(max_length=20)
+    carrier = TextField(max_length=20, required=False, allow_blank=True)
     nationality = serializers.ChoiceField(choices=["domestic", "foreign"], default="domestic")
-    ci = serializers.CharField(
+    ci = TextField(
         max_length=88,
         required=False,
         help_text="Optional: the CI to emulate (two people with the same name, birth date and "
@@ -51,16 +52,16 @@ class SandboxIdentitySerializer(serializers.Serializer):
 
 
 class VerificationConfirmSerializer(serializers.Serializer):
-    code = serializers.CharField(
+    code = TextField(
         required=False, max_length=12, help_text="sms_code: the texted code; sandbox: 000000."
     )
     identity = SandboxIdentitySerializer(
         required=False, help_text="Sandbox only: the identity to emulate."
     )
-    provider_tx_id = serializers.CharField(
+    provider_tx_id = TextField(
         required=False, max_length=200, help_text="Real providers: the transaction id."
     )
-    signature = serializers.CharField(
+    signature = TextField(
         required=False, max_length=128, help_text="business_certificate: signature (hex)."
     )
 

@@ -60,6 +60,9 @@ class CommonErrorCode(ErrorCode):
     INVALID_PHONE = "invalid_phone"
     INVALID_BUSINESS_NUMBER = "invalid_business_number"
     REASON_REQUIRED = "reason_required"
+    # A text holding a control character, an unpaired surrogate or a non-character
+    # (domain.common.text; api.serializers.TextField, the recipients' rows).
+    INVALID_CHARACTERS = "invalid_characters"
     # Uploaded files (domain.common.uploads, SPEC §14).
     FILE_EMPTY = "file_empty"
     FILE_TOO_LARGE = "file_too_large"

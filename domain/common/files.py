@@ -4,12 +4,16 @@ Excel writer, for exports and templates alike.
 
 A download is an attachment that browsers and proxies neither sniff nor keep. An Excel file is
 written row by row (openpyxl write-only: each row goes to disk as it is appended, strings
-inline), so the rows of a large export never sit in memory together.
+inline), so the rows of a large export never sit in memory together. Every text is written as
+stored, whatever it holds: a character no worksheet holds (a control character kept before the
+API refused them, domain.common.text) is replaced, and text that looks like Excel's own escape
+(`_x000B_`) is escaped in turn, so Excel shows it as typed instead of decoding it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +27,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from .text import writable
 from .uploads import CONTENT_TYPES
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,6 +37,8 @@ DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 WON_FORMAT = '#,##0"원"'
 PERCENT_FORMAT = "0.00%"
 HEADER_FONT = Font(bold=True)
+# Excel reads `_xHHHH_` in a cell's text as the character U+HHHH; `_x005F_` is its escaped `_`.
+EXCEL_ESCAPE_RE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
 
 
 # --- downloads -----------------------------------------------------------------------------------
@@ -92,13 +99,19 @@ class Column:
     labels: Mapping[Any, str | Promise] | None = None
 
 
+def _text(value: str) -> str:
+    """A text as a cell shows it as stored: what no worksheet holds replaced, Excel's escapes
+    escaped."""
+    return EXCEL_ESCAPE_RE.sub("_x005F_", writable(value))
+
+
 def _cell_value(value):
     """What a cell can hold: an aware date-time as Seoul wall time to the second (Excel has no
-    time zones, SPEC §10), a lazy text as its translation."""
+    time zones, SPEC §10), a text (a lazy one as its translation) as `_text` writes it."""
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
-    if isinstance(value, Promise):
-        return str(value)
+    if isinstance(value, str | Promise):
+        return _text(str(value))
     return value
 
 
@@ -123,7 +136,7 @@ def _row(sheet, columns: list[Column], labels: list[dict | None], item) -> list:
 def _header(sheet, columns: list[Column]) -> list:
     cells = []
     for column in columns:
-        cell = WriteOnlyCell(sheet, str(column.header))
+        cell = WriteOnlyCell(sheet, _text(str(column.header)))
         cell.data_type = "s"
         cell.font = HEADER_FONT
         cells.append(cell)
@@ -155,7 +168,9 @@ def xlsx_write(
         sheet.freeze_panes = "A2"
         sheet.append(_header(sheet, part.columns))
         labels = [
-            {value: str(label) for value, label in column.labels.items()} if column.labels else None
+            {value: _text(str(label)) for value, label in column.labels.items()}
+            if column.labels
+            else None
             for column in part.columns
         ]
         for item in part.rows:

@@ -75,15 +75,17 @@ def _no_recipients() -> DomainError:
     )
 
 
-def _inline_recipients(recipients: Iterable[dict[str, Any]], *, limit: int) -> list[dict]:
-    """Typed rows checked like an upload's (domain.dispatches.recipients): any row error is
-    one `invalid_recipients` whose `row_errors` list them (row, column, code, detail)."""
+def _inline_recipients(recipients: Iterable[dict[str, Any]], *, site) -> list[dict]:
+    """Typed rows checked like an upload's (domain.dispatches.recipients), under the site's
+    limits: any row error is one `invalid_recipients` whose `row_errors` list them (row,
+    column, code, detail)."""
     checked = recipients_check(
         (
             (index, row.get("name"), row.get("mobile"), row.get("amount"))
             for index, row in enumerate(recipients, start=1)
         ),
-        limit=limit,
+        limit=site.rules.dispatch_max_recipients,
+        max_amount=site.rules.dispatch_max_gift_amount,
     )
     if checked.errors:
         raise DomainError(
@@ -213,7 +215,7 @@ def dispatch_create(
     fields.update(subject=message.subject, body=message.body, kind=message.kind)
     inline = None
     if upload_id is None:
-        inline = _inline_recipients(recipients or [], limit=site.rules.dispatch_max_recipients)
+        inline = _inline_recipients(recipients or [], site=site)
     with image_kept(image) as stored, transaction.atomic():
         if stored is not None:
             fields["image"] = stored.path

@@ -17,6 +17,7 @@ class DispatchErrorCode(ErrorCode):
     NAME_REQUIRED = "name_required"
     NAME_TOO_LONG = "name_too_long"
     INVALID_GIFT_AMOUNT = "invalid_gift_amount"  # not a positive multiple of 1,000
+    GIFT_AMOUNT_TOO_LARGE = "gift_amount_too_large"  # over the site's dispatch_max_gift_amount
     DUPLICATE_MOBILE = "duplicate_mobile"
     TOO_MANY_RECIPIENTS = "too_many_recipients"  # over the site's dispatch_max_recipients
     NO_RECIPIENTS = "no_recipients"

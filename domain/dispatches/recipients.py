@@ -1,14 +1,18 @@
-"""Checking a dispatch's recipients, from an Excel upload or inline (manual 004 §3.1;
-SPEC §13 mobiles). One function serves both, so an uploaded row and a typed row are
-refused for the same reasons with the same codes.
+"""Checking a dispatch's recipients, from an Excel upload or inline (manual 004 §3.1; SPEC §7.4,
+§13 mobiles, §14). One function serves both, so an uploaded row and a typed row are refused for
+the same reasons with the same codes.
 
 Each row gives (row number, name, mobile, amount). A row is refused for: a missing name
-(`name_required`) or one over 50 characters (`name_too_long`), a mobile that is not a Korean
-mobile (`invalid_phone`), an amount that is not a positive whole multiple of 1,000 won
-(`invalid_gift_amount`), a mobile already on an earlier row (`duplicate_mobile`). More rows
-than the site allows (`dispatch_max_recipients`, 10,000 by default) is one
-`too_many_recipients` error, and reading stops there, so a 1,000,000-row file costs no more
-than the limit. Rows with every cell blank are skipped (Excel keeps formatted empty rows).
+(`name_required`), one with a control character (`invalid_characters`, domain.common.text: an
+xlsx cell's `_x0000_` reads as a NUL, which PostgreSQL cannot keep) or one over 50 characters
+(`name_too_long`), a mobile that is not a Korean mobile (`invalid_phone`), an amount that is not
+a positive whole multiple of 1,000 won (`invalid_gift_amount`) or is over the site's
+`dispatch_max_gift_amount` (`gift_amount_too_large`; 10,000,000 won by default), a mobile
+already on an earlier row (`duplicate_mobile`). More rows than the site allows
+(`dispatch_max_recipients`, 10,000 by default) is one `too_many_recipients` error, and reading
+stops there, so a 1,000,000-row file costs no more than the limit. Rows with every cell blank
+are skipped (Excel keeps formatted empty rows). The site policy keeps the two limits' product
+within WON_MAX (domain.sites.policy), so no total of a checked list overflows a column.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from domain.common.errors import CommonErrorCode, DomainError, ErrorCode
 from domain.common.phones import normalise_mobile
+from domain.common.text import refused_character
 
 from .errors import DispatchErrorCode
 from .models import AMOUNT_UNIT
@@ -58,11 +63,14 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def gift_amount(value: Any) -> int | None:
+def gift_amount(value: Any, *, max_amount: int) -> int | DispatchErrorCode:
     """Won as an int if `value` (a number, or text like "10,000" or "10000원") is a positive
-    whole multiple of 1,000; None otherwise."""
+    whole multiple of 1,000 up to `max_amount`; else the refusal's code, `invalid_gift_amount`
+    or `gift_amount_too_large`. The maximum is compared before the number becomes an int: an
+    exponent of a million digits ("1e1000000") costs nothing."""
+    invalid = DispatchErrorCode.INVALID_GIFT_AMOUNT
     if isinstance(value, bool) or _blank(value):
-        return None
+        return invalid
     if isinstance(value, int | float | Decimal):
         text = str(value)
     else:
@@ -70,11 +78,13 @@ def gift_amount(value: Any) -> int | None:
     try:
         number = Decimal(text)
     except InvalidOperation:
-        return None
-    if not number.is_finite() or number != number.to_integral_value():
-        return None
+        return invalid
+    if not number.is_finite() or number <= 0 or number != number.to_integral_value():
+        return invalid
+    if number > max_amount:
+        return DispatchErrorCode.GIFT_AMOUNT_TOO_LARGE
     won = int(number)
-    return won if won > 0 and won % AMOUNT_UNIT == 0 else None
+    return won if won % AMOUNT_UNIT == 0 else invalid
 
 
 def _name(value: Any) -> str:
@@ -94,9 +104,22 @@ def _mobile_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def recipients_check(rows: Iterable[tuple[int, Any, Any, Any]], *, limit: int) -> CheckedRecipients:
+def _amount_error(row: int, code: DispatchErrorCode, max_amount: int) -> RowError:
+    if code == DispatchErrorCode.GIFT_AMOUNT_TOO_LARGE:
+        detail = _("The gift amount must be at most %(max)s won per recipient.") % {
+            "max": f"{max_amount:,}"
+        }
+    else:
+        detail = _("The gift amount must be a positive multiple of 1,000 won.")
+    return RowError(row, "amount", code, detail)
+
+
+def recipients_check(
+    rows: Iterable[tuple[int, Any, Any, Any]], *, limit: int, max_amount: int
+) -> CheckedRecipients:
     """Check (row, name, mobile, amount) rows; valid rows are normalised (mobile digits only,
-    amount int). Stops reading after `limit` rows with a `too_many_recipients` error."""
+    amount int). Stops reading after `limit` rows with a `too_many_recipients` error; a gift
+    over `max_amount` won is `gift_amount_too_large`."""
     checked = CheckedRecipients()
     seen: dict[str, int] = {}
     taken = 0
@@ -119,6 +142,15 @@ def recipients_check(rows: Iterable[tuple[int, Any, Any, Any]], *, limit: int) -
         if not name:
             row_errors.append(
                 RowError(row, "name", DispatchErrorCode.NAME_REQUIRED, _("Enter a name."))
+            )
+        elif refused_character(name) is not None:
+            row_errors.append(
+                RowError(
+                    row,
+                    "name",
+                    CommonErrorCode.INVALID_CHARACTERS,
+                    _("The name has characters that cannot be used (control characters)."),
+                )
             )
         elif len(name) > NAME_MAX_CHARS:
             row_errors.append(
@@ -145,16 +177,9 @@ def recipients_check(rows: Iterable[tuple[int, Any, Any, Any]], *, limit: int) -
                     _("This mobile number is already on row %(row)s.") % {"row": seen[mobile]},
                 )
             )
-        amount = gift_amount(amount_value)
-        if amount is None:
-            row_errors.append(
-                RowError(
-                    row,
-                    "amount",
-                    DispatchErrorCode.INVALID_GIFT_AMOUNT,
-                    _("The gift amount must be a positive multiple of 1,000 won."),
-                )
-            )
+        amount = gift_amount(amount_value, max_amount=max_amount)
+        if isinstance(amount, DispatchErrorCode):
+            row_errors.append(_amount_error(row, amount, max_amount))
         if mobile is not None and mobile not in seen:
             seen[mobile] = row
         if row_errors:
@@ -168,9 +193,11 @@ def recipients_check(rows: Iterable[tuple[int, Any, Any, Any]], *, limit: int) -
 # The codes a row can carry in `row_errors` (views document them with their 400 answer).
 ROW_ERROR_CODES = (
     DispatchErrorCode.NAME_REQUIRED,
+    CommonErrorCode.INVALID_CHARACTERS,
     DispatchErrorCode.NAME_TOO_LONG,
     CommonErrorCode.INVALID_PHONE,
     DispatchErrorCode.INVALID_GIFT_AMOUNT,
+    DispatchErrorCode.GIFT_AMOUNT_TOO_LARGE,
     DispatchErrorCode.DUPLICATE_MOBILE,
     DispatchErrorCode.TOO_MANY_RECIPIENTS,
 )

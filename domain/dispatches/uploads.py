@@ -112,10 +112,11 @@ def recipient_rows(data: bytes, *, limit: int) -> Iterator[tuple[int, Any, Any, 
         yield number, cells[name], cells[mobile], cells[amount]
 
 
-def recipients_read(data: bytes, *, limit: int) -> CheckedRecipients:
+def recipients_read(data: bytes, *, limit: int, max_amount: int) -> CheckedRecipients:
     """Parse an uploaded file and check its rows (the one check), reading at most `limit`
     recipients and one more."""
-    return recipients_check(recipient_rows(data, limit=limit), limit=limit)
+    rows = recipient_rows(data, limit=limit)
+    return recipients_check(rows, limit=limit, max_amount=max_amount)
 
 
 # --- keeping and taking uploads ------------------------------------------------------------------
@@ -131,11 +132,17 @@ def recipient_upload_create(
     `unreadable_spreadsheet`, `too_many_columns`, `missing_columns` (with `missing`),
     `no_recipients`, `invalid_recipients` or `too_many_recipients` (the site's
     `dispatch_max_recipients`), both with every row error in `row_errors` when the rows were
-    read (not for a file refused for its size before).
+    read (not for a file refused for its size before; a gift over the site's
+    `dispatch_max_gift_amount` is a row error).
     """
     upload_size_check(file, max_bytes=UPLOAD_MAX_BYTES, attr=ATTR)
     file.seek(0)
-    checked = recipients_read(file.read(), limit=site.rules.dispatch_max_recipients)
+    rules = site.rules
+    checked = recipients_read(
+        file.read(),
+        limit=rules.dispatch_max_recipients,
+        max_amount=rules.dispatch_max_gift_amount,
+    )
     recipients_require_valid(checked, attr=ATTR)
     now = now or timezone.now()
     return RecipientUpload.objects.create(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.common.errors import Conflict, DomainError, NotFound
 from domain.common.masking import mask_account
+from domain.common.money import WON_MAX
 from domain.common.periods import history_filter
 from domain.common.transitions import transition, transition_many
 from domain.corporates.errors import CorporateErrorCode
@@ -102,6 +103,8 @@ def discount_for(*, amount: int, rate: Decimal, discount_room: int) -> tuple[int
 
 
 def _amount_check(amount) -> int:
+    """A positive multiple of 1,000 won, at most WON_MAX (so neither the month's sums nor the
+    discount arithmetic can overflow a column): else `invalid_purchase_amount`."""
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
         valid = False
     else:
@@ -110,6 +113,12 @@ def _amount_check(amount) -> int:
         raise DomainError(
             PurchaseErrorCode.INVALID_PURCHASE_AMOUNT,
             _("The amount must be a positive multiple of 1,000 won."),
+            attr="amount",
+        )
+    if amount > WON_MAX:
+        raise DomainError(
+            PurchaseErrorCode.INVALID_PURCHASE_AMOUNT,
+            _("The amount must be at most %(max)s won.") % {"max": f"{WON_MAX:,}"},
             attr="amount",
         )
     return amount

@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 from domain.common.errors import CommonErrorCode, DomainError
 from domain.common.files import DATETIME_FORMAT, Column, Sheet, xlsx_write
 from domain.common.tabular import TableRules, header_find, table_rows
+from domain.common.text import refused_character
 from domain.common.uploads import upload_size_check
 
 from .errors import PurchaseErrorCode
@@ -69,6 +70,7 @@ class StatementRowErrorCode(StrEnum):
     INVALID_DATETIME = "invalid_datetime"
     INVALID_AMOUNT = "invalid_amount"
     TOO_LONG = "too_long"
+    INVALID_CHARACTERS = "invalid_characters"  # a control character (domain.common.text)
 
 
 ROW_ERROR_MESSAGES = {
@@ -76,6 +78,7 @@ ROW_ERROR_MESSAGES = {
     StatementRowErrorCode.INVALID_DATETIME: _("Not a date and time such as 2026-11-25 10:30:00."),
     StatementRowErrorCode.INVALID_AMOUNT: _("Not a positive amount in whole won."),
     StatementRowErrorCode.TOO_LONG: _("At most 100 characters."),
+    StatementRowErrorCode.INVALID_CHARACTERS: _("Remove the control characters."),
 }
 
 
@@ -218,6 +221,8 @@ def _depositor(value) -> str | StatementRowErrorCode:
     name = str(value).strip()
     if len(name) > DEPOSITOR_MAX_LENGTH:
         return StatementRowErrorCode.TOO_LONG
+    if refused_character(name) is not None:  # a NUL no PostgreSQL column keeps, and the like
+        return StatementRowErrorCode.INVALID_CHARACTERS
     return name
 
 

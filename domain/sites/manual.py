@@ -21,6 +21,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from domain.common.errors import NotFound
+from domain.common.text import writable
 
 from .errors import SiteErrorCode
 
@@ -75,7 +76,8 @@ def render_manual(*, title: str, text: str) -> bytes:
         "title", fontName=HEADING_FONT, fontSize=18, leading=26, alignment=1, spaceAfter=12
     )
     story = [Paragraph(escape(_printable(title)), title_style), Spacer(1, 4 * mm)]
-    for block in re.split(r"\n\s*\n", text):
+    # Controls first: some (\x0b, \x85) would otherwise split lines.
+    for block in re.split(r"\n\s*\n", writable(text)):
         lines = [_printable(line).strip() for line in block.splitlines()]
         lines = [line for line in lines if line]
         if not lines:
@@ -97,7 +99,7 @@ def render_manual(*, title: str, text: str) -> bytes:
         rightMargin=20 * mm,
         topMargin=20 * mm,
         bottomMargin=22 * mm,
-        title=title,
+        title=_printable(title),
         lang="ko",
         invariant=True,  # same text, same bytes: no timestamp or random document id
     )
@@ -130,8 +132,10 @@ def _markup(lines: list[str]) -> str:
 
 
 def _printable(text: str) -> str:
+    """What the font can set: control characters (domain.common.text) and characters without a
+    glyph dropped, tabs and wide spaces as spaces."""
     out = []
-    for char in text:
+    for char in writable(text):  # a control character becomes U+FFFD, which has no glyph
         char = SUBSTITUTES.get(char, char)
         if char in "\t\u00a0\u3000":
             out.append(" ")

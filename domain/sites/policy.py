@@ -13,6 +13,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from domain.common.money import WON_MAX
+
 from .errors import SiteErrorCode
 
 CHARACTER_CLASS_SCHEMES = {
@@ -151,8 +153,11 @@ class SitePolicy:
     # How long a withdrawn member's ID stays unusable (SPEC §5 withdrawal).
     username_retention_days: int = 365
     features: tuple[str, ...] = ()
-    # onnuri-biz: recipients one dispatch may have (manual 004 §3.1 Excel upload).
+    # onnuri-biz: recipients one dispatch may have (manual 004 §3.1 Excel upload), and the most
+    # won one gift may be (SPEC §7.4; the manual states none). Their product is at most WON_MAX,
+    # so no dispatch's total can overflow.
     dispatch_max_recipients: int = 10_000
+    dispatch_max_gift_amount: int = 10_000_000
 
     def kind(self, code: str) -> MemberKind | None:
         return next((k for k in self.member_kinds if k.code == code), None)
@@ -193,6 +198,7 @@ class SitePolicy:
                 username_retention_days=data.get("username_retention_days", 365),
                 features=tuple(data.get("features", ())),
                 dispatch_max_recipients=data.get("dispatch_max_recipients", 10_000),
+                dispatch_max_gift_amount=data.get("dispatch_max_gift_amount", 10_000_000),
             )
         except (KeyError, TypeError) as exc:
             raise ValidationError(
@@ -255,4 +261,15 @@ class SitePolicy:
         _require(
             isinstance(self.dispatch_max_recipients, int) and self.dispatch_max_recipients >= 1,
             _("A dispatch must allow at least one recipient."),
+        )
+        _require(
+            isinstance(self.dispatch_max_gift_amount, int)
+            and not isinstance(self.dispatch_max_gift_amount, bool)
+            and self.dispatch_max_gift_amount >= 1_000,
+            _("A gift must be allowed at least 1,000 won."),
+        )
+        _require(
+            self.dispatch_max_recipients * self.dispatch_max_gift_amount <= WON_MAX,
+            _("The recipients times the largest gift must be at most %(max)s won."),
+            max=f"{WON_MAX:,}",
         )

@@ -37,8 +37,6 @@ a test keeps that list true (each entry still reached, and still undocumented).
 """
 
 import pytest
-from drf_spectacular.generators import EndpointEnumerator, SchemaGenerator
-from drf_spectacular.settings import spectacular_settings
 
 from api.idempotency import IdempotentMixin, idempotency_refusals
 from api.openapi import authenticates
@@ -58,6 +56,7 @@ from domain.verifications.services import (
     verification_confirm,
     verification_consume,
 )
+from tests.api.live_operations import live_operations
 from tests.codegraph import CodeGraph, function_node, in_project, mro_lookup
 
 HOOKS = (
@@ -141,19 +140,9 @@ GUARDED = {
 
 @pytest.fixture(scope="module")
 def operations(django_db_blocker):
-    """(path, method, view) for every operation of the schema, views set up as for the schema.
-    The generator stays referenced: each view's schema is only weakly held by its view."""
-    generator = SchemaGenerator()
-    found = []
-    for path, _regex, method, callback in EndpointEnumerator().get_api_endpoints():
-        if not in_project(callback.cls):  # the schema and docs views of drf-spectacular
-            continue
-        view = generator.create_view(callback, method)
-        view.request = spectacular_settings.GET_MOCK_REQUEST(method, path, view, None)
-        view.schema.method, view.schema.path = method, path
-        found.append((path, method, view))
-    yield found
-    del generator
+    """(path, method, view) for every operation of the schema, views set up as for the schema."""
+    with live_operations() as found:
+        yield found
 
 
 def documented(view) -> set[str]:

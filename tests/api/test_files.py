@@ -72,6 +72,30 @@ def test_text_that_looks_like_a_formula_stays_text():
     ]
 
 
+def test_a_text_no_worksheet_holds_is_written_with_its_characters_replaced():
+    """Text stored before the API refused control characters (domain.common.text): each one
+    no kept text may hold becomes U+FFFD; tab and line breaks stay; the export never fails."""
+    stored = ["탭\x0b세로탭", "\x00\x01\x1f\x7f\x85\ufffe\uffff", "줄\n바꿈\t탭\r"]
+    sheet = written([Column("타이틀", lambda row: row)], stored)
+    assert [row[0].value for row in sheet.iter_rows(min_row=2)] == [
+        "탭\ufffd세로탭",
+        "\ufffd" * 7,
+        "줄\n바꿈\t탭\r",
+    ]
+
+
+def test_text_that_looks_like_excels_escape_is_read_back_as_written():
+    """Excel (and calamine, the uploads' reader) decode `_x000B_` in a cell to U+000B; the writer
+    escapes it (`_x005F_` is `_`) so the cell shows the stored text."""
+    from python_calamine import CalamineWorkbook
+
+    target = io.BytesIO()
+    columns = [Column("이름", lambda row: row)]
+    xlsx_write(target, title="시트", columns=columns, rows=["홍_x000B_길동", "a_x00_b", "_x1234_"])
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(target.getvalue())).get_sheet_by_index(0)
+    assert [row[0] for row in rows.iter_rows()][1:] == ["홍_x000B_길동", "a_x00_b", "_x1234_"]
+
+
 def test_a_column_of_choices_shows_their_labels_in_the_active_language():
     status = Column("상태", lambda row: row, labels=dict(Purchase.Status.choices))
     rows = ["approved", "pending", "approved"]

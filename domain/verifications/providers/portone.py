@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.common.errors import CommonErrorCode
 from domain.common.phones import normalise_mobile
+from domain.common.text import refused_character
 
 from .base import IdentityProvider, ProviderUnavailable, VerificationFailed, VerifiedIdentity
 
@@ -118,8 +119,12 @@ class PortOneIdentityProvider(IdentityProvider):
         # KG Inicis gives no DI; CI then serves both (both are stored only as keyed hashes).
         di = _text(customer.get("di")) or ci
         birth_date = _date(_text(customer.get("birthDate")))
+        carrier = _text(customer.get("operator"))
         if (
             not name
+            # kept and exported as they come: nothing a kept text may not hold (SPEC §14)
+            or refused_character(name) is not None
+            or refused_character(carrier) is not None
             or phone is None
             or gender is None
             or birth_date is None
@@ -137,7 +142,7 @@ class PortOneIdentityProvider(IdentityProvider):
             # isForeigner needs a separate contract with Danal; absent means not reported.
             nationality="foreign" if customer.get("isForeigner") is True else "domestic",
             phone=phone,
-            carrier=_text(customer.get("operator")),
+            carrier=carrier,
             ci=ci,
             di=di,
         )

@@ -1,5 +1,6 @@
-"""Creating a dispatch over HTTP (POST dispatches/; SPEC §7.4, §13, §14; manual 004 §3.1): the message, the recipients (inline or an upload), the sender's SMS-code
-verification, one purchase chosen by the server and the total reserved on it, in one go."""
+"""Creating a dispatch over HTTP (POST dispatches/; SPEC §7.4, §13, §14; manual 004 §3.1): the
+message, the recipients (inline or an upload), the sender's SMS-code verification, one purchase
+chosen by the server and the total reserved on it, in one go."""
 
 import datetime as dt
 import json
@@ -382,6 +383,30 @@ def test_row_errors_name_the_row_the_column_and_the_code(api, master, sent_tasks
         (2, "amount", "invalid_gift_amount"),
         (3, "mobile", "duplicate_mobile"),
     ]
+
+
+def test_typed_rows_with_a_control_character_or_a_gift_over_the_maximum_are_row_errors(api, master):
+    """The typed list goes through the upload's check: a NUL in a name (PostgreSQL cannot keep
+    it) and gifts whose total passes a bigint (both were 500s) are row errors."""
+    purchase = approved_purchase(master, 100_000)
+    data = body(
+        dispatch_send_token(master),
+        recipients=[
+            {"name": "홍\u0000길동", "mobile": "01000000000", "amount": 10_000},
+            {"name": "은누리", "mobile": "01011111111", "amount": 5 * 10**18},
+            {"name": "김정수", "mobile": "01022222222", "amount": 5 * 10**18},
+        ],
+    )
+    response = create(api, master, data)
+    assert response.status_code == 400, response.content
+    [error] = response.json()["errors"]
+    assert (error["code"], error["attr"]) == ("invalid_recipients", "recipients")
+    assert [(e["row"], e["column"], e["code"]) for e in error["row_errors"]] == [
+        (1, "name", "invalid_characters"),
+        (2, "amount", "gift_amount_too_large"),
+        (3, "amount", "gift_amount_too_large"),
+    ]
+    assert not Dispatch.objects.exists() and books(purchase) == (100_000, 0)
 
 
 def test_a_used_token_cannot_send_again(api, master, sent_tasks):

@@ -1,4 +1,5 @@
-"""The gift app tells the server what a recipient did, over signed callbacks (SPEC §7.4; manual 004 §3): `gifts/{code}/receive/` and `gifts/{code}/refuse/`.
+"""The gift app tells the server what a recipient did, over signed callbacks (SPEC §7.4; manual
+004 §3): `gifts/{code}/receive/` and `gifts/{code}/refuse/`.
 
 No member calls these: the gift app signs each request with its site's secret (HMAC-SHA256 over
 timestamp, method, path and body; README "Gift app callbacks"). A wrong, missing, stale or

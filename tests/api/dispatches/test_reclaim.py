@@ -263,3 +263,13 @@ def test_the_queries_do_not_grow_with_the_number_reclaimed(api, master, purchase
 
     queries(1, start=50)  # the site's consent documents are cached by the first request
     assert queries(2, start=100) == queries(40, start=200)
+
+
+def test_an_id_past_the_database_range_is_a_400(api, master, dispatch, purchase):
+    """The ids are bounded like every id a request names (api.serializers.IdField): SQLite
+    cannot bind one past 2⁶³−1 (an OverflowError, a 500)."""
+    response = reclaim(api, master.member, dispatch.pk, [10_000_000_000_000_000_000])
+    assert response.status_code == 400, response.content
+    assert error_codes(response) == ["max_value"]
+    assert response.json()["errors"][0]["attr"] == "recipients.0"
+    assert money(purchase) == (80_000, 0)

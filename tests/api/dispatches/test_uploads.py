@@ -188,6 +188,56 @@ def test_each_bad_row_is_named_with_its_row_column_and_code(api, master, row, co
     assert RecipientUpload.objects.count() == 0
 
 
+@pytest.mark.parametrize("name", ["홍_x0000_길동", "홍_x000B_길동", "홍_x0085_길동"])
+def test_a_name_cell_that_reads_as_a_control_character_is_a_row_error(api, master, name):
+    """An xlsx cell's `_x0000_` is a NUL once read (Excel's escape), which PostgreSQL cannot
+    keep (the upload's jsonb rows refused it with a 500): a name with a control character is
+    the row's `invalid_characters`, and nothing is kept."""
+    response = upload(api, master, xlsx_bytes([MANUAL_ROWS[0], (name, "01022223333", 10_000)]))
+    assert response.status_code == 400, response.content
+    assert error_codes(response) == ["invalid_recipients"]
+    assert row_errors(response) == [(3, "name", "invalid_characters")]
+    assert response.json()["errors"][0]["row_errors"][0]["detail"] == (
+        "이름에 쓸 수 없는 문자(제어 문자)가 있습니다."
+    )
+    assert RecipientUpload.objects.count() == 0
+
+
+def test_a_csv_name_with_a_control_character_is_a_row_error(api, master):
+    data = csv_bytes([("홍\x01길동", "01022223333", 10_000)])
+    response = upload(api, master, data, name="a.csv")
+    assert row_errors(response) == [(2, "name", "invalid_characters")]
+
+
+def test_gifts_over_the_maximum_are_row_errors_before_any_total_overflows(api, master):
+    """Two gifts of 5×10¹⁸ won add up past a bigint (the upload's total was a 500): each gift is
+    at most the site's `dispatch_max_gift_amount` (10,000,000 won by default)."""
+    huge = 5 * 10**18
+    rows = [("김정수", "01012345678", huge), ("박정수", "01012345679", huge)]
+    response = upload(api, master, xlsx_bytes(rows))
+    assert response.status_code == 400, response.content
+    assert error_codes(response) == ["invalid_recipients"]
+    assert row_errors(response) == [
+        (2, "amount", "gift_amount_too_large"),
+        (3, "amount", "gift_amount_too_large"),
+    ]
+    assert response.json()["errors"][0]["row_errors"][0]["detail"] == (
+        "선물 금액은 1인당 10,000,000원 이하로 입력해 주세요."
+    )
+    assert RecipientUpload.objects.count() == 0
+    at_most = upload(api, master, xlsx_bytes([("김정수", "01012345678", 10_000_000)]))
+    assert at_most.status_code == 201, at_most.content
+
+
+def test_the_gift_maximum_is_the_sites_setting(api, master):
+    site = onnuri()
+    site.policy = {**site.policy, "dispatch_max_gift_amount": 50_000}
+    site.save()
+    assert upload(api, master, xlsx_bytes(MANUAL_ROWS)).status_code == 201
+    refused = upload(api, master, xlsx_bytes([("김정수", "01012345678", 51_000)]))
+    assert row_errors(refused) == [(2, "amount", "gift_amount_too_large")]
+
+
 def test_row_errors_are_in_korean_by_default_and_english_on_request(api, master):
     data = xlsx_bytes([MANUAL_ROWS[0], MANUAL_ROWS[0]])
     korean = upload(api, master, data).json()["errors"][0]["row_errors"][0]["detail"]

@@ -253,3 +253,14 @@ def test_not_offered_on_other_sites(api, member_factory, site_of):
     member = member_factory(site=site_of("animal-protection"), username="animal01")
     response = api.get("/api/v1/sites/animal-protection/library-upgrades/", **bearer_for(member))
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("member_id", ["99999999999999999999", "²", "-1", "abc"])
+def test_a_child_id_that_is_no_id_is_a_400(api, parent, member_id):
+    """`member_id` is read like every id of a request (api.serializers.IdField): past the
+    database's range or not a number, a 400 (a Unicode digit was a 500; a huge id could not
+    be bound by SQLite)."""
+    response = api.get(f"{BASE}library-upgrades/", {"member_id": member_id}, **parent)
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"][0]["attr"] == "member_id"
+    assert error_codes(response)[0] in ("max_value", "min_value", "invalid")

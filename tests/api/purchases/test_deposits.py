@@ -15,6 +15,7 @@ from domain.purchases.models import DepositStatement, DepositStatementRow, Purch
 from domain.purchases.services import purchase_request
 from tests.conftest import bearer_for, error_codes
 from tests.factories.corporates import business_number, corporate_with_master, manager_create
+from tests.factories.spreadsheets import STATEMENT_HEADER, cell, raw_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -576,3 +577,34 @@ def test_the_documented_confirm_refusals_are_what_confirming_a_pair_can_raise():
 
     reached = CodeGraph().reachable([function_node(deposit_row_confirm)])
     assert reached == set(CONFIRM_REFUSALS)
+
+
+def test_a_depositor_with_a_control_character_is_a_row_problem_and_nothing_breaks(api, staff):
+    """A NUL (PostgreSQL keeps none; an xlsx cell's `_x0000_` reads as one) or another control
+    character in a statement's depositor is left out as a row problem, like any unreadable
+    value; the other rows are kept."""
+    rows = [
+        list(STATEMENT_HEADER),
+        ["2026-11-25 10:00", "한빛_x0000_상사", 1000],
+        ["2026-11-25 10:01", "누리\x0b테크", 2000],
+        ["2026-11-25 10:02", "홍길동", 3000],
+    ]
+    response = upload(api, staff, io.BytesIO(raw_statement(rows)))
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert [(e["row"], e["column"], e["code"]) for e in body["errors"]] == [
+        (2, "depositor", "invalid_characters"),
+        (3, "depositor", "invalid_characters"),
+    ]
+    assert [row["depositor"] for row in body["rows"]] == ["홍길동"]
+
+
+def raw_statement(rows: list[list]) -> bytes:
+    """An xlsx whose strings are written as they are (openpyxl refuses control characters)."""
+    xml = "".join(
+        f'<row r="{n}">'
+        + "".join(cell(f"{chr(65 + i)}{n}", value) for i, value in enumerate(row))
+        + "</row>"
+        for n, row in enumerate(rows, start=1)
+    )
+    return raw_xlsx(xml.replace("\x0b", "&#11;"))

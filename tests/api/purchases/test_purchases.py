@@ -104,6 +104,8 @@ def test_discount_is_floored_to_whole_won(api, master):
         (-1000, "invalid_purchase_amount"),
         (1500, "invalid_purchase_amount"),
         ("12.5", "invalid"),  # not whole won: DRF's integer field
+        (10**15 + 1_000, "max_value"),  # past WON_MAX: no column or sum overflows
+        (2**70, "max_value"),
     ],
 )
 def test_amounts_not_positive_thousands_are_coded_400s(api, master, amount, code):

@@ -97,8 +97,13 @@ def test_the_cleanup_is_scheduled_daily():
     assert job.func == "workers.dispatch_uploads.prune_recipient_uploads" and job.minutes == 24 * 60
 
 
-def test_reading_is_the_one_check_with_the_limit_given():
-    checked = recipients_read(csv_bytes(numbered(5)), limit=3)
+def test_reading_is_the_one_check_with_the_limits_given():
+    checked = recipients_read(csv_bytes(numbered(5)), limit=3, max_amount=10_000)
     assert checked.count == 3
     assert [(e.row, e.code) for e in checked.errors] == [(5, "too_many_recipients")]
-    assert recipients_read(xlsx_bytes(numbered(5)), limit=5).total == 50_000
+    assert recipients_read(xlsx_bytes(numbered(5)), limit=5, max_amount=10_000).total == 50_000
+    over = recipients_read(xlsx_bytes(numbered(2)), limit=5, max_amount=9_000)
+    assert [(e.row, e.code) for e in over.errors] == [
+        (2, "gift_amount_too_large"),
+        (3, "gift_amount_too_large"),
+    ]

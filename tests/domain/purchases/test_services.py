@@ -145,3 +145,18 @@ def test_concurrent_approve_and_cancel_end_in_exactly_one():
     assert [o for o in outcomes if o != "invalid_transition"] == [purchase.status]
     assert PurchaseEvent.objects.filter(purchase=purchase).exclude(type="requested").count() == 1
     assert purchase.balance == (1_000_000 if purchase.status == Status.APPROVED else 0)
+
+
+@pytest.mark.django_db
+def test_an_amount_past_won_max_is_refused_whatever_the_companys_limit():
+    """The monthly limit is staff's setting; the amount's bound is not (domain.common.money)."""
+    from domain.common.errors import DomainError
+    from domain.common.money import WON_MAX
+
+    manager = corporate_with_master(username="bigbuyer1")
+    Corporate.objects.filter(pk=manager.corporate_id).update(monthly_purchase_limit=2**62)
+    with pytest.raises(DomainError) as refused:
+        purchase_request(manager=manager, amount=WON_MAX + 1_000)
+    assert (refused.value.code, refused.value.attr) == ("invalid_purchase_amount", "amount")
+    assert not Purchase.objects.exists()
+    assert purchase_request(manager=manager, amount=WON_MAX).amount == WON_MAX

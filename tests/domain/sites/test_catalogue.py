@@ -121,3 +121,17 @@ def test_invalid_policy_edit_is_refused():
         site.full_clean()
     with pytest.raises(ValidationError):
         SitePolicy.parse({"member_kinds": []})
+
+
+def test_the_largest_gift_is_a_setting_that_keeps_every_total_in_range():
+    """onnuri-biz: 10,000,000 won per gift by default (SPEC §7.4); staff may change it, but not
+    so that recipients × the largest gift passes WON_MAX (a dispatch's total stays in range)."""
+    site = Site.objects.get(slug="onnuri-biz")
+    assert site.rules.dispatch_max_gift_amount == 10_000_000
+    site.policy = {**site.policy, "dispatch_max_gift_amount": 50_000_000}
+    site.full_clean()
+    assert SitePolicy.parse(site.policy).dispatch_max_gift_amount == 50_000_000
+    for bad in (999, True, "10000", 10**12):  # 10,000 recipients × 10¹² won > 10¹⁵
+        site.policy = {**site.policy, "dispatch_max_gift_amount": bad}
+        with pytest.raises(ValidationError):
+            site.full_clean()

@@ -129,6 +129,15 @@ def test_pdf_text_reads_what_the_pdf_shows():
     assert pdf_text(pdf).splitlines() == ["- 1 -", "제목", "1. 로그인", "구매 (잔액) \\ 100%"]
 
 
+def test_control_characters_of_a_site_name_or_the_text_are_not_set():
+    """A site name stored with a control character (staff edit it; domain.common.text) shows
+    without it, in the page and in the document's title."""
+    clean = manual.render_manual(title="온누리", text="1. 로그인\n\n본문\t끝")
+    controlled = manual.render_manual(title="온\x01누리\x00", text="1. 로그인\n\n본\x0b문\t끝\x85")
+    assert pdf_text(controlled).splitlines() == ["- 1 -", "온누리", "1. 로그인", "본문 끝"]
+    assert controlled == clean
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("slug", ["animal-protection", "yongin-library"])
 def test_a_site_without_a_manual_is_not_found(slug):

@@ -167,6 +167,9 @@ def test_an_answer_for_another_id_is_refused(portone):
         {"ci": "x" * 89},
         {"di": "x" * 65},
         {"name": " "},
+        {"name": "홍\u0000길동"},  # a name no kept text may hold (domain.common.text)
+        {"name": "홍\u001b길동"},
+        {"operator": "SKT\u0007"},
     ],
 )
 def test_an_incomplete_customer_is_refused(portone, change):
