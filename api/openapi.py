@@ -6,7 +6,8 @@ members of the per-area `ErrorCode` enums the services raise (domain.<area>.erro
 answers (400, 413 and 415 on bodies, 400 on validated query parameters, 401 on views that
 authenticate, 403 on protected views, 404 on paths with ids, 429 on throttled views, 503
 `database_unavailable` everywhere) are added to every operation, all with the one error body.
-tests/api/test_documented_codes.py proves every code a view's services can raise is documented.
+tests/api/contract/test_documented_codes.py proves every code a view's services can raise is
+documented.
 """
 
 import re
@@ -53,7 +54,7 @@ class RecipientRowErrorSerializer(serializers.Serializer):
 class ErrorItemSerializer(serializers.Serializer):
     """One error. Besides `code`, `detail` and `attr`, some codes carry machine-readable data
     (a DomainError's `extra`); every such field is listed here, present only with its codes
-    (tests/api/test_contract.py keeps the list complete)."""
+    (tests/api/contract/test_contract.py keeps the list complete)."""
 
     code = serializers.CharField(help_text="Stable machine code, e.g. `invalid_credentials`.")
     detail = serializers.CharField(help_text="Human message (Korean, or English on request).")

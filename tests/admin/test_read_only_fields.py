@@ -8,9 +8,8 @@ from django.contrib import admin
 from django.test import RequestFactory
 
 from domain.members.models import Member
-from tests.domain.members.test_admin_status import form_data
 
-from . import client_for, operator_of
+from . import client_for, form_data, operator_of
 
 pytestmark = pytest.mark.django_db
 

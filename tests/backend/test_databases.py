@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 
-from tests.backend.test_start_refusal import BASE_DIR, environment
+from tests.backend import BASE_DIR, environment
 
 PROBE = """
 import json

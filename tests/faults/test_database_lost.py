@@ -7,7 +7,7 @@ of requests held on a table lock. Every answer is either the normal one or a cod
 `database_unavailable` JSON with Retry-After — never a 500, never HTML, never a stack trace —
 and afterwards the same worker processes answer normally again, without a restart. With one
 connection per request (the default) and with persistent connections (DB_CONN_MAX_AGE, health
-checks on). tests/api/test_database_unavailable.py is the in-process version.
+checks on). tests/api/contract/test_database_unavailable.py is the in-process version.
 """
 
 import http.client

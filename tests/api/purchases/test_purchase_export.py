@@ -22,7 +22,7 @@ from tests.conftest import bearer_for, error_codes
 from tests.factories.corporates import manager_create
 from tests.factories.purchases import purchases_bulk
 
-from .test_purchases import URL, post, request_purchase
+from . import URL, post, request_purchase
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from domain.corporates.models import BankAccount, CorporateEvent
 from domain.messaging.models import OutboxMessage
 from tests.factories.corporates import corporate_with_master
 
-from .test_accounts import pending_create
+from . import pending_create
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.core import mail
 
 from domain.members.models import Member
 from domain.messaging.backends import locmem
-from tests.api.signup_flow import business_token, documents, sign_up_body
+from tests.api.members.signup_flow import business_token, documents, sign_up_body
 from tests.conftest import identity
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 """Idempotency-Key on POSTs (SPEC §14 retries): api.idempotency.
 
-The view of tests/api/idempotency/urls.py creates one LimitBucket row per run it gets through;
-the tests count those rows.
+The view of tests/api/contract/idempotency_urls.py creates one LimitBucket row per run it gets
+through; the tests count those rows.
 """
 
 from datetime import timedelta
@@ -15,13 +15,13 @@ from rest_framework.test import APIClient
 from domain.common.idempotency import idempotency_records_prune
 from domain.common.models import IdempotencyRecord, LimitBucket
 from domain.sites.models import Site
-from tests.api.idempotency.urls import SCOPE
+from tests.api.contract.idempotency_urls import SCOPE
 from tests.concurrency import run_concurrently
 from tests.conftest import bearer_for
 from tests.factories.members import MemberFactory
 from workers.schedules import PERIODIC
 
-URLCONF = "tests.api.idempotency.urls"
+URLCONF = "tests.api.contract.idempotency_urls"
 URL = "/api/v1/sites/yongin-library/effects/"
 pytestmark = pytest.mark.urls(URLCONF)
 

@@ -13,11 +13,10 @@ from django.utils import timezone
 
 from domain.members.models import Member
 from domain.messaging.backends import locmem
-from tests.api.corporates import manager_identity
+from tests.api.corporates import INVITEE, accept_body, manager_identity, token_from_sms
 from tests.api.corporates import sign_up as corporate_sign_up
-from tests.api.corporates_members import INVITEE, accept_body, token_from_sms
 from tests.api.members import person_member
-from tests.api.signup_flow import sign_up_body
+from tests.api.members.signup_flow import sign_up_body
 from tests.conftest import bearer_for, identity
 from tests.factories.corporates import corporate_with_master, manager_create
 

@@ -3,7 +3,7 @@
 
 `LIST_FIXTURES` maps an operationId to a function that seeds more than `ROWS_NEEDED` rows one
 caller per role can see (through the services where a state needs them, on the models where
-only the row matters) and returns a `ListCase`. tests/api/test_list_queries.py calls every
+only the row matters) and returns a `ListCase`. tests/api/contract/test_list_queries.py calls every
 paged list of the schema with each caller at page sizes 10 and 100; a paged list without an
 entry here fails it. `make bench` prints the same counts (bench/queries.py).
 
@@ -38,7 +38,7 @@ from tests.factories.dispatches import dispatch_make, recipients_of
 from tests.factories.members import MemberFactory
 from tests.factories.purchases import approved_purchase, site_operator
 
-SCHEMA = Path(__file__).resolve().parents[2] / "schema.yml"
+SCHEMA = Path(__file__).resolve().parents[3] / "schema.yml"
 PAGE_SIZES = (10, 100)
 ROWS_NEEDED = max(PAGE_SIZES)
 ROWS = ROWS_NEEDED + 5

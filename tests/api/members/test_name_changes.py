@@ -4,19 +4,27 @@ import re
 from datetime import date
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from domain.audit.models import AuditEvent
 from domain.members.models import NameChangeRequest
 from domain.messaging.backends import locmem
 from tests.conftest import error_codes, identity
 
-from . import ANIMAL, SITE, YONGIN, headers_for, pdf_bytes
+from . import (
+    ANIMAL,
+    NEW_NAME,
+    SITE,
+    YONGIN,
+    evidence,
+    file_request,
+    headers_for,
+    pdf_bytes,
+)
+from . import (
+    NAME_CHANGES_URL as URL,
+)
 
 pytestmark = pytest.mark.django_db
-
-URL = SITE.format(ANIMAL) + "name-change-requests/"
-NEW_NAME = "홍길순"
 
 
 @pytest.fixture(autouse=True)
@@ -41,37 +49,6 @@ def member(member_factory, animal):
 @pytest.fixture
 def staff(member_factory, animal):
     return member_factory(site=animal, staff=True, name="김운영")
-
-
-def evidence(content=None, name="cert.pdf", content_type="application/pdf"):
-    return SimpleUploadedFile(
-        name, pdf_bytes() if content is None else content, content_type=content_type
-    )
-
-
-def file_request(
-    api,
-    verify,
-    member,
-    *,
-    name=NEW_NAME,
-    verified_name=NEW_NAME,
-    file=None,
-    birth_date="1990-01-01",
-):
-    headers = headers_for(api, member)
-    token = verify(
-        ANIMAL,
-        "profile_update",
-        identity(name=verified_name, birth_date=birth_date),
-        headers=headers,
-    )
-    return api.post(
-        URL,
-        {"requested_name": name, "evidence": file or evidence(), "verification_token": token},
-        format="multipart",
-        **headers,
-    )
 
 
 def test_request_then_staff_approve_changes_the_name_and_texts_the_member(

@@ -10,13 +10,13 @@ import re
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
 from api.base import SiteAPIView
 from api.permissions import PUBLIC, Access, DeclaredAccessMixin, DenyAll
 from domain.common.capabilities import ROLE_CAPABILITIES, Capability, Role
+from tests.api.contract.live_operations import api_views, handled_methods
 from tests.conftest import bearer_for
 from tests.factories.corporates import corporate_with_master, manager_create
 from tests.factories.members import MemberFactory
@@ -24,28 +24,6 @@ from tests.factories.members import MemberFactory
 # Third-party views mounted under /api/v1/: the schema and its two viewers, public by design
 # (SPEC §10: served locally so closed networks can read the contract).
 THIRD_PARTY = {"SpectacularAPIView", "SpectacularSwaggerView", "SpectacularRedocView"}
-IMPLICIT = {"options", "head"}
-
-
-def _walk(patterns, prefix=""):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern))
-        elif isinstance(pattern, URLPattern):
-            yield prefix + str(pattern.pattern), pattern.callback
-
-
-def api_views():
-    found = []
-    for route, callback in _walk(get_resolver().url_patterns):
-        cls = getattr(callback, "cls", None)
-        if cls is not None and issubclass(cls, APIView):
-            found.append((route, cls))
-    return found
-
-
-def handled_methods(cls) -> list[str]:
-    return [m for m in cls.http_method_names if m not in IMPLICIT and hasattr(cls, m)]
 
 
 def test_every_api_view_declares_every_method_it_handles():

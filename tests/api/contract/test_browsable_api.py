@@ -1,10 +1,10 @@
 """The browsable API renders every GET endpoint for every role without a server error
 (SPEC §1: operators work through the browsable API).
 
-Every URL pattern is walked (as tests/api/test_permissions_declared.py does); path parameters
-are filled with real objects of the site, and each GET is rendered as HTML (`?format=api`,
-`Accept: text/html`) for anonymous callers, a plain member, an onnuri master and general
-admin, and the site's operator (logged in with a session, as in a browser).
+Every URL pattern is walked (as tests/api/contract/test_permissions_declared.py does); path
+parameters are filled with real objects of the site, and each GET is rendered as HTML
+(`?format=api`, `Accept: text/html`) for anonymous callers, a plain member, an onnuri master and
+general admin, and the site's operator (logged in with a session, as in a browser).
 """
 
 from datetime import date, timedelta
@@ -18,8 +18,8 @@ from domain.members.models import NameChangeRequest
 from domain.purchases.models import DepositStatement
 from domain.purchases.services import purchase_request
 from domain.sites.models import Site
-from tests.api.members_extra import pdf_bytes
-from tests.api.test_permissions_declared import api_views, handled_methods
+from tests.api.contract.live_operations import api_views, handled_methods
+from tests.api.members import pdf_bytes
 from tests.conftest import SITE_SLUGS, bearer_for
 from tests.factories.corporates import corporate_with_master, manager_create
 from tests.factories.dispatches import dispatch_make, recipients_of

@@ -8,9 +8,7 @@ master transfer → the new master sees the members list, the old one gets 404.
 import pytest
 
 from domain.corporates.models import CorporateManager
-from tests.api.corporates import PASSWORD as MASTER_PASSWORD
-from tests.api.corporates import manager_identity, sign_up
-from tests.api.corporates_members import (
+from tests.api.corporates import (
     INVITEE,
     INVITEE_MOBILE,
     MEMBERS,
@@ -18,8 +16,11 @@ from tests.api.corporates_members import (
     SITE,
     accept_body,
     login_with_otp,
+    manager_identity,
+    sign_up,
     token_from_sms,
 )
+from tests.api.corporates import PASSWORD as MASTER_PASSWORD
 from tests.conftest import bearer_for, error_codes
 
 pytestmark = pytest.mark.django_db

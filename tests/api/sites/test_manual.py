@@ -2,9 +2,8 @@
 
 import pytest
 
+from tests.api.members import ANIMAL, SITE
 from tests.conftest import error_codes
-
-from . import ANIMAL, SITE
 
 pytestmark = pytest.mark.django_db
 

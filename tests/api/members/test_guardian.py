@@ -3,7 +3,7 @@
 import pytest
 
 from domain.audit.models import AuditEvent
-from tests.api.signup_flow import sign_up_body
+from tests.api.members.signup_flow import sign_up_body
 from tests.conftest import error_codes, identity
 
 pytestmark = pytest.mark.django_db

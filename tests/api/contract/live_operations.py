@@ -1,14 +1,17 @@
 """The API's operations as drf-spectacular walks them (the URL patterns × methods), each view set
 up as for the schema: for tests that inspect live views — the codes they raise, the serializers
-they read requests with."""
+they read requests with. `api_views` walks the URL patterns themselves, every REST framework view
+with the methods it handles."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.urls import URLPattern, URLResolver, get_resolver
 from drf_spectacular.generators import EndpointEnumerator, SchemaGenerator
 from drf_spectacular.settings import spectacular_settings
+from rest_framework.views import APIView
 
 from tests.codegraph import in_project
 
@@ -31,3 +34,27 @@ def live_operations() -> Iterator[list[tuple[str, str, object]]]:
         yield found
     finally:
         del generator
+
+
+IMPLICIT = {"options", "head"}
+
+
+def _walk(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), pattern.callback
+
+
+def api_views():
+    found = []
+    for route, callback in _walk(get_resolver().url_patterns):
+        cls = getattr(callback, "cls", None)
+        if cls is not None and issubclass(cls, APIView):
+            found.append((route, cls))
+    return found
+
+
+def handled_methods(cls) -> list[str]:
+    return [m for m in cls.http_method_names if m not in IMPLICIT and hasattr(cls, m)]

@@ -1,14 +1,14 @@
 """Every paged list costs the same number of queries for 10 rows as for 100.
 
 Generated from `schema.yml`: each GET that takes `page_size` is called by each of its callers
-(tests/api/list_fixtures.py) at page sizes 10 and 100 after one warm-up call, and the queries
-are counted. A paged list added later without a fixture fails here, and so does a GET answering
-a bare array that is neither paged nor listed as a bounded one (`UNPAGED`).
+(tests/api/contract/list_fixtures.py) at page sizes 10 and 100 after one warm-up call, and the
+queries are counted. A paged list added later without a fixture fails here, and so does a GET
+answering a bare array that is neither paged nor listed as a bounded one (`UNPAGED`).
 """
 
 import pytest
 
-from tests.api.list_fixtures import (
+from tests.api.contract.list_fixtures import (
     LIST_FIXTURES,
     PAGE_SIZES,
     UNPAGED,
@@ -30,7 +30,7 @@ def test_the_schema_has_paged_lists_and_every_fixture_names_one_of_them():
 def test_a_list_that_is_not_paged_is_a_bounded_one(operation, path):
     assert operation in UNPAGED, (
         f"{operation} ({path}) answers an array without `page_size`: page it "
-        "(api.pagination) or say in tests/api/list_fixtures.py UNPAGED why it stays small"
+        "(api.pagination) or say in tests/api/contract/list_fixtures.py UNPAGED why it stays small"
     )
 
 
@@ -40,7 +40,7 @@ def test_a_paged_list_costs_the_same_queries_at_10_and_100_rows(api, operation, 
     seed = LIST_FIXTURES.get(operation)
     assert seed is not None, (
         f"{operation} ({path}) is a paged list without a fixture: add one to LIST_FIXTURES in "
-        "tests/api/list_fixtures.py"
+        "tests/api/contract/list_fixtures.py"
     )
     case = seed()
     url = list_path(path, case)

@@ -12,7 +12,7 @@ from domain.members.models import Guardianship, Member
 from domain.members.passwords import password_check
 from domain.sites.models import Site
 from domain.verifications.models import Verification
-from tests.api.signup_flow import agree_all, business_token, sign_up_body
+from tests.api.members.signup_flow import agree_all, business_token, sign_up_body
 from tests.conftest import error_codes, identity
 
 pytestmark = pytest.mark.django_db

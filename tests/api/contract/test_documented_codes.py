@@ -56,7 +56,7 @@ from domain.verifications.services import (
     verification_confirm,
     verification_consume,
 )
-from tests.api.live_operations import live_operations
+from tests.api.contract.live_operations import live_operations
 from tests.codegraph import CodeGraph, function_node, in_project, mro_lookup
 
 HOOKS = (

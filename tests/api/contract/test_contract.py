@@ -17,9 +17,9 @@ from domain.consents.models import ConsentRecord
 from domain.members.models import Member
 from domain.messaging.backends import locmem
 from domain.sites.models import Site
-from tests.api.corporates_members import SITE as ONNURI_SITE
-from tests.api.corporates_members import login_with_otp
-from tests.api.signup_flow import agree_all, documents, sign_up_body
+from tests.api.corporates import SITE as ONNURI_SITE
+from tests.api.corporates import login_with_otp
+from tests.api.members.signup_flow import agree_all, documents, sign_up_body
 from tests.conftest import bearer_for, error_codes, identity, sms_code_from_outbox
 from tests.factories.corporates import corporate_with_master
 from tests.factories.members import DEFAULT_PASSWORD, MemberFactory

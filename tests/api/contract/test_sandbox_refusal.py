@@ -13,6 +13,7 @@ from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from domain.audit.models import AuditEvent
 from domain.members.models import SocialAccount
 from domain.verifications.models import Verification
+from tests.api.library import PARENT, full_member, headers_for, join
 from tests.conftest import bearer_for, error_codes, identity
 
 pytestmark = pytest.mark.django_db
@@ -131,7 +132,6 @@ def test_social_link_with_ok_id_links_nothing(api, member_factory, site_of, no_s
 
 def test_the_eligibility_sandbox_checks_nobody(api, verify, no_sandboxes):
     from domain.library.models import EligibilityCheck
-    from tests.api.library.test_upgrades import PARENT, full_member, headers_for, join
 
     join(api, verify, PARENT, "parent1")
     headers = headers_for(api, "parent1")

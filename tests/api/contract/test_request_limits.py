@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from domain.common.uploads import DEFAULT_MAX_BYTES
 from domain.corporates.signup import FILE_FIELDS
 from domain.members.models import NameChangeRequest
-from tests.api.members_extra import ANIMAL, SITE, headers_for
+from tests.api.members import ANIMAL, SITE, headers_for
 from tests.conftest import error_codes, identity
 
 pytestmark = pytest.mark.django_db

@@ -20,7 +20,7 @@ from rest_framework import serializers
 from api.dispatches.views_create import RecipientListField
 from api.serializers import ID_MAX, IdField, TextMixin, input_fields
 from domain.common.errors import CommonErrorCode
-from tests.api.live_operations import live_operations
+from tests.api.contract.live_operations import live_operations
 from tests.schema_operations import operations as schema_operations
 
 SAFE_KINDS = (
