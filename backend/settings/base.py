@@ -406,7 +406,9 @@ def finalise(settings: dict, *, identity_key_fallback: bool = True) -> None:
     """
     if not settings["IDENTITY_HASH_KEY"] and identity_key_fallback:
         settings["IDENTITY_HASH_KEY"] = settings["SECRET_KEY"]
-    settings["SIMPLE_JWT"]["SIGNING_KEY"] = settings["SECRET_KEY"]
+    # A copy: `from .base import *` shares base's dict with every settings module, and a module
+    # imported later (a test reading backend.settings.local) would re-key the running one.
+    settings["SIMPLE_JWT"] = {**settings["SIMPLE_JWT"], "SIGNING_KEY": settings["SECRET_KEY"]}
 
 
 # --- The gift app (onnuri-biz dispatches) ----------------------------------
