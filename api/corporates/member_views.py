@@ -19,7 +19,12 @@ from api.authentication import NoAuthentication
 from api.base import SiteAPIView
 from api.members.account_serializers import DetailSerializer
 from api.members.serializers import MemberProfileSerializer
-from api.members.views import OwnAccountMixin, own_account_schema
+from api.members.views import (
+    OWN_ACCOUNT_EDIT_CODES,
+    OWN_ACCOUNT_WITHDRAW_CODES,
+    OwnAccountMixin,
+    own_account_schema,
+)
 from api.permissions import PUBLIC
 from domain.common.capabilities import Capability
 from domain.common.errors import CommonErrorCode, NotFound
@@ -255,18 +260,8 @@ class ManagerMeView(OwnAccountMixin, CorporateAPIView):
     serializer_class = ManagerProfileSerializer
     update_serializer_class = ManagerProfileUpdateSerializer
     error_codes = {
-        "patch": {
-            400: [
-                MemberErrorCode.FIELD_NOT_EDITABLE,
-                MemberErrorCode.VERIFICATION_REQUIRED,
-                MemberErrorCode.IDENTITY_MISMATCH,
-                CommonErrorCode.INVALID_PHONE,
-                *TOKEN_ERROR_CODES,
-            ]
-        },
-        "delete": {
-            400: [MemberErrorCode.INVALID_PASSWORD, CorporateErrorCode.MASTER_MUST_TRANSFER]
-        },
+        "patch": {400: OWN_ACCOUNT_EDIT_CODES},
+        "delete": {400: OWN_ACCOUNT_WITHDRAW_CODES},
     }
 
     def own_account(self):

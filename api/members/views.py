@@ -23,6 +23,21 @@ REQUIRED_ACTION_CODES = {
 }
 
 
+# What editing and withdrawing one's own account can answer, whichever account it is; a view
+# adds what its own fields can.
+OWN_ACCOUNT_EDIT_CODES = [
+    MemberErrorCode.FIELD_NOT_EDITABLE,
+    MemberErrorCode.VERIFICATION_REQUIRED,
+    MemberErrorCode.IDENTITY_MISMATCH,
+    CommonErrorCode.INVALID_PHONE,
+    *TOKEN_ERROR_CODES,
+]
+OWN_ACCOUNT_WITHDRAW_CODES = [
+    MemberErrorCode.INVALID_PASSWORD,
+    CorporateErrorCode.MASTER_MUST_TRANSFER,
+]
+
+
 class OwnAccountMixin:
     """The caller's own account ("me"): read it, edit it (a verification token where a change
     needs one), withdraw with the password, a DELETE throttled like a log-in attempt.
@@ -95,21 +110,14 @@ class MeView(OwnAccountMixin, SiteAPIView):
     error_codes = {
         "patch": {
             400: [
-                MemberErrorCode.FIELD_NOT_EDITABLE,
-                MemberErrorCode.VERIFICATION_REQUIRED,
-                MemberErrorCode.IDENTITY_MISMATCH,
+                *OWN_ACCOUNT_EDIT_CODES,
                 MemberErrorCode.INVALID_HOME_LIBRARY,
                 MemberErrorCode.INVALID_LANDLINE,
-                CommonErrorCode.INVALID_PHONE,
-                *TOKEN_ERROR_CODES,
             ],
             **REQUIRED_ACTION_CODES,
         },
         "get": REQUIRED_ACTION_CODES,
-        "delete": {
-            400: [MemberErrorCode.INVALID_PASSWORD, CorporateErrorCode.MASTER_MUST_TRANSFER],
-            **REQUIRED_ACTION_CODES,
-        },
+        "delete": {400: OWN_ACCOUNT_WITHDRAW_CODES, **REQUIRED_ACTION_CODES},
     }
 
     def own_account(self):
