@@ -57,9 +57,11 @@ FAULTS_DATABASE_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/m
 faults: install
 	DATABASE_URL=$(FAULTS_DATABASE_URL) $(BIN)/pytest -m faults tests/faults $(PYTEST_ARGS)
 
+# ruff, then the layers contract of pyproject.toml (import-linter; docs/decisions/layers.md).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -26,6 +26,7 @@ GIFT_APP_SECRETS = {"onnuri-biz": ["test-gift-app-secret-" + "g7" * 20]}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 VAR_DIR = BASE_DIR / "var" / "test"  # noqa: F405
 PRIVATE_MEDIA_ROOT = VAR_DIR / "private"
-SANDBOX_PROVIDERS_ALLOWED = True  # SPEC §12; tests/api/test_sandbox_refusal.py turns it off
+# SPEC §12; tests/api/contract/test_sandbox_refusal.py turns it off.
+SANDBOX_PROVIDERS_ALLOWED = True
 DEPLOYMENT_CHECKS_ON_START = False
 finalise(globals())

@@ -8,9 +8,8 @@ from django.contrib import admin
 from django.test import RequestFactory
 
 from domain.members.models import Member
-from tests.domain.members.test_admin_status import form_data
 
-from . import client_for, operator_of
+from . import client_for, form_data, operator_of
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +29,7 @@ PROTECTED = {
     "reviewed_at",
     "approved_by",
     "approved_at",
-    # Money and its dates: moved by the purchase services only (SPEC §7.3; issue 10 Build 8).
+    # Money and its dates: moved by the purchase services only (SPEC §7.3).
     "amount",
     "discount_amount",
     "deposit_amount",

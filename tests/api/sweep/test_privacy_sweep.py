@@ -1,4 +1,4 @@
-"""The privacy sweep (issue 12 point 6; SPEC §6, §14; PIPA art. 24-2): no RRN, no plaintext
+"""The privacy sweep (SPEC §6, §14; PIPA art. 24-2): no RRN, no plaintext
 one-time code, link token, claim code, temporary password or typed password is kept in any
 table, written to any log or put into any task payload.
 
@@ -38,18 +38,19 @@ from domain.messaging import services as messaging
 from domain.messaging.backends import locmem
 from domain.messaging.services import messages_deliver_due
 from domain.sites.models import Site
-from tests.api.corporates import PASSWORD as COMPANY_PASSWORD
-from tests.api.corporates import manager_identity, sign_up
-from tests.api.corporates_members import (
+from tests.api.corporates import (
     INVITEE,
     MEMBERS,
     NEW_PASSWORD,
     SITE,
     accept_body,
     login_with_otp,
+    manager_identity,
+    sign_up,
     token_from_sms,
 )
-from tests.api.library.test_upgrades import (
+from tests.api.corporates import PASSWORD as COMPANY_PASSWORD
+from tests.api.library import (
     PARENT,
     apply,
     children_convert,

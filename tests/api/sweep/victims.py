@@ -1,4 +1,4 @@
-"""The permission sweep's victims: one factory per resource of schema.yml (issue 12 point 2).
+"""The permission sweep's victims: one factory per resource of schema.yml.
 
 A resource is an operation's path up to its last object parameter (tests.schema_operations):
 `purchases/{id}` serves `GET purchases/{id}/` and every `POST purchases/{id}/<action>/`. Each
