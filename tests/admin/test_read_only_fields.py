@@ -1,5 +1,5 @@
-"""Status and verified identity fields are read-only everywhere in the admin (issue 9 finding
-1: a rejected manager set to "active" by hand could log in). The identity comes from the
+"""Status and verified identity fields are read-only everywhere in the admin: a
+rejected manager set to "active" by hand could log in). The identity comes from the
 verification (SPEC §4, §5); the status moves only through services (domain.common.transitions).
 """
 

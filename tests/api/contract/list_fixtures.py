@@ -1,5 +1,5 @@
 """Rows enough to fill a page of 100 for every paged list of `schema.yml`, and its callers
-(issue 12 point 5: list query counts independent of the page size).
+(list query counts independent of the page size).
 
 `LIST_FIXTURES` maps an operationId to a function that seeds more than `ROWS_NEEDED` rows one
 caller per role can see (through the services where a state needs them, on the models where

@@ -314,7 +314,7 @@ def test_staff_have_no_consents_to_answer(api, site_of):
 def test_an_open_operation_documents_the_401_of_a_token_it_refuses(api):
     """Public operations read a bearer token sent with them (a member may start a verification
     logged in): a token of another site is refused 401 `token_site_mismatch`, and the schema
-    must say so (found by the permission sweep, issue 12: `verifications/{id}/confirm/`)."""
+    must say so (found by the permission sweep: `verifications/{id}/confirm/`)."""
     stranger = MemberFactory(site=Site.objects.get(slug="incheon-water"), username="stranger1")
     started = api.post(
         f"{SITE}verifications/",

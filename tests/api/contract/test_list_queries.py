@@ -61,7 +61,7 @@ def test_a_managers_list_costs_the_caller_its_manager_row_the_count_and_the_page
 ):
     """The caller with its site, its manager row once (the permission check's role and the
     view's company scope both come from it), the count and the page — and for dispatches the
-    page's recipient counts, in one grouped query (issue 12 point 5, the lists beside the bare
+    page's recipient counts, in one grouped query (the lists beside the bare
     views)."""
     path = dict(PAGED)[operation]
     case = LIST_FIXTURES[operation]()

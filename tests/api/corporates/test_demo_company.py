@@ -1,4 +1,4 @@
-"""A new user on onnuri-biz with `seed_demo` only (issue 9 finding 7 and its "Done when").
+"""A new user on onnuri-biz with `seed_demo` only.
 
 The credentials come from the command's output, the SMS code from the SMS backend (locmem here;
 the console in `make run`), and everything else over the API as the README describes it:

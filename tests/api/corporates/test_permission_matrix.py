@@ -1,4 +1,4 @@
-"""Every endpoint of issue 4 for every role (SPEC §8: object-level checks on every endpoint).
+"""Every corporate endpoint for every role (SPEC §8: object-level checks on every endpoint).
 
 Company A has a master, a general admin, a pending invitation, an account in use and a pending
 account request; company B has its own master. Out-of-scope answers are 404 (401 for

@@ -1,4 +1,4 @@
-"""The whole onnuri-biz story over HTTP (issue 4 "Done when", manual 004 §1, §4).
+"""The whole onnuri-biz story over HTTP (manual 004 §1, §4).
 
 Company sign-up with files → the manager is refused while pending → staff approve → the master
 logs in with the SMS second step → invites a colleague → the colleague joins from the SMS link →

@@ -1,4 +1,4 @@
-"""Sign-up for every member kind, and each bad input's coded refusal (SPEC §5, issue 3)."""
+"""Sign-up for every member kind, and each bad input's coded refusal (SPEC §5)."""
 
 from datetime import timedelta
 

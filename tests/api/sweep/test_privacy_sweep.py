@@ -13,7 +13,7 @@ dashes, with dashes, unkeyed hashes, base64, URL quoting; tests/privacy.py) is s
 row of every table (raw SQL, django-q2's and the outbox's included), in the decoded django-q2
 task payloads, in every log record of every logger at DEBUG, and in every answer.
 
-Gift claim codes exist once dispatches are sent (issue 11 point 5, `domain.dispatches.sending`):
+Gift claim codes exist once dispatches are sent (`domain.dispatches.sending`):
 their flow is one of FLOWS as soon as that module does, and fails loudly if it changes shape.
 """
 

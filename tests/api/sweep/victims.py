@@ -291,7 +291,7 @@ def verifications(world: World) -> list[Victim]:
 
 
 def gifts(world: World) -> list[Victim]:
-    """A gift sent with a known claim code (factories of the gift app's branch, issue 11)."""
+    """A gift sent with a known claim code (the gift app's factories)."""
     from tests.factories.gifts import dispatch_sent
 
     dispatch = dispatch_sent(
