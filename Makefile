@@ -64,9 +64,11 @@ faults: install
 multihost: install
 	$(BIN)/pytest -m multihost tests/multihost $(PYTEST_ARGS)
 
+# ruff, then the layers contract of pyproject.toml (import-linter; docs/decisions/layers.md).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -7,5 +7,3 @@ class ApiConfig(AppConfig):
 
     def ready(self) -> None:
         from backend import checks  # noqa: F401  (registers the deployment check)
-
-        from . import openapi  # noqa: F401  (registers schema extensions)

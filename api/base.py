@@ -4,16 +4,12 @@ from functools import cached_property
 
 from rest_framework import generics
 
+from api.context import request_context
 from api.permissions import DeclaredAccessMixin
 from domain.audit.services import RequestContext
 from domain.members.required_actions import required_action_check
 from domain.sites.models import Site
 from domain.sites.selectors import site_get
-
-
-def request_context(request) -> RequestContext:
-    # The client address by the throttles' rule (NUM_PROXIES), so audit rows and limits agree.
-    return RequestContext.from_request(request)
 
 
 class SiteScopedMixin:

@@ -31,7 +31,7 @@ DATABASE_UNAVAILABLE_MESSAGE = _("The service is temporarily unavailable. Try ag
 REQUEST_TOO_LARGE_MESSAGE = _("The request is too large.")
 # Messages of the token library that reach clients (SPEC §10: Korean by default). Its own Korean
 # catalogue is for `ko_KR` and is not loaded (it is not an installed app), so these are
-# translated in ours; listed here so `makemessages` keeps them. tests/api/test_language.py
+# translated in ours; listed here so `makemessages` keeps them. tests/api/contract/test_language.py
 # checks that every message of the library is here or named as never reaching a client.
 SIMPLEJWT_MESSAGES = (
     gettext_noop("Authorization header must contain two space-delimited values"),

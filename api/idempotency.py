@@ -96,7 +96,8 @@ class IdempotentMixin:
 
     def idempotency_claim(self, request) -> None:
         """Claim the caller's key for this request, or replay / refuse (`idempotency_refusals`
-        lists what it can answer; the schema and tests/api/test_documented_codes.py read it)."""
+        lists what it can answer; the schema and tests/api/contract/test_documented_codes.py
+        read it)."""
         key = request.headers.get(HEADER)
         if key is None:
             if self.idempotency_key_required:

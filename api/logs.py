@@ -1,8 +1,8 @@
 """The filters of the `django.request` (and runserver's `django.server`) logger, set in
 settings.LOGGING: no secret in a logged path, and a lost database in one line.
 
-Secrets in request paths never reach the logs (SPEC §14 "one-time codes and tokens"; found by the
-privacy sweep, issue 12). Some paths carry a secret: an invitation link's token
+Secrets in request paths never reach the logs (SPEC §14 "one-time codes and tokens"; the privacy
+sweep checks it). Some paths carry a secret: an invitation link's token
 (`invitations/{token}/`) and a gift's claim code (`gifts/{code}/`, the gift app's callbacks).
 Django logs the path of every 4xx and 5xx answer (`django.request`) and runserver every request
 line (`django.server`); a refused acceptance of a live link would put the link in the log.
@@ -10,7 +10,7 @@ line (`django.server`); a refused acceptance of a live link would put the link i
 message and drops the request object the record carries (a handler that would print it, such as
 the admin mail, falls back to the message).
 
-A lost database is an outage, not a bug (issue 12 point 3): `DatabaseUnavailableFilter` makes its
+A lost database is an outage, not a bug: `DatabaseUnavailableFilter` makes its
 record one line that says why.
 
 Imported by the LOGGING setting, before the apps are ready: Django and the standard library only

@@ -1,4 +1,4 @@
-"""OPTIONS answers (REST framework metadata) that never fail (issue 8, finding 8).
+"""OPTIONS answers (REST framework metadata) that never fail.
 
 The actions listed are those the caller may take (the same `access` declaration decides; a
 refusal by the capability table is a DomainError, which REST framework's own metadata class

@@ -1,4 +1,4 @@
-"""A cap on request bodies, in front of every parser (SPEC §14; issue 8 finding 9).
+"""A cap on request bodies, in front of every parser (SPEC §14).
 
 Multipart bodies may carry up to MAX_REQUEST_BYTES (documents), any other body up to
 DATA_UPLOAD_MAX_MEMORY_SIZE. A declared Content-Length over the cap is refused (413

@@ -6,7 +6,8 @@ members of the per-area `ErrorCode` enums the services raise (domain.<area>.erro
 answers (400, 413 and 415 on bodies, 400 on validated query parameters, 401 on views that
 authenticate, 403 on protected views, 404 on paths with ids, 429 on throttled views, 503
 `database_unavailable` everywhere) are added to every operation, all with the one error body.
-tests/api/test_documented_codes.py proves every code a view's services can raise is documented.
+tests/api/contract/test_documented_codes.py proves every code a view's services can raise is
+documented.
 """
 
 import re
@@ -53,7 +54,7 @@ class RecipientRowErrorSerializer(serializers.Serializer):
 class ErrorItemSerializer(serializers.Serializer):
     """One error. Besides `code`, `detail` and `attr`, some codes carry machine-readable data
     (a DomainError's `extra`); every such field is listed here, present only with its codes
-    (tests/api/test_contract.py keeps the list complete)."""
+    (tests/api/contract/test_contract.py keeps the list complete)."""
 
     code = serializers.CharField(help_text="Stable machine code, e.g. `invalid_credentials`.")
     detail = serializers.CharField(help_text="Human message (Korean, or English on request).")
@@ -324,7 +325,7 @@ class AnyOfSerializer(serializers.Serializer):
     """An answer with one shape per kind of caller, where one shape is a superset of another
     (the operator's view of a corporate holds every field of its managers' view): documented as
     `anyOf`. drf-spectacular's PolymorphicProxySerializer says `oneOf`, which the larger shape,
-    valid under both, does not match (issue 12 fuzzing). Schema only: it renders nothing."""
+    valid under both, does not match. Schema only: it renders nothing."""
 
     def __init__(self, *, component_name: str, serializers: list, **kwargs):
         self.component_name = component_name
@@ -371,7 +372,7 @@ class SiteSessionScheme(OpenApiAuthenticationExtension):
 __all__ = ["AnyOfSerializer", "AutoSchema", "ErrorResponseSerializer", "inline_serializer"]
 
 
-# --- OpenAPI links (issue 12: `make fuzz`'s stateful phase, and clients) ---------------------
+# --- OpenAPI links (`make fuzz`'s stateful phase, and clients) -------------------------------
 
 LINK_METHODS = ("get", "post", "put", "patch", "delete")
 

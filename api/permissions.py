@@ -6,10 +6,11 @@ Every view says, per HTTP method, who may call it:
 
 A value is `PUBLIC` (anyone, logged in or not), a `Capability` or a tuple of capabilities (any
 one suffices); the roles that hold each capability are in one table,
-`domain.capabilities.ROLE_CAPABILITIES`. `Access` is the one permission class that reads the
-declaration. A view class that handles a method it does not declare is refused when it is
-defined (`DeclaredAccessMixin.__init_subclass__`), and REST framework's default for anything
-else is `DenyAll`. A view may also name the site `feature` it belongs to (SPEC §2): on a site
+`domain.common.capabilities.ROLE_CAPABILITIES`, and `domain.capabilities.member_can` resolves
+them. `Access` is the one permission class that reads the declaration. A view class that
+handles a method it does not declare is refused when it is defined
+(`DeclaredAccessMixin.__init_subclass__`), and REST framework's default for anything else is
+`DenyAll`. A view may also name the site `feature` it belongs to (SPEC §2): on a site
 whose policy lacks it, every method is a 404 `feature_not_available`.
 """
 
@@ -19,7 +20,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, permissions
 
-from domain.capabilities import HIDDEN, Capability, member_can
+from domain.capabilities import member_can
+from domain.common.capabilities import HIDDEN, Capability
 from domain.common.errors import CommonErrorCode, NotFound
 
 PUBLIC = "public"
@@ -53,7 +55,7 @@ class Access(permissions.BasePermission):
 
     Anonymous callers of a protected method get 401 (authentication decides the answer); a
     member without the capability gets 403, or 404 for capabilities whose existence is not
-    told (`domain.capabilities.HIDDEN`; the view may name the 404 with `denied_error`).
+    told (`domain.common.capabilities.HIDDEN`; the view may name the 404 with `denied_error`).
     OPTIONS is allowed to whoever may call one of the declared methods, and denied as they are.
     """
 

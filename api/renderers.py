@@ -12,7 +12,7 @@ accounts, the members menu); this renderer skips what a view cannot give.
 from datetime import datetime
 
 from django.utils import timezone
-from rest_framework import exceptions, generics, renderers
+from rest_framework import exceptions, renderers
 from rest_framework.utils.encoders import JSONEncoder as BaseJSONEncoder
 
 from domain.common.errors import DomainError
@@ -35,6 +35,10 @@ FORM_REFUSALS = (DomainError, exceptions.APIException)
 
 
 def _has_queryset(view) -> bool:
+    # Not at the top: REST framework imports this module (DEFAULT_RENDERER_CLASSES) while
+    # rest_framework.views is still loading, and generics imports views.
+    from rest_framework import generics
+
     method = getattr(type(view), "get_queryset", None)
     if method is None:
         return False

@@ -3,8 +3,8 @@
 Every value a request gives is bounded where it is read (SPEC §11, §14): an object's id is an
 IdField, every other integer has a `max_value`, and every text is one of the text fields below
 (TextField, EmailField, RegexField, SlugField), whose check refuses what no kept text may hold
-(domain.common.text). tests/api/test_input_fields.py walks every request and query serializer
-of the API and fails on a field that is not.
+(domain.common.text). tests/api/contract/test_input_fields.py walks every request and query
+serializer of the API and fails on a field that is not.
 """
 
 from collections.abc import Iterator

@@ -2,8 +2,8 @@
 
 The Django admin and the browsable API's log-in pages are plain Django views, so DRF does not
 throttle them. `login_throttled` runs the same DRF throttle with the same scope (`login`,
-30/min, keyed by `client_ip`): attempts on the API, the admin and the browsable API share one
-budget per address.
+30/min, keyed by `api.context.client_ip`): attempts on the API, the admin and the browsable
+API share one budget per address.
 """
 
 import math

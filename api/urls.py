@@ -8,6 +8,7 @@ from api.library import views as library
 from api.members import signup_views
 from api.members import views as members
 from api.sites import views as sites
+from api.sites.manual_views import SiteManualView
 from api.verifications import views as verifications
 
 site_patterns = [
@@ -49,7 +50,9 @@ urlpatterns = [
     path("sites/", sites.SiteListView.as_view(), name="site-list"),
     path("sites/<slug:site>/", include(site_patterns)),
     path("sites/<slug:site>/", include(consent_patterns)),
-    path("sites/<slug:site>/", include("api.members.extra_urls")),
+    path("sites/<slug:site>/", include("api.members.social_urls")),
+    path("sites/<slug:site>/", include("api.members.name_change_urls")),
+    path("sites/<slug:site>/manual/", SiteManualView.as_view(), name="site-manual"),
     path("sites/<slug:site>/", include("api.corporates.member_urls")),
     path("sites/<slug:site>/", include("api.corporates.account_urls")),
     path("sites/<slug:site>/", include("api.corporates.corporate_urls")),

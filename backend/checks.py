@@ -1,4 +1,4 @@
-"""Production refuses unsafe configuration (SPEC §12, §14; issue 8 findings 1 and 2).
+"""Production refuses unsafe configuration (SPEC §12, §14).
 
 One deployment check, run by `manage.py check --deploy` and, because gunicorn and uvicorn run no
 system checks, by backend.wsgi / backend.asgi before they serve (`refuse_unsafe_start`). Errors:
@@ -298,8 +298,8 @@ def _missing_settings(provider_class, what: str, code: str) -> list[checks.Error
 
 
 def _gift_app_problems(offered: Offered) -> list[checks.Error]:
-    """Each site offering dispatches needs the gift app's callback secret of its own (issue 11
-    point 6): without one every callback is refused, with a public or weak one anyone can sign
+    """Each site offering dispatches needs the gift app's callback secret of its own (SPEC §7.4):
+    without one every callback is refused, with a public or weak one anyone can sign
     receive/refuse callbacks. Not a sandbox: the staging opt-in does not excuse it."""
     errors = []
     for site in offered.features.get("dispatches", []):

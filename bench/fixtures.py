@@ -5,7 +5,7 @@ services; run in a process of its own with the server's settings, before the ser
     python -m bench.fixtures served <out.json>                  # bench/served.py
 
 `load-managers`: `count` approved onnuri-biz companies (sample papers, the master's sandbox
-verification, `operator1`'s approval — domain/corporates/demo.py's way) each with an approved
+verification, `operator1`'s approval — demo/corporates.py's way) each with an approved
 purchase to send gifts from; writes the masters' credentials and mobiles.
 
 `served`: what the served benchmark compares (README "Benchmarks"): a member of a globally
@@ -40,7 +40,7 @@ def hangul(n: int, syllables: int = 2) -> str:
 
 
 def load_managers(count: int) -> list[dict]:
-    from domain.corporates.demo import sample_corporate_sign_up
+    from demo.corporates import sample_corporate_sign_up
     from domain.corporates.models import Corporate, CorporateManager
     from domain.corporates.review import corporate_approve
     from domain.members.models import Member
@@ -94,10 +94,10 @@ def served() -> dict:
     from django.contrib.auth.hashers import make_password
 
     from api.authentication import SiteRefreshToken
-    from domain.corporates.demo import MASTER, demo_corporate
+    from demo.accounts import DEMO_MEMBER
+    from demo.corporates import MASTER, demo_corporate
     from domain.corporates.models import CorporateManager
     from domain.dispatches.models import Dispatch
-    from domain.members.demo import DEMO_MEMBER
     from domain.members.models import Member
     from domain.purchases.models import Purchase
     from domain.purchases.services import purchase_request

@@ -86,7 +86,7 @@ def _onnuri():
 
 def _bench_company():
     """A company of its own for the seeded rows (a copy of the demo company's papers)."""
-    from domain.corporates.demo import COMPANY
+    from demo.corporates import COMPANY
     from domain.corporates.models import Corporate
 
     site = _onnuri()
@@ -128,8 +128,8 @@ def prepare() -> None:
     """The demo company ready for the request throughput rounds: no purchases left from earlier
     runs, monthly limits no run reaches; prints its master's access token."""
     from api.authentication import SiteRefreshToken
+    from demo.corporates import COMPANY, MASTER
     from domain.common.models import IdempotencyRecord
-    from domain.corporates.demo import COMPANY, MASTER
     from domain.corporates.models import Corporate, CorporateManager
     from domain.purchases.models import Purchase
 
@@ -173,7 +173,7 @@ def export(days: int | None) -> None:
     from rest_framework.test import APIClient
 
     from api.authentication import SiteRefreshToken
-    from domain.members.demo import DEMO_OPERATOR
+    from demo.accounts import DEMO_OPERATOR
     from domain.members.models import Member
 
     settings.ALLOWED_HOSTS = ["*"]

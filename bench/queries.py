@@ -1,10 +1,10 @@
 """`make bench`'s table of query counts: every paged list of `schema.yml` at page sizes 10 and
-100, per caller (issue 12 point 5).
+100, per caller.
 
-The same lists, callers and rows as tests/api/test_list_queries.py, which asserts that the two
-counts are equal (tests/api/list_fixtures.py); here they are printed. Runs in bench/run.py's
-process and database, after its own benchmarks; the rows are seeded with the tests' fast
-password hasher (these are counts, not timings).
+The same lists, callers and rows as tests/api/contract/test_list_queries.py, which asserts that
+the two counts are equal (tests/api/contract/list_fixtures.py); here they are printed. Runs in
+bench/run.py's process and database, after its own benchmarks; the rows are seeded with the
+tests' fast password hasher (these are counts, not timings).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ FAST_HASHER = ["tests.hashers.FastArgon2PasswordHasher"]
 
 
 def list_query_counts() -> None:
-    from tests.api.list_fixtures import (
+    from tests.api.contract.list_fixtures import (
         LIST_FIXTURES,
         PAGE_SIZES,
         counted_get,

@@ -229,11 +229,11 @@ def dispatch_create_bench() -> list[tuple]:
     from django.utils import timezone
 
     from api.authentication import SiteRefreshToken
-    from domain.corporates.demo import MASTER
+    from demo.accounts import DEMO_OPERATOR
+    from demo.corporates import MASTER
     from domain.corporates.models import Corporate, CorporateManager
     from domain.dispatches.create import dispatch_create
     from domain.dispatches.models import Dispatch, Recipient
-    from domain.members.demo import DEMO_OPERATOR
     from domain.members.models import Member
     from domain.purchases.services import (
         purchase_approve,
@@ -358,13 +358,13 @@ def main() -> None:
         return
     if sys.argv[1:] == ["uploads"]:
         call_command("migrate", verbosity=0)
-        from domain.members.demo import demo_accounts_ensure
+        from demo.accounts import demo_accounts_ensure
 
         demo_accounts_ensure()
         uploads_bench()
         return
     call_command("migrate", verbosity=0)
-    from domain.members.demo import DEMO_MEMBER, demo_accounts_ensure
+    from demo.accounts import DEMO_MEMBER, demo_accounts_ensure
 
     demo_accounts_ensure()
     if sys.argv[1:] == ["send"]:
@@ -448,7 +448,7 @@ def main() -> None:
     rows += dispatch_create_bench()
 
     from api.authentication import SiteRefreshToken
-    from domain.corporates.demo import MASTER
+    from demo.corporates import MASTER
     from domain.members.models import Member
 
     master = Member.objects.get(site__slug="onnuri-biz", username=MASTER["username"])

@@ -129,7 +129,7 @@ def _wait_until_up(port: int, server: subprocess.Popen, seconds: float = 30) -> 
 
 
 def _access_token(port: int) -> str:
-    from domain.members.demo import DEMO_MEMBER
+    from demo.accounts import DEMO_MEMBER
 
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     conn.request(
@@ -288,7 +288,7 @@ def cpu_model() -> str:
 
 
 def _comparisons(member_token: str, seeded: dict) -> list[Comparison]:
-    from domain.members.demo import DEMO_MEMBER
+    from demo.accounts import DEMO_MEMBER
 
     manager_token = seeded["manager_access"]
     login = {"username": DEMO_MEMBER["username"], "password": DEMO_MEMBER["password"]}

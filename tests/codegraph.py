@@ -1,6 +1,7 @@
 """A static call graph of api/ and domain/ that answers "which error codes can this raise?".
 
-Used by tests/api/test_documented_codes.py; its limits are listed in that module's docstring.
+Used by tests/api/contract/test_documented_codes.py; its limits are listed in that module's
+docstring.
 Each function's source is parsed (AST) and the names in it are resolved in the function's own
 module at run time (so imports, aliases and re-exports need no bookkeeping of our own).
 """

@@ -1,4 +1,4 @@
-"""Where a secret could end up, read as text, and the search for it (SPEC §14; issue 12 point 6).
+"""Where a secret could end up, read as text, and the search for it (SPEC §14).
 
 - `database_text()`: every row of every table of the database, by raw SQL over the tables the
   database itself lists (not only Django's models: django-q2's task, queue and schedule tables,

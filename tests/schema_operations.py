@@ -1,5 +1,5 @@
 """The operations of the committed `schema.yml` as data, for tests generated from the contract
-(issue 12: the permission sweep; SPEC §10, §11).
+(the permission sweep; SPEC §10, §11).
 
 A path parameter names an object unless it is the site slug or the schema gives it an `enum`
 (an SNS provider, a document kind): `{id}`, `{token}`, `{code}`, … An operation's *resource* is

@@ -4,5 +4,5 @@ from domain.dispatches.uploads import recipient_uploads_prune
 
 
 def prune_recipient_uploads() -> int:
-    """Daily: delete recipient uploads past their one day (issue 11 point 2)."""
+    """Daily: delete recipient uploads past their one day."""
     return recipient_uploads_prune()

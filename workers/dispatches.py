@@ -1,4 +1,4 @@
-"""Dispatch sending jobs (issue 11 point 5): thin entry points; the rules live in
+"""Dispatch sending jobs: thin entry points; the rules live in
 domain.dispatches.sending."""
 
 from domain.dispatches.sending import dispatch_send as _dispatch_send

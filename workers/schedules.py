@@ -87,7 +87,7 @@ PERIODIC: list[PeriodicJob] = [
         name="recipient-uploads-prune",
         func="workers.dispatch_uploads.prune_recipient_uploads",
         minutes=24 * 60,
-        description="Delete dispatch recipient uploads past their one day (issue 11).",
+        description="Delete dispatch recipient uploads past their one day.",
     ),
 ]
 

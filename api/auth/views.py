@@ -9,9 +9,9 @@ from api.permissions import PUBLIC
 from domain.audit.models import AuditEvent
 from domain.audit.services import audit_record
 from domain.common.errors import CommonErrorCode
+from domain.members.authentication import member_login, member_login_otp_complete
 from domain.members.errors import MemberErrorCode
 from domain.members.models import Member
-from domain.members.services import member_login, member_login_otp_complete
 from domain.verifications.errors import VerificationErrorCode
 
 from .serializers import (

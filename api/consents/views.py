@@ -5,7 +5,7 @@ from rest_framework.response import Response
 
 from api.base import SiteAPIView
 from api.permissions import PUBLIC
-from domain.capabilities import Capability
+from domain.common.capabilities import Capability
 from domain.common.errors import CommonErrorCode
 from domain.consents.errors import ConsentErrorCode
 from domain.consents.selectors import consent_documents_current, member_consent_state
@@ -28,7 +28,7 @@ AGREEMENT_CODES = [
 ]
 PASSWORD_CHANGE_CODES = {403: [MemberErrorCode.PASSWORD_CHANGE_REQUIRED]}
 # The member's kind is no longer in the site's policy (staff edited it; SPEC §2).
-KIND_CODES = [MemberErrorCode.UNKNOWN_MEMBER_KIND]
+KIND_CODES = [SiteErrorCode.UNKNOWN_MEMBER_KIND]
 
 
 class ConsentDocumentListView(SiteAPIView):
@@ -40,7 +40,7 @@ class ConsentDocumentListView(SiteAPIView):
     pagination_class = None
     filter_backends: list = []
     error_codes = {
-        400: [MemberErrorCode.UNKNOWN_MEMBER_KIND, CommonErrorCode.INVALID_CHOICE],
+        400: [SiteErrorCode.UNKNOWN_MEMBER_KIND, CommonErrorCode.INVALID_CHOICE],
         404: [SiteErrorCode.SITE_NOT_FOUND],
     }
 

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from api.files import DOCUMENT_RESPONSES, FILE_CODES, STORAGE_CODES, FileDownloadMixin
 from api.filters import query_filters
-from domain.capabilities import Capability
+from domain.common.capabilities import Capability
 from domain.common.errors import CommonErrorCode
 from domain.corporates.accounts import (
     bank_account_approve,

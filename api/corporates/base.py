@@ -8,7 +8,8 @@ anyone else nothing. Every endpoint exists only on sites with the `corporates` f
 from functools import cached_property
 
 from api.base import SiteAPIView
-from domain.capabilities import Capability, member_can
+from domain.capabilities import member_can
+from domain.common.capabilities import Capability
 from domain.corporates.models import Corporate, CorporateManager
 from domain.corporates.selectors import member_manager
 

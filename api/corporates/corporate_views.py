@@ -19,11 +19,11 @@ from api.files import DOCUMENT_RESPONSES, FILE_CODES, STORAGE_CODES, FileDownloa
 from api.members.account_views import TOKEN_CODES
 from api.openapi import AnyOfSerializer
 from api.permissions import PUBLIC
-from domain.capabilities import Capability
+from domain.common.capabilities import Capability
 from domain.common.errors import CommonErrorCode
 from domain.consents.errors import ConsentErrorCode
+from domain.corporates.corporate_admins import MANAGER_POLICY_CODES
 from domain.corporates.errors import CorporateErrorCode
-from domain.corporates.managers import MANAGER_POLICY_CODES
 from domain.corporates.models import Corporate
 from domain.corporates.review import (
     corporate_approve,
@@ -37,6 +37,7 @@ from domain.corporates.signup import CorporateSignUpData, corporate_sign_up
 from domain.members.errors import MemberErrorCode
 from domain.members.passwords import PASSWORD_ERROR_CODES
 from domain.messaging.errors import MessagingErrorCode
+from domain.sites.errors import SiteErrorCode
 
 from .base import CorporateAPIView
 from .corporate_serializers import (
@@ -68,8 +69,8 @@ SIGN_UP_CODES = [
     CommonErrorCode.MIN_VALUE,
     CommonErrorCode.MAX_VALUE,
     *FILE_CODES,
-    MemberErrorCode.USERNAME_LENGTH,
-    MemberErrorCode.USERNAME_PATTERN,
+    SiteErrorCode.USERNAME_LENGTH,
+    SiteErrorCode.USERNAME_PATTERN,
     MemberErrorCode.USERNAME_TAKEN,
     *PASSWORD_ERROR_CODES,
     MemberErrorCode.PASSWORD_MISMATCH,

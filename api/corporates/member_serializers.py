@@ -6,7 +6,7 @@ from api.members.account_serializers import VerificationTokenField, password_fie
 from api.members.signup_serializers import ConsentAnswerSerializer
 from api.serializers import EmailField, TextField
 from domain.common.masking import mask_name, mask_phone
-from domain.corporates.managers import ADMIN, INVITATION, EntryStatus
+from domain.corporates.corporate_admins import ADMIN, INVITATION, EntryStatus
 from domain.corporates.models import CorporateManager
 from domain.members.account import NOT_EDITABLE
 

@@ -2,10 +2,10 @@
 
 Every `corporate-members/` endpoint except `me/` needs the master's capability
 `members.manage`: a general admin gets 404 on the whole menu. Rows of the list are addressed by
-their entry id, fixed for the entry's life (domain.corporates.managers): `invitation-<n>` for an
-entry that began as an invitation, also once accepted, `admin-<n>` for the master who signed
-the company up. The admin's own password is changed with POST `members/me/password/` (shared
-with every site).
+their entry id, fixed for the entry's life (domain.corporates.corporate_admins):
+`invitation-<n>` for an entry that began as an invitation, also once accepted, `admin-<n>` for
+the master who signed the company up. The admin's own password is changed with POST
+`members/me/password/` (shared with every site).
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -17,23 +17,19 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from api.authentication import NoAuthentication
 from api.base import SiteAPIView
-from api.members.account_serializers import DetailSerializer, WithdrawSerializer
+from api.members.account_serializers import DetailSerializer
 from api.members.serializers import MemberProfileSerializer
+from api.members.views import (
+    OWN_ACCOUNT_EDIT_CODES,
+    OWN_ACCOUNT_WITHDRAW_CODES,
+    OwnAccountMixin,
+    own_account_schema,
+)
 from api.permissions import PUBLIC
-from domain.capabilities import Capability
+from domain.common.capabilities import Capability
 from domain.common.errors import CommonErrorCode, NotFound
 from domain.consents.errors import ConsentErrorCode
-from domain.corporates.errors import CorporateErrorCode
-from domain.corporates.invitations import (
-    InvitationAcceptData,
-    invitation_accept,
-    invitation_accept_by_company,
-    invitation_cancel,
-    invitation_create,
-    invitation_get_by_token,
-    invitation_resend,
-)
-from domain.corporates.managers import (
+from domain.corporates.corporate_admins import (
     ADMIN,
     ENTRY_ID_PATTERN,
     INVITATION,
@@ -49,8 +45,19 @@ from domain.corporates.managers import (
     entry_resolve,
     invitation_entry,
 )
+from domain.corporates.errors import CorporateErrorCode
+from domain.corporates.invitations import (
+    InvitationAcceptData,
+    invitation_accept,
+    invitation_accept_by_company,
+    invitation_cancel,
+    invitation_create,
+    invitation_get_by_token,
+    invitation_resend,
+)
 from domain.members.errors import MemberErrorCode
 from domain.members.passwords import PASSWORD_ERROR_CODES
+from domain.sites.errors import SiteErrorCode
 from domain.verifications.services import TOKEN_ERROR_CODES
 
 from .base import CorporateAPIView
@@ -78,8 +85,8 @@ PASSWORD_SENT = _("A temporary password has been sent to the admin by SMS.")
 # verification and the person (domain.corporates.invitations._invitation_join).
 JOIN_CODES = [
     CorporateErrorCode.INVITATION_PHONE_MISMATCH,
-    MemberErrorCode.USERNAME_LENGTH,
-    MemberErrorCode.USERNAME_PATTERN,
+    SiteErrorCode.USERNAME_LENGTH,
+    SiteErrorCode.USERNAME_PATTERN,
     MemberErrorCode.USERNAME_TAKEN,
     *PASSWORD_ERROR_CODES,
     MemberErrorCode.PASSWORD_MISMATCH,
@@ -239,8 +246,8 @@ class MasterTransferView(MembersMenuView):
         return Response(MasterTransferResultSerializer({"master": admin_entry(master)}).data)
 
 
-@extend_schema(tags=TAGS)
-class ManagerMeView(CorporateAPIView):
+@own_account_schema(tags=TAGS, read="My info (내 정보)", edit="Edit my info")
+class ManagerMeView(OwnAccountMixin, CorporateAPIView):
     """내 정보 (SPEC §7.1 My info): read; change position, email, mobile (with a verification,
     purpose profile_update); withdraw (password; a master must transfer the role first).
     The password is changed with POST `members/me/password/`."""
@@ -251,52 +258,25 @@ class ManagerMeView(CorporateAPIView):
         "DELETE": Capability.MANAGER_SELF,
     }
     serializer_class = ManagerProfileSerializer
-    throttle_scope = "login"  # DELETE checks the password like a login attempt
+    update_serializer_class = ManagerProfileUpdateSerializer
     error_codes = {
-        "patch": {
-            400: [
-                MemberErrorCode.FIELD_NOT_EDITABLE,
-                MemberErrorCode.VERIFICATION_REQUIRED,
-                MemberErrorCode.IDENTITY_MISMATCH,
-                CommonErrorCode.INVALID_PHONE,
-                *TOKEN_ERROR_CODES,
-            ]
-        },
-        "delete": {
-            400: [MemberErrorCode.INVALID_PASSWORD, CorporateErrorCode.MASTER_MUST_TRANSFER]
-        },
+        "patch": {400: OWN_ACCOUNT_EDIT_CODES},
+        "delete": {400: OWN_ACCOUNT_WITHDRAW_CODES},
     }
 
-    def get_throttles(self):
-        return [ScopedRateThrottle()] if self.request.method == "DELETE" else []
+    def own_account(self):
+        return self.manager
 
-    @extend_schema(summary="My info (내 정보)")
-    def get(self, request, site):
-        return Response(self.get_serializer(self.manager).data)
-
-    @extend_schema(
-        summary="Edit my info",
-        request=ManagerProfileUpdateSerializer,
-        responses={200: ManagerProfileSerializer},
-    )
-    def patch(self, request, site):
-        serializer = ManagerProfileUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        changes = dict(serializer.validated_data)
-        token = changes.pop("verification_token", "")
-        manager = corporate_manager_profile_update(
-            manager=self.manager, changes=changes, verification_token=token, context=self.context
+    def own_account_update(self, *, changes: dict, verification_token: str):
+        return corporate_manager_profile_update(
+            manager=self.manager,
+            changes=changes,
+            verification_token=verification_token,
+            context=self.context,
         )
-        return Response(self.get_serializer(manager).data)
 
-    @extend_schema(summary="Withdraw (탈퇴)", request=WithdrawSerializer, responses={204: None})
-    def delete(self, request, site):
-        serializer = WithdrawSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        corporate_manager_withdraw(
-            manager=self.manager, context=self.context, **serializer.validated_data
-        )
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def own_account_withdraw(self, **answers) -> None:
+        corporate_manager_withdraw(manager=self.manager, context=self.context, **answers)
 
 
 class InvitationLinkView(SiteAPIView):

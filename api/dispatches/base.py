@@ -3,7 +3,7 @@ admins see their own, site staff every company's of their site (read-only), anyo
 nothing (404, api.corporates.base)."""
 
 from api.corporates.base import CorporateAPIView
-from domain.capabilities import Capability
+from domain.common.capabilities import Capability
 from domain.dispatches.errors import DispatchErrorCode
 from domain.dispatches.models import Dispatch
 

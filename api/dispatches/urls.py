@@ -12,7 +12,7 @@ urlpatterns = [
         views_create.DispatchTestSendView.as_view(),
         name="dispatch-test-send",
     ),
-    # The recipients' Excel template and upload (issue 11 point 2).
+    # The recipients' Excel template and upload.
     path(
         "dispatches/template/",
         views_uploads.RecipientsTemplateView.as_view(),
@@ -23,7 +23,7 @@ urlpatterns = [
         views_uploads.RecipientUploadView.as_view(),
         name="dispatches-recipients-upload",
     ),
-    # History, detail, dashboard, export and changes (issue 11 points 7, 8).
+    # History, detail, dashboard, export and changes.
     path("dispatches/summary/", views.DispatchSummaryView.as_view(), name="dispatch-summary"),
     path("dispatches/export/", views.DispatchExportView.as_view(), name="dispatch-export"),
     path("dispatches/<int:id>/", views.DispatchDetailView.as_view(), name="dispatch-detail"),
@@ -38,7 +38,7 @@ urlpatterns = [
         name="dispatch-recipients-remove",
     ),
     path("dispatches/<int:id>/cancel/", views.DispatchCancelView.as_view(), name="dispatch-cancel"),
-    # Gift outcomes (issue 11 points 6, 7): the gift app's signed callbacks and the reclaim.
+    # Gift outcomes: the gift app's signed callbacks and the reclaim.
     path("gifts/<str:code>/receive/", views_gifts.GiftReceiveView.as_view(), name="gift-receive"),
     path("gifts/<str:code>/refuse/", views_gifts.GiftRefuseView.as_view(), name="gift-refuse"),
     path(

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from api.files import WON_FORMAT, XLSX, Column, FileDownloadMixin, xlsx_response
 from api.filters import query_filters
-from domain.capabilities import Capability
+from domain.common.capabilities import Capability
 from domain.dispatches.changes import dispatch_cancel, dispatch_edit, dispatch_recipients_remove
 from domain.dispatches.errors import DispatchErrorCode
 from domain.dispatches.selectors import (

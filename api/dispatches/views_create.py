@@ -1,5 +1,5 @@
 """Sending gifts: create a dispatch, and test-send its message (SPEC §7.4; manual 004 §3.1
-발송하기; issue 11 points 3 and 4). Both take JSON, or a multipart form when an image is attached
+발송하기). Both take JSON, or a multipart form when an image is attached
 (then `recipients` is the same list written as JSON text)."""
 
 import json
@@ -13,7 +13,7 @@ from api.files import STORAGE_CODES
 from api.idempotency import IdempotentMixin
 from api.members.name_change_views import FILE_CODES
 from api.serializers import IdField, TextField
-from domain.capabilities import Capability
+from domain.common.capabilities import Capability
 from domain.common.errors import CommonErrorCode
 from domain.dispatches.create import dispatch_create, dispatch_test_send
 from domain.dispatches.errors import DispatchErrorCode

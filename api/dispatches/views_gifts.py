@@ -1,5 +1,5 @@
-"""Gift outcomes: the gift app's signed callbacks and the company's reclaim (issue 11 points 6,
-7; SPEC §7.4; manual 004 §3.3; README "Gift app callbacks")."""
+"""Gift outcomes: the gift app's signed callbacks and the company's reclaim (SPEC §7.4; manual
+004 §3.3; README "Gift app callbacks")."""
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from api.idempotency import IdempotentMixin
 from api.permissions import PUBLIC
 from api.serializers import IdField
-from domain.capabilities import Capability
+from domain.common.capabilities import Capability
 from domain.common.errors import CommonErrorCode
 from domain.dispatches.errors import DispatchErrorCode
 from domain.dispatches.gift_app import gift_app_verify

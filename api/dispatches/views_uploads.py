@@ -10,7 +10,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from api.files import XLSX, FileDownloadMixin, file_response
-from domain.capabilities import Capability
+from domain.common.capabilities import Capability
 from domain.common.errors import CommonErrorCode
 from domain.dispatches.errors import DispatchErrorCode
 from domain.dispatches.models import RecipientUpload

@@ -4,7 +4,7 @@ from rest_framework.response import Response
 
 from api.base import SiteAPIView
 from api.filters import query_filters
-from domain.capabilities import Capability
+from domain.common.capabilities import Capability
 from domain.common.errors import CommonErrorCode
 from domain.consents.errors import ConsentErrorCode
 from domain.library.errors import LibraryErrorCode
@@ -18,6 +18,7 @@ from domain.library.upgrades import (
     multi_child_self_apply,
 )
 from domain.members.errors import MemberErrorCode
+from domain.sites.errors import SiteErrorCode
 
 from .serializers import (
     ChildBirthDateSerializer,
@@ -43,7 +44,7 @@ REFUSALS = [
     LibraryErrorCode.CHILD_MISMATCH,
     LibraryErrorCode.ELIGIBILITY_CHECK_REQUIRED,
     CommonErrorCode.REQUIRED,
-    MemberErrorCode.UNKNOWN_MEMBER_KIND,  # the consent documents of a kind the policy dropped
+    SiteErrorCode.UNKNOWN_MEMBER_KIND,  # the consent documents of a kind the policy dropped
 ]
 NOT_FOUND_CODES = [MemberErrorCode.MEMBER_NOT_FOUND, CommonErrorCode.FEATURE_NOT_AVAILABLE]
 

@@ -9,12 +9,13 @@ from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 from api.authentication import NoAuthentication
 from api.base import SiteAPIView
 from api.permissions import PUBLIC
-from domain.capabilities import Capability
+from domain.common.capabilities import Capability
 from domain.common.errors import CommonErrorCode
 from domain.members.account import member_password_change
 from domain.members.errors import MemberErrorCode
 from domain.members.passwords import PASSWORD_ERROR_CODES
 from domain.members.recovery import member_find_id, member_password_reset
+from domain.sites.errors import SiteErrorCode
 from domain.verifications.services import TOKEN_ERROR_CODES
 
 from .account_serializers import (
@@ -62,7 +63,7 @@ class FindIdView(SiteAPIView):
     required_action_exempt = True
     password_change_exempt = True
     error_codes = {
-        400: [MemberErrorCode.UNKNOWN_MEMBER_KIND, *TOKEN_CODES],
+        400: [SiteErrorCode.UNKNOWN_MEMBER_KIND, *TOKEN_CODES],
         404: [MemberErrorCode.MEMBER_NOT_FOUND],
     }
 
@@ -92,7 +93,7 @@ class ResetPasswordView(SiteAPIView):
     required_action_exempt = True
     password_change_exempt = True
     error_codes = {
-        400: [MemberErrorCode.UNKNOWN_MEMBER_KIND, CommonErrorCode.INVALID_CHOICE, *TOKEN_CODES]
+        400: [SiteErrorCode.UNKNOWN_MEMBER_KIND, CommonErrorCode.INVALID_CHOICE, *TOKEN_CODES]
     }
 
     @extend_schema(summary="Reset my password", responses={202: DetailSerializer})

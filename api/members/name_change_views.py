@@ -7,7 +7,8 @@ from rest_framework.response import Response
 
 from api.base import SiteAPIView
 from api.files import DOCUMENT_RESPONSES, FILE_CODES, STORAGE_CODES, FileDownloadMixin
-from domain.capabilities import Capability, member_can
+from domain.capabilities import member_can
+from domain.common.capabilities import Capability
 from domain.common.errors import CommonErrorCode
 from domain.consents.errors import ConsentErrorCode
 from domain.members.errors import MemberErrorCode
@@ -22,7 +23,7 @@ from domain.members.name_changes import (
 from domain.members.reverification import member_re_verify
 
 from .account_views import TOKEN_CODES
-from .extra_serializers import (
+from .name_change_serializers import (
     NameChangeRejectSerializer,
     NameChangeRequestCreateSerializer,
     NameChangeRequestSerializer,

@@ -62,8 +62,8 @@ class MemberProfileSerializer(FieldsOnceMixin, serializers.ModelSerializer):
         if member.kind == "staff" or "library_upgrades" not in member.site.rules.features:
             return None
         # Rendered once and kept across requests, tagged with the member's `updated_at` that
-        # the authentication has just read and every library change bumps (issue 12 point 5:
-        # `members/me/` then reads the member only, as the bare view does).
+        # the authentication has just read and every library change bumps: `members/me/` then
+        # reads the member only, as the bare view does.
         key, tag = f"library:block:{member.pk}", member.updated_at.isoformat()
         block = tagged_get(key, tag)
         if block is MISSING:

@@ -10,10 +10,11 @@ from api.base import SiteAPIView
 from api.permissions import PUBLIC
 from domain.common.errors import CommonErrorCode, DomainError
 from domain.consents.errors import ConsentErrorCode
-from domain.library.models import LibraryBranch
 from domain.members.errors import MemberErrorCode
 from domain.members.passwords import PASSWORD_ERROR_CODES
 from domain.members.registration import SignUpData, member_sign_up, username_availability
+from domain.sites.errors import SiteErrorCode
+from domain.sites.models import LibraryBranch
 from domain.verifications.services import TOKEN_ERROR_CODES
 
 from .serializers import MemberProfileSerializer
@@ -42,9 +43,9 @@ class SignUpView(SiteAPIView):
     throttle_scope = "sign_up"
     error_codes = {
         400: [
-            MemberErrorCode.UNKNOWN_MEMBER_KIND,
-            MemberErrorCode.USERNAME_LENGTH,
-            MemberErrorCode.USERNAME_PATTERN,
+            SiteErrorCode.UNKNOWN_MEMBER_KIND,
+            SiteErrorCode.USERNAME_LENGTH,
+            SiteErrorCode.USERNAME_PATTERN,
             MemberErrorCode.USERNAME_TAKEN,
             *PASSWORD_ERROR_CODES,
             MemberErrorCode.PASSWORD_MISMATCH,

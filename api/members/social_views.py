@@ -10,7 +10,7 @@ from api.auth.views import token_pair
 from api.authentication import NoAuthentication
 from api.base import SiteAPIView
 from api.permissions import PUBLIC
-from domain.capabilities import Capability
+from domain.common.capabilities import Capability
 from domain.common.errors import CommonErrorCode
 from domain.consents.errors import ConsentErrorCode
 from domain.members.errors import MemberErrorCode
@@ -23,7 +23,7 @@ from domain.members.social_accounts import (
     social_provider_offered,
 )
 
-from .extra_serializers import SocialAccountSerializer, SocialCodeSerializer, SocialLinkSerializer
+from .social_serializers import SocialAccountSerializer, SocialCodeSerializer, SocialLinkSerializer
 
 REQUIRED_ACTION_CODES = {
     403: [MemberErrorCode.PASSWORD_CHANGE_REQUIRED, ConsentErrorCode.CONSENT_REQUIRED]

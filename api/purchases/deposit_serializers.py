@@ -1,4 +1,4 @@
-"""Serializers of deposit matching (issue 10 point 5; the statement format is documented in
+"""Serializers of deposit matching (the statement format is documented in
 domain.purchases.statements, the rules in domain.purchases.matching)."""
 
 from django.conf import settings

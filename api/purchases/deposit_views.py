@@ -1,4 +1,4 @@
-"""Deposit matching for site staff (issue 10 point 5; SPEC §7.3, §8).
+"""Deposit matching for site staff (SPEC §7.3, §8).
 
 Staff upload the bank statement of the receiving account (`POST purchases/deposits/`), read the
 proposals (`GET purchases/deposits/{id}/`) and confirm a list of (row, purchase) pairs in one
@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from api.corporates.base import CorporateAPIView
 from api.files import XLSX, FileDownloadMixin, file_response
 from api.idempotency import IdempotentMixin
-from domain.capabilities import Capability
+from domain.common.capabilities import Capability
 from domain.common.errors import CommonErrorCode
 from domain.purchases.deposits import (
     deposit_matches_confirm,

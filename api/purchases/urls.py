@@ -8,7 +8,7 @@ urlpatterns = [
     path("purchases/", views.PurchaseListView.as_view(), name="purchases"),
     path("purchases/export/", views.PurchaseExportView.as_view(), name="purchase-export"),
     path("purchases/summary/", views.PurchaseSummaryView.as_view(), name="purchase-summary"),
-    # Deposit matching (staff; issue 10 point 5).
+    # Deposit matching (staff).
     path(
         "purchases/deposits/",
         deposit_views.DepositStatementListView.as_view(),

@@ -16,7 +16,7 @@ from api.corporates.base import CorporateAPIView
 from api.files import XLSX, FileDownloadMixin, xlsx_response
 from api.filters import query_filters
 from api.idempotency import IdempotentMixin
-from domain.capabilities import Capability
+from domain.common.capabilities import Capability
 from domain.common.errors import CommonErrorCode
 from domain.corporates.errors import CorporateErrorCode
 from domain.purchases.errors import PurchaseErrorCode

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from domain.sites.models import Site
+from domain.sites.policy import CHARACTER_CLASS_SCHEMES
 
 
 class MemberKindSerializer(serializers.Serializer):
@@ -48,8 +49,6 @@ class PasswordRuleSerializer(serializers.Serializer):
     description_en = serializers.CharField()
 
     def get_character_classes(self, rule) -> list[str]:
-        from domain.sites.policy import CHARACTER_CLASS_SCHEMES
-
         return list(CHARACTER_CLASS_SCHEMES[rule.class_scheme])
 
 

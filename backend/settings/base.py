@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "domain.purchases",
     "domain.dispatches",
     "workers",
+    "demo",  # `manage.py seed_demo` (development only)
 ]
 
 MIDDLEWARE = [
@@ -71,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "api.context.RequestContextMiddleware",  # request.audit_context for the admin
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -371,7 +373,7 @@ NAVER_CLIENT_SECRET = os.environ.get("NAVER_CLIENT_SECRET", "")
 
 # The SPA page an onnuri-biz invitation SMS links to: <base>/join/<token>.
 INVITATION_URL_BASE = os.environ.get("INVITATION_URL_BASE", "http://localhost:5173/onnuri-biz")
-# The gift app page a dispatch's text links to: <base>/<claim code> (issue 11 point 5).
+# The gift app page a dispatch's text links to: <base>/<claim code>.
 GIFT_URL_BASE = os.environ.get("GIFT_URL_BASE", "http://localhost:5173/onnuri-biz/gifts")
 
 # --- Messages (SPEC §12) --------------------------------------------------------------------
@@ -379,7 +381,7 @@ GIFT_URL_BASE = os.environ.get("GIFT_URL_BASE", "http://localhost:5173/onnuri-bi
 PURCHASE_RECEIVING_BANK = os.environ.get("PURCHASE_RECEIVING_BANK", "케이뱅크")
 PURCHASE_RECEIVING_NUMBER = os.environ.get("PURCHASE_RECEIVING_NUMBER", "700100")
 PURCHASE_RECEIVING_HOLDER = os.environ.get("PURCHASE_RECEIVING_HOLDER", "비씨카드")
-# Deposit matching (issue 10 point 5): caps of an uploaded bank statement of that account, and
+# Deposit matching: caps of an uploaded bank statement of that account, and
 # of the (row, purchase) pairs confirmed in one call.
 DEPOSIT_STATEMENT_MAX_ROWS = int(os.environ.get("DEPOSIT_STATEMENT_MAX_ROWS", "5000"))
 DEPOSIT_STATEMENT_MAX_BYTES = int(
@@ -473,7 +475,7 @@ def finalise(settings: dict, *, identity_key_fallback: bool = True) -> None:
     settings["SIMPLE_JWT"] = {**settings["SIMPLE_JWT"], "SIGNING_KEY": settings["SECRET_KEY"]}
 
 
-# --- The gift app (onnuri-biz dispatches; issue 11 point 6) ----------------------------------
+# --- The gift app (onnuri-biz dispatches) ----------------------------------
 # Per-site secrets the gift app signs its receive/refuse callbacks with (README "Gift app
 # callbacks"): JSON {"onnuri-biz": "<secret>"}, or {"onnuri-biz": ["<new>", "<previous>"]} while
 # rotating. `local` and `test` fall back to public values; production has no fallback and its

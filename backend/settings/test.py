@@ -29,6 +29,7 @@ PRIVATE_MEDIA_ROOT = VAR_DIR / "private"
 # The file system, whatever the environment says (tests/conftest.py points it at each test's
 # own directory; tests of the S3 backend configure it themselves).
 STORAGES = {**STORAGES, "private": private_storage(root=PRIVATE_MEDIA_ROOT)}  # noqa: F405
-SANDBOX_PROVIDERS_ALLOWED = True  # SPEC §12; tests/api/test_sandbox_refusal.py turns it off
+# SPEC §12; tests/api/contract/test_sandbox_refusal.py turns it off.
+SANDBOX_PROVIDERS_ALLOWED = True
 DEPLOYMENT_CHECKS_ON_START = False
 finalise(globals())

@@ -1,4 +1,4 @@
-"""Django's SQLite backend, with the writers of one process taking turns (SPEC §9; issue 12).
+"""Django's SQLite backend, with the writers of one process taking turns (SPEC §9).
 
 The API (threads of one process) and the worker share one SQLite file (WAL, a busy timeout,
 IMMEDIATE transactions: backend.settings.base). SQLite lets one writer in at a time; the others

@@ -23,8 +23,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from domain.audit.services import RequestContext
-from domain.capabilities import Capability, member_can
+from domain.common.capabilities import Capability, account_can
 from domain.common.errors import DomainError, ValidationFailed
 from domain.common.files import download_name, file_response
 from domain.common.masking import mask_name, mask_phone
@@ -74,7 +73,7 @@ class SiteScopedAdmin(admin.ModelAdmin):
         site = user.site if user.site_id else None
         return bool(
             site is not None
-            and member_can(user, site, Capability.SITE_READ)
+            and account_can(user, site, Capability.SITE_READ)
             and self.site_applies(site)
         )
 
@@ -135,10 +134,6 @@ class SiteScopedAdmin(admin.ModelAdmin):
 
     def links(self, items: list[tuple[str, str]]):
         return format_html_join(mark_safe("<br>"), '<a href="{}">{}</a>', items)  # noqa: S308
-
-
-def request_context(request) -> RequestContext:
-    return RequestContext.from_request(request)
 
 
 class ReviewAdmin(SiteScopedAdmin):

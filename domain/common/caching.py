@@ -1,7 +1,7 @@
 """Answers kept across requests while a tag read with each request still matches.
 
-Used where a read runs on every request and the answer rarely changes (issue 8 finding 10,
-issue 12 point 5). The tag is a value the request loads anyway — the member's or the site's
+Used where a read runs on every request and the answer rarely changes. The tag is a value the
+request loads anyway — the member's or the site's
 `updated_at`, which the authentication reads afresh — and which every change to what the
 answer depends on bumps. Nothing is ever deleted to invalidate: a server process whose own
 cache (LocMemCache) still holds an old answer sees another tag on its next request and

@@ -52,7 +52,7 @@ class CommonErrorCode(ErrorCode):
     THROTTLED = "throttled"
     SERVICE_UNAVAILABLE = "service_unavailable"
     SERVER_ERROR = "error"
-    # The deployment (backend.checks, api.errors, api.middleware; issue 8).
+    # The deployment (backend.checks, api.errors, api.middleware).
     PROVIDER_NOT_CONFIGURED = "provider_not_configured"
     DATABASE_UNAVAILABLE = "database_unavailable"
     STORAGE_UNAVAILABLE = "storage_unavailable"  # the private files' storage (uploads)

@@ -1,4 +1,4 @@
-"""One way to hand rows to background workers (issue 11 point 5): the outbox's messages
+"""One way to hand rows to background workers: the outbox's messages
 (domain.messaging.services) and a dispatch's recipients (domain.dispatches.sending) use it.
 
     claim    free → held, up to `limit` rows, each marked with a fresh claim token and a lease

@@ -1,4 +1,4 @@
-"""Per-key rate limits that hold under concurrency (SPEC §14; issue 8 finding 6).
+"""Per-key rate limits that hold under concurrency (SPEC §14).
 
 "Count the recent rows, then insert one" lets every concurrent request count the same rows
 and pass. `limit_take` instead locks one row per (scope, key) — a `LimitBucket`, created on

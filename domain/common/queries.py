@@ -1,4 +1,4 @@
-"""Reads that run on every request, compiled to SQL once per process (issue 8 finding 10).
+"""Reads that run on every request, compiled to SQL once per process.
 
 Django builds and compiles a queryset's SQL each time it is evaluated. For a small joined read
 that costs a few times the database round trip, and on `members/me/` it was most of the work

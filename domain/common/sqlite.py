@@ -1,4 +1,4 @@
-"""SQLite's real limit on query parameters, told to Django (issue 11: bulk inserts).
+"""SQLite's real limit on query parameters, told to Django, so bulk inserts take few statements.
 
 Django 5.2 assumes SQLite's pre-3.32 limit of 999 parameters a statement
 (`DatabaseFeatures.max_query_params`), so `bulk_create` of a 17-column model inserts 58 rows a

@@ -156,8 +156,8 @@ def transition_many(
 def _update_each(model: type[models.Model], rows: list, names: list[str], using: str) -> None:
     """One UPDATE … SET <name> = CASE pk WHEN … THEN … END … WHERE pk IN (…) giving each row
     its own values. Django's bulk_update writes the same statement but builds an expression
-    object per row and field, which costs far more than the database's work for a batch of 100
-    (issue 11 bench (c)); here it is plain SQL with parameters."""
+    object per row and field, which costs far more than the database's work for a batch of 100;
+    here it is plain SQL with parameters."""
     db = connections[using]
     quote = db.ops.quote_name
     meta = model._meta

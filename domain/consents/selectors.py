@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.common.caching import MISSING, tagged_get, tagged_set
 from domain.common.errors import DomainError
-from domain.members.errors import MemberErrorCode
+from domain.sites.errors import SiteErrorCode
 from domain.sites.models import Site
 
 from .models import ConsentDocument, ConsentRecord
@@ -35,7 +35,7 @@ def _effective(*, site_id: int, scope: str, now: datetime | None = None):
 def member_kind_check(*, site: Site, kind: str) -> None:
     if site.rules.kind(kind) is None:
         raise DomainError(
-            MemberErrorCode.UNKNOWN_MEMBER_KIND,
+            SiteErrorCode.UNKNOWN_MEMBER_KIND,
             _("This site has no such member kind."),
             attr="kind",
             extra={"kinds": [k.code for k in site.rules.member_kinds]},

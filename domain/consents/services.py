@@ -14,6 +14,7 @@ from domain.audit.services import RequestContext, audit_record
 from domain.common.errors import DomainError
 from domain.messaging.services import outbox_email, outbox_sms
 
+from . import messages
 from .errors import ConsentErrorCode
 from .models import ConsentDocument, ConsentRecord, ConsentReminder
 from .selectors import (
@@ -33,16 +34,6 @@ AUDIT_WITHDRAWN = AuditEvent.Type.CONSENT_WITHDRAWN
 # 정보통신망법 art. 50(8): advertising opt-ins are reconfirmed every 2 years (SPEC §13).
 REMINDER_YEARS = 2
 REMINDER_PURPOSE = "marketing_consent_reminder"
-# The notice's content is fixed by the decree (sender, date and fact of the consent, how to keep
-# or withdraw it) and goes to Korean mobiles and mailboxes, so it is written in Korean here.
-REMINDER_SUBJECT = "수신동의 여부 안내"
-REMINDER_BODY = (
-    "[{site}] 광고성 정보 수신동의 여부 안내\n"
-    "회원님은 {date}에 '{title}'에 동의하셨습니다.\n"
-    "정보통신망법 제50조제8항에 따라 2년마다 수신동의 여부를 안내해 드립니다.\n"
-    "수신동의를 유지하시려면 별도의 조치가 필요 없으며, 철회를 원하시면 로그인 후 "
-    "회원정보의 약관동의 관리에서 언제든지 철회하실 수 있습니다."
-)
 
 
 def _agreements_match(
@@ -314,24 +305,25 @@ def _reminder_channel(record: ConsentRecord) -> str | None:
 def _reminder_send(*, record: ConsentRecord, channel: str) -> None:
     member, site = record.member, record.member.site
     agreed_on = timezone.localtime(record.created_at)
-    body = REMINDER_BODY.format(
-        site=site.name,
-        date=f"{agreed_on.year}년 {agreed_on.month}월 {agreed_on.day}일",
-        title=record.document.title,
+    date = messages.AGREED_ON.render(
+        year=agreed_on.year, month=agreed_on.month, day=agreed_on.day
+    ).body
+    text = messages.MARKETING_REMINDER.render(
+        site=site.name, date=date, title=record.document.title
     )
     if channel == Channel.SMS:
         outbox_sms(
             to=member.mobile,
-            body=body,
-            subject=REMINDER_SUBJECT,
+            body=text.body,
+            subject=text.title,
             site=site,
             purpose=REMINDER_PURPOSE,
         )
     else:
         outbox_email(
             to=member.email,
-            subject=f"[{site.name}] {REMINDER_SUBJECT}",
-            body=body,
+            subject=f"[{site.name}] {text.title}",
+            body=text.body,
             site=site,
             purpose=REMINDER_PURPOSE,
         )

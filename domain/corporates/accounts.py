@@ -21,9 +21,10 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.audit.models import AuditEvent
 from domain.audit.services import RequestContext, audit_record
-from domain.capabilities import Capability, member_can
+from domain.common.capabilities import Capability, account_can
 from domain.common.errors import Conflict, DomainError, NotFound, ValidationFailed
 from domain.common.masking import mask_account
+from domain.common.messages import Rendered
 from domain.common.transitions import transition, transition_refused
 from domain.common.uploads import (
     DOCUMENT_TYPES,
@@ -33,6 +34,7 @@ from domain.common.uploads import (
 )
 from domain.members.account import member_notify
 
+from . import messages
 from .banks import ACCOUNT_NUMBER_PATTERN, BANKS
 from .errors import CorporateErrorCode
 from .events import (
@@ -220,7 +222,7 @@ def _review_start(*, site, staff, account_id: int) -> tuple[Corporate, BankAccou
     """For a staff review, inside the transaction: the corporate locked first (as every account
     mutation), then the account; 404 outside the staff's site, 409 `corporate_not_approved`
     while the corporate's own sign-up is under review (its request goes with that review)."""
-    if not member_can(staff, site, Capability.ACCOUNTS_REVIEW):
+    if not account_can(staff, site, Capability.ACCOUNTS_REVIEW):
         raise _not_found()
     corporate_id = (
         BankAccount.objects.filter(corporate__site=site, pk=account_id)
@@ -239,14 +241,20 @@ def _review_start(*, site, staff, account_id: int) -> tuple[Corporate, BankAccou
     return corporate, account
 
 
-def _master_notify(*, corporate: Corporate, title: str, body: str, purpose: str) -> None:
+def _master_notify(*, corporate: Corporate, text: Rendered, purpose: str) -> None:
     master = (
         corporate.managers.filter(role=CorporateManager.Role.MASTER)
         .select_related("member__site")
         .first()
     )
     if master is not None:
-        member_notify(member=master.member, title=title, body=body, purpose=purpose, prefer="sms")
+        member_notify(
+            member=master.member,
+            title=text.title,
+            body=text.body,
+            purpose=purpose,
+            prefer="sms",
+        )
 
 
 def _account_label(account: BankAccount) -> str:
@@ -288,10 +296,8 @@ def bank_account_approve(*, site, staff, account_id: int) -> BankAccount:
         )
         _master_notify(
             corporate=corporate,
-            title="계좌 추가 승인 안내",
-            body=(
-                f"[{site.name}] {corporate.name}의 계좌 추가({_account_label(account)})가 "
-                "승인되어 사용 계좌로 등록되었습니다."
+            text=messages.ACCOUNT_APPROVED.render(
+                site=site.name, corporate=corporate.name, account=_account_label(account)
             ),
             purpose="account_approved",
         )
@@ -325,10 +331,11 @@ def bank_account_reject(
         )
         _master_notify(
             corporate=corporate,
-            title="계좌 추가 반려 안내",
-            body=(
-                f"[{site.name}] {corporate.name}의 계좌 추가({_account_label(account)}) 신청이 "
-                f"반려되었습니다. 사유: {reason}"
+            text=messages.ACCOUNT_REJECTED.render(
+                site=site.name,
+                corporate=corporate.name,
+                account=_account_label(account),
+                reason=reason,
             ),
             purpose="account_rejected",
         )
@@ -349,7 +356,7 @@ def bank_account_bankbook_open(
     """
     account = bank_account_get(corporates=corporates, account_id=account_id)
     file = open_private_upload(account.bankbook)
-    if member_can(viewer, account.corporate.site, Capability.SITE_READ):
+    if account_can(viewer, account.corporate.site, Capability.SITE_READ):
         master = (
             account.corporate.managers.filter(role=CorporateManager.Role.MASTER)
             .select_related("member")

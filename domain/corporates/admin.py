@@ -9,7 +9,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from domain.common.admin import ReadOnlyReviewAdmin, ReviewAdmin, request_context
+from domain.common.admin import ReadOnlyReviewAdmin, ReviewAdmin
 from domain.common.masking import mask_account, mask_name
 
 from .accounts import bank_account_approve, bank_account_bankbook_open, bank_account_reject
@@ -142,7 +142,7 @@ class CorporateAdmin(ReviewAdmin):
                 corporate=corporate,
                 viewer=request.user,
                 kind=kind,
-                context=request_context(request),
+                context=request.audit_context,
             )
             return document.content_type, f"corporate-{corporate.pk}-{kind}", file
 
@@ -150,7 +150,7 @@ class CorporateAdmin(ReviewAdmin):
 
     def review_approve(self, request, obj):
         corporate_approve(
-            site=obj.site, staff=request.user, corporate_id=obj.pk, context=request_context(request)
+            site=obj.site, staff=request.user, corporate_id=obj.pk, context=request.audit_context
         )
 
     def review_reject(self, request, obj, *, reason):
@@ -159,7 +159,7 @@ class CorporateAdmin(ReviewAdmin):
             staff=request.user,
             corporate_id=obj.pk,
             reason=reason,
-            context=request_context(request),
+            context=request.audit_context,
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -171,7 +171,7 @@ class CorporateAdmin(ReviewAdmin):
                     corporate=corporate,
                     viewer=request.user,
                     item="corporate_admin",
-                    context=request_context(request),
+                    context=request.audit_context,
                 )
         return response
 
@@ -184,7 +184,7 @@ class CorporateAdmin(ReviewAdmin):
             site=obj.site,
             staff=request.user,
             corporate_id=obj.pk,
-            context=request_context(request),
+            context=request.audit_context,
             **changed,
         )
 
@@ -248,7 +248,7 @@ class BankAccountAdmin(ReadOnlyReviewAdmin):
                 corporates=Corporate.objects.filter(pk=account.corporate_id),
                 viewer=request.user,
                 account_id=account.pk,
-                context=request_context(request),
+                context=request.audit_context,
             )
             return found.bankbook_content_type, f"bank-account-{found.pk}-bankbook", file
 

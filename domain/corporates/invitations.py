@@ -41,18 +41,19 @@ from domain.messaging.services import outbox_server_sms
 from domain.verifications.models import Verification
 from domain.verifications.services import verification_consume
 
+from . import messages
+from .corporate_admins import (
+    MANAGER_KIND,
+    manager_answers_check,
+    manager_person_check,
+    manager_verification_methods,
+)
 from .errors import CorporateErrorCode
 from .events import (
     invitation_accepted_event,
     invitation_cancelled_event,
     invitation_created_event,
     invitation_resent_event,
-)
-from .managers import (
-    MANAGER_KIND,
-    manager_answers_check,
-    manager_person_check,
-    manager_verification_methods,
 )
 from .models import Corporate, CorporateManager, Invitation
 
@@ -77,13 +78,11 @@ def _token_issue(invitation: Invitation, now: datetime) -> str:
 
 def _invitation_sms(*, invitation: Invitation, site, token: str) -> None:
     # Manual 004 §1.2's wording; sensitive: the link is a secret until it is used.
+    text = messages.INVITATION.render(site=site.name, url=invitation_url(token))
     outbox_server_sms(
         to=invitation.mobile,
-        subject="관리자 초대 안내",
-        body=(
-            f"[{site.name}] 관리자로 초대받으셨습니다. 아래의 URL에 접속하여 "
-            f"관리자등록을 진행해주세요!\n{invitation_url(token)}"
-        ),
+        subject=text.title,
+        body=text.body,
         site=site,
         purpose="invitation",
         sensitive=True,

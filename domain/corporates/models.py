@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from domain.common.capabilities import Role as CapabilityRole
 from domain.common.transitions import StatusMachine
 
 from .banks import BANKS
@@ -131,7 +132,7 @@ class CorporateManager(StatusMachine, models.Model):
     The row outlives the admin's account: one who withdraws (탈퇴) or whom the master deletes
     (삭제) stays in the members list with that state (manual 004 §4.1), keeping only the masked
     name. An admin who joined by invitation carries it, so the list's entry keeps one id from
-    invitation to departure (domain.corporates.managers).
+    invitation to departure (domain.corporates.corporate_admins).
     """
 
     class Role(models.TextChoices):
@@ -184,6 +185,13 @@ class CorporateManager(StatusMachine, models.Model):
 
     def __str__(self) -> str:
         return f"{self.role} of {self.corporate_id}"
+
+    @property
+    def capability_role(self) -> CapabilityRole:
+        """This admin's role in the capability table (domain.common.capabilities)."""
+        if self.role == self.Role.MASTER:
+            return CapabilityRole.MASTER
+        return CapabilityRole.GENERAL_ADMIN
 
 
 class Invitation(StatusMachine, models.Model):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.audit.models import AuditEvent
 from domain.audit.services import RequestContext, audit_record
-from domain.capabilities import Capability, manager_can, member_can
+from domain.common.capabilities import Capability, account_can, role_can
 from domain.common.errors import CommonErrorCode, DomainError, ValidationFailed
 from domain.common.transitions import transition
 from domain.common.uploads import open_private_upload
@@ -28,6 +28,7 @@ from domain.members.models import Member
 from domain.members.reverification import site_feature_require
 from domain.messaging.sms import encode_check
 
+from . import messages
 from .errors import CorporateErrorCode
 from .events import (
     bank_account_approved_event,
@@ -54,7 +55,7 @@ Status = Corporate.Status
 
 def _is_site_staff(member: Member, site) -> bool:
     """An operator of `site`, or a platform superuser (the Django admin)."""
-    return member_can(member, site, Capability.CORPORATES_REVIEW)
+    return account_can(member, site, Capability.CORPORATES_REVIEW)
 
 
 def _review_start(*, site, staff: Member, corporate_id: int) -> Corporate:
@@ -122,13 +123,13 @@ def corporate_approve(
                 context=context,
             )
         if master is not None:
+            text = messages.SIGN_UP_APPROVED.render(
+                site=site.name, corporate=corporate.name, username=master.username
+            )
             member_notify(
                 member=master,
-                title="가입 승인 안내",
-                body=(
-                    f"[{site.name}] {corporate.name}의 기업 가입이 승인되었습니다. "
-                    f"아이디({master.username})로 로그인하여 이용하실 수 있습니다."
-                ),
+                title=text.title,
+                body=text.body,
                 purpose="corporate_approved",
                 prefer="sms",
             )
@@ -194,13 +195,13 @@ def corporate_reject(
                 context=context,
             )
         if master is not None:
+            text = messages.SIGN_UP_REJECTED.render(
+                site=site.name, corporate=corporate.name, reason=reason
+            )
             member_notify(
                 member=master,
-                title="가입 반려 안내",
-                body=(
-                    f"[{site.name}] {corporate.name}의 기업 가입 신청이 반려되었습니다. "
-                    f"사유: {reason}"
-                ),
+                title=text.title,
+                body=text.body,
                 purpose="corporate_rejected",
                 prefer="sms",
             )
@@ -290,7 +291,7 @@ def corporate_personal_data_viewed(
 ) -> None:
     """Access log (SPEC §14): a staff read of a corporate's personal data — who, whose (the
     master), what, when, from where. Reads by the corporate's own managers are not logged."""
-    if not member_can(viewer, corporate.site, Capability.SITE_READ):
+    if not account_can(viewer, corporate.site, Capability.SITE_READ):
         return
     master = corporate_master(corporate=corporate)
     audit_record(
@@ -316,13 +317,13 @@ def corporate_document_open(
     with `corporate.documents`; anyone else gets a 404 (SPEC §14 uploads). Staff downloads are
     written to the access log.
     """
-    allowed = member_can(viewer, corporate.site, Capability.SITE_READ)
+    allowed = account_can(viewer, corporate.site, Capability.SITE_READ)
     if not allowed:
         manager = CorporateManager.objects.filter(member=viewer, corporate=corporate).first()
         allowed = bool(
             manager
             and corporate.status == Status.APPROVED
-            and manager_can(manager.role, Capability.CORPORATE_DOCUMENTS)
+            and role_can(manager.capability_role, Capability.CORPORATE_DOCUMENTS)
         )
     if not allowed:
         raise corporate_not_found()

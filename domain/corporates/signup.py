@@ -29,24 +29,24 @@ from domain.common.uploads import (
     store_private_upload,
 )
 from domain.consents.services import consents_record
-from domain.members.errors import MemberErrorCode
 from domain.members.events import member_created_event
 from domain.members.models import Member
 from domain.members.registration import member_create_verified, username_taken_error
 from domain.members.reverification import site_feature_require
+from domain.sites.errors import SiteErrorCode
 from domain.verifications.models import Verification
 from domain.verifications.services import verification_consume
 
 from .accounts import account_number_normalise
 from .banks import ACCOUNT_NUMBER_PATTERN, BANKS
-from .errors import CorporateErrorCode
-from .events import corporate_signed_up_event
-from .managers import (
+from .corporate_admins import (
     MANAGER_KIND,
     manager_answers_check,
     manager_person_check,
     manager_verification_methods,
 )
+from .errors import CorporateErrorCode
+from .events import corporate_signed_up_event
 from .models import BankAccount, Corporate, CorporateManager
 from .terms import default_terms
 
@@ -208,7 +208,7 @@ def corporate_sign_up(
     context = context or RequestContext()
     if site.rules.kind(MANAGER_KIND) is None:  # the feature without the kind: misconfigured
         raise DomainError(
-            MemberErrorCode.UNKNOWN_MEMBER_KIND, _("This site has no such member kind.")
+            SiteErrorCode.UNKNOWN_MEMBER_KIND, _("This site has no such member kind.")
         )
     stored: dict[str, StoredUpload] = {}
     try:

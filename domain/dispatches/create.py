@@ -1,5 +1,4 @@
-"""Creating a dispatch, and its test send (SPEC §7.4, §13, §14; manual 004 §3.1; issue 11
-points 3 and 4).
+"""Creating a dispatch, and its test send (SPEC §7.4, §13, §14; manual 004 §3.1).
 
 A dispatch is created in one transaction: the sender's `dispatch_send` verification token is
 used up, the recipients are taken (inline, or a kept upload), one purchase is chosen and the

@@ -38,7 +38,7 @@ class DispatchErrorCode(ErrorCode):
     # Texted, but its batch not recorded yet (a worker died after the gateway took it; it is
     # recorded within the sending lease): the gift app may try again in a few minutes.
     GIFT_NOT_READY = "gift_not_ready"
-    # The gift app's signed callbacks (issue 11).
+    # The gift app's signed callbacks.
     INVALID_SIGNATURE = "invalid_signature"
     STALE_SIGNATURE = "stale_signature"
     REPLAYED_SIGNATURE = "replayed_signature"

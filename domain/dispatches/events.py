@@ -139,7 +139,7 @@ def dispatch_recipients_removed_event(
 def _batch(
     dispatch: Dispatch, type: str, rows: list[Recipient], *, batch_key: str, **parameters
 ) -> DispatchEvent:
-    """A sending batch's outcome (issue 11 point 5): its recipients' ids and its key."""
+    """A sending batch's outcome: its recipients' ids and its key."""
     return _record(
         dispatch.pk,
         type,
@@ -186,7 +186,7 @@ def dispatch_recipients_failed_event(
     )
 
 
-# --- Recipient outcomes (issue 11 points 6, 7): old/new status are the recipients' ------------
+# --- Recipient outcomes: old/new status are the recipients' ------------
 
 
 def recipient_received_event(recipient: Recipient, /) -> DispatchEvent:

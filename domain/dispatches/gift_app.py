@@ -1,4 +1,4 @@
-"""The gift app's signed callbacks (issue 11 point 6; README "Gift app callbacks").
+"""The gift app's signed callbacks (README "Gift app callbacks").
 
 The gift app is a partner server, not a member: it proves each request with an HMAC-SHA256
 signature keyed by its site's secret (`GIFT_APP_SECRETS`, backend.keys):

@@ -33,7 +33,7 @@ from domain.common.uploads import (
 from domain.messaging.errors import MessagingErrorCode
 from domain.messaging.sms import ENCODING, LONG_MAX_BYTES, message_kind, text_kind
 
-from .codes import CODE_LENGTH, gift_text
+from .claim_codes import CODE_LENGTH, gift_text
 from .errors import DispatchErrorCode
 
 TITLE_MAX_CHARS = 100  # Dispatch.title
@@ -90,7 +90,7 @@ def message_check(*, subject: str, body: str, has_image: bool) -> CheckedMessage
             attr="body",
         )
     message_kind(body, subject, has_image=has_image)  # refuses what no kind can carry
-    # Each recipient's text is the body plus its claim link (domain.dispatches.codes): refuse
+    # Each recipient's text is the body plus its claim link (domain.dispatches.claim_codes): refuse
     # here a body that only the link would push over the LMS limit, not at sending time.
     if len(_gift_sample(body).encode(ENCODING)) > LONG_MAX_BYTES:
         raise DomainError(

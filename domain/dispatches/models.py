@@ -7,7 +7,7 @@ back when it is removed, cancelled, failed, refused or reclaimed. Integer won ev
 constraints keep amounts sane even if a service were wrong.
 
 Background sending claims recipients in batches with a lease (`lease_until`, `claim_token`) so a
-worker killed mid-batch neither loses nor repeats a recipient (issue 11 point 5).
+worker killed mid-batch neither loses nor repeats a recipient.
 """
 
 from django.conf import settings
@@ -141,7 +141,7 @@ class Recipient(StatusMachine, models.Model):
     # Keyed hash of the claim code in the message's link; the code itself is never stored.
     claim_code_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    # Background sending (issue 11 point 5): a claim holds the row until `lease_until`; the
+    # Background sending: a claim holds the row until `lease_until`; the
     # batch's key goes to the gateway as its request id where the gateway supports one.
     claim_token = models.CharField(max_length=32, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
@@ -170,7 +170,7 @@ class Recipient(StatusMachine, models.Model):
 
 
 class RecipientUpload(models.Model):
-    """A parsed Excel upload kept for the create call (issue 11 point 2): owned by the company,
+    """A parsed Excel upload kept for the create call: owned by the company,
     usable for a day. Holds only valid, normalised rows."""
 
     corporate = models.ForeignKey(
@@ -242,7 +242,7 @@ class DispatchEvent(models.Model):
 
 
 class GiftAppSignature(models.Model):
-    """A gift app callback signature already used (issue 11 point 6): the unique insert is what
+    """A gift app callback signature already used: the unique insert is what
     refuses a replay, atomically, even when two copies arrive at once. Kept until the signature
     would be stale anyway (its timestamp + 5 minutes), then pruned daily."""
 

@@ -1,4 +1,4 @@
-"""What becomes of a sent gift (SPEC §7.4; manual 004 §3.3; issue 11 points 6 and 7).
+"""What becomes of a sent gift (SPEC §7.4; manual 004 §3.3).
 
 A sent gift is unreceived (미수령, `sent`) until the recipient registers it in the gift app
 (`received`, 수령), refuses it there (`refused`, 고객거절), or the company reclaims it
@@ -25,7 +25,7 @@ from domain.common.transitions import transition, transition_many
 from domain.purchases.ledger import purchase_give_back
 from domain.sites.models import Site
 
-from .codes import CLAIM_CODE_MAX_LENGTH, claim_code_hash
+from .claim_codes import CLAIM_CODE_MAX_LENGTH, claim_code_hash
 from .errors import DispatchErrorCode
 from .events import recipient_received_event, recipient_refused_event, recipients_reclaimed_event
 from .models import Dispatch, Recipient

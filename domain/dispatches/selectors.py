@@ -84,8 +84,8 @@ def _with_counts(dispatches: QuerySet[Dispatch]) -> QuerySet[Dispatch]:
 def dispatch_counts_fill(dispatches: list[Dispatch]) -> list[Dispatch]:
     """Give each of `dispatches` (a page of the history) its `recipient_counts`, as
     `_with_counts` annotates them, from one grouped query over their recipients: a page
-    costs one query whatever its size, and a simple one (issue 12 point 5: the history list
-    beside a bare list view). Returns `dispatches`."""
+    costs one query whatever its size, and a simple one (the history list costs about what a
+    bare list view does). Returns `dispatches`."""
     if not dispatches:
         return dispatches
     group_of = {state: group for group, states in STATE_GROUPS.items() for state in states}

@@ -1,4 +1,4 @@
-"""Sending a dispatch's gifts by text message, by workers (issue 11 point 5; SPEC §7.4, §9;
+"""Sending a dispatch's gifts by text message, by workers (SPEC §7.4, §9;
 manual 004 §3.1: immediate within 10 minutes, scheduled at their time).
 
     dispatch_send         pending → sending when due (immediate: at once), then batches
@@ -68,7 +68,7 @@ from domain.messaging.backends.base import ERROR_MAX_CHARS
 from domain.purchases.ledger import purchase_release, purchase_spend
 from domain.purchases.services import purchase_valid
 
-from .codes import claim_code, claim_code_hash, gift_text
+from .claim_codes import claim_code, claim_code_hash, gift_text
 from .events import (
     dispatch_batch_retried_event,
     dispatch_batch_sent_event,

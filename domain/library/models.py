@@ -2,24 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-
-class LibraryBranch(models.Model):
-    """A Yongin City library a member joins at (가입도서관); staff-editable list."""
-
-    site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, related_name="+")
-    code = models.SlugField(max_length=40)
-    name = models.CharField(max_length=60)
-    is_active = models.BooleanField(default=True)
-    sort_order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["sort_order", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["site", "code"], name="library_branch_code_unique")
-        ]
-
-    def __str__(self) -> str:
-        return self.name
+from domain.members.models import Member
 
 
 def library_state_changed(member_id: int) -> None:
@@ -27,8 +10,6 @@ def library_state_changed(member_id: int) -> None:
     (`api.members.serializers.MemberProfileSerializer.get_library`): every process sees the
     change on its next request. The two models below call it on each save and delete; call it
     after a queryset `update()` or `delete()` of either."""
-    from domain.members.models import Member
-
     Member.objects.filter(pk=member_id).update(updated_at=timezone.now())
 
 

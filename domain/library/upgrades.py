@@ -26,6 +26,7 @@ from domain.consents.services import consents_record
 from domain.members.errors import MemberErrorCode
 from domain.members.models import Member
 from domain.members.registration import age_on
+from domain.members.selectors import member_wards
 
 from .eligibility import get_eligibility_provider
 from .eligibility.base import EligibilityResult, EligibilityUnavailable, ForeignRegistration
@@ -435,8 +436,6 @@ def member_for_upgrade(*, viewer: Member, member_id: int | None) -> Member:
     """The member an upgrade is for: oneself, or a ward under 14 for a guardian (SPEC §8)."""
     if member_id is None or member_id == viewer.pk:
         return viewer
-    from domain.members.selectors import member_wards
-
     ward = member_wards(guardian=viewer).filter(pk=member_id).first()
     if ward is None:
         raise NotFound(MemberErrorCode.MEMBER_NOT_FOUND, _("No such member."))

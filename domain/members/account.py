@@ -18,11 +18,12 @@ from domain.audit.services import RequestContext, audit_record
 from domain.common.errors import CommonErrorCode, DomainError, ValidationFailed
 from domain.common.phones import normalise_mobile
 from domain.common.transitions import transition
-from domain.library.models import LibraryBranch
 from domain.messaging.services import outbox_email, outbox_sms
+from domain.sites.models import LibraryBranch
 from domain.verifications.models import Verification
 from domain.verifications.services import verification_consume
 
+from . import messages
 from .errors import MemberErrorCode
 from .events import member_updated_event, member_withdrawn_event
 from .lockout import member_password_confirm, member_password_unchanged
@@ -180,13 +181,11 @@ def member_password_change(
             update_fields=["password", "password_change_required", "temporary_password_expires_at"]
         )
         revoked = member_refresh_tokens_revoke(member=member)
+        text = messages.PASSWORD_CHANGED.render(site=site.name)
         member_notify(
             member=member,
-            title="비밀번호 변경 안내",
-            body=(
-                f"[{site.name}] 회원님의 비밀번호가 변경되었습니다. "
-                "본인이 변경하지 않았다면 고객센터로 문의해 주세요."
-            ),
+            title=text.title,
+            body=text.body,
             purpose="password_changed",
             prefer="sms",
         )

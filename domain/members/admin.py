@@ -4,7 +4,7 @@ The status is never edited by hand: staff suspend or reactivate with the actions
 through the services (locked, checked against Member.TRANSITIONS, audited). The verified
 identity (name, birth date, gender, nationality, mobile; CI/DI hashes) comes from the
 verification and changes only through its services (re-verification, name change review,
-mobile change), so it is read-only here too (issue 9 finding 1).
+mobile change), so it is read-only here too.
 """
 
 from django.contrib import admin, messages
@@ -16,10 +16,9 @@ from domain.common.admin import (
     MaskedPersonMixin,
     ReadOnlyReviewAdmin,
     SiteScopedAdmin,
-    request_context,
 )
 from domain.common.errors import DomainError
-from domain.library.models import LibraryBranch
+from domain.sites.models import LibraryBranch
 
 from .lifecycle import member_reactivate, member_suspend
 from .models import Member, NameChangeRequest
@@ -123,7 +122,7 @@ class MemberAdmin(MaskedPersonMixin, SiteScopedAdmin):
         self._apply(request, queryset, member_reactivate)
 
     def _apply(self, request, queryset, service) -> None:
-        context = request_context(request)
+        context = request.audit_context
         done = 0
         for member in queryset.exclude(pk=request.user.pk).select_related("site"):
             try:
@@ -179,7 +178,7 @@ class NameChangeRequestAdmin(ReadOnlyReviewAdmin):
                 site=found.site,
                 viewer=request.user,
                 request_id=found.pk,
-                context=request_context(request),
+                context=request.audit_context,
             )
             return opened.evidence_content_type, f"name-change-{opened.pk}-evidence", file
 
@@ -187,7 +186,7 @@ class NameChangeRequestAdmin(ReadOnlyReviewAdmin):
 
     def review_approve(self, request, obj):
         name_change_request_approve(
-            site=obj.site, staff=request.user, request_id=obj.pk, context=request_context(request)
+            site=obj.site, staff=request.user, request_id=obj.pk, context=request.audit_context
         )
 
     def review_reject(self, request, obj, *, reason):
@@ -196,5 +195,5 @@ class NameChangeRequestAdmin(ReadOnlyReviewAdmin):
             staff=request.user,
             request_id=obj.pk,
             reason=reason,
-            context=request_context(request),
+            context=request.audit_context,
         )

@@ -9,8 +9,10 @@ the same work for every answer, and audit events. The per-IP throttle of these f
 
 from django.contrib.auth.backends import ModelBackend
 
-from domain.audit.services import RequestContext
+from domain.common.errors import DomainError
+from domain.sites.selectors import site_get
 
+from .authentication import member_authenticate, platform_authenticate
 from .models import Member
 
 
@@ -18,14 +20,8 @@ class SiteMemberBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if not username or not password:
             return None
-        from domain.common.errors import DomainError
-        from domain.members.services import (  # avoid an import cycle
-            member_authenticate,
-            platform_authenticate,
-        )
-        from domain.sites.selectors import site_get
-
-        context = RequestContext.from_request(request) if request is not None else None
+        # Set by api.context.RequestContextMiddleware; absent when called outside a request.
+        context = getattr(request, "audit_context", None)
         slug, sep, login_id = username.partition("/")
         try:
             if not sep:

@@ -4,14 +4,9 @@ from domain.common.errors import ErrorCode
 
 
 class MemberErrorCode(ErrorCode):
-    # The site's ID and password rules (domain.sites.policy) and Django's validators.
-    UNKNOWN_MEMBER_KIND = "unknown_member_kind"
-    USERNAME_LENGTH = "username_length"
-    USERNAME_PATTERN = "username_pattern"
+    # IDs and passwords beyond the site's own rules (those are SiteErrorCode): Django's
+    # validators, uniqueness, confirmation.
     USERNAME_TAKEN = "username_taken"
-    PASSWORD_LENGTH = "password_length"
-    PASSWORD_CHARACTER = "password_character"
-    PASSWORD_CLASSES = "password_classes"
     PASSWORD_CONTAINS_USERNAME = "password_contains_username"
     PASSWORD_TOO_COMMON = "password_too_common"
     PASSWORD_TOO_SIMILAR = "password_too_similar"

@@ -79,7 +79,7 @@ class Member(StatusMachine, AbstractBaseUser, PermissionsMixin):
     address_road = models.CharField(max_length=200, blank=True)
     address_detail = models.CharField(max_length=200, blank=True)
     home_library = models.ForeignKey(
-        "library.LibraryBranch",
+        "sites.LibraryBranch",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

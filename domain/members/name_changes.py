@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.audit.models import AuditEvent
 from domain.audit.services import RequestContext, audit_record
-from domain.capabilities import Capability, member_can
+from domain.common.capabilities import Capability, account_can
 from domain.common.errors import (
     CommonErrorCode,
     Conflict,
@@ -37,6 +37,7 @@ from domain.common.uploads import (
 from domain.verifications.models import Verification
 from domain.verifications.services import verification_consume
 
+from . import messages
 from .account import member_notify
 from .errors import MemberErrorCode
 from .events import (
@@ -64,7 +65,7 @@ def _not_found() -> NotFound:
 def name_change_requests_visible(*, site, viewer: Member) -> QuerySet[NameChangeRequest]:
     """The requests `viewer` may see: all of the site's for its staff, else their own (SPEC §8)."""
     requests = NameChangeRequest.objects.filter(site=site).select_related("member")
-    if member_can(viewer, site, Capability.SITE_READ):
+    if account_can(viewer, site, Capability.SITE_READ):
         return requests
     return requests.filter(member=viewer)
 
@@ -161,7 +162,7 @@ def _review_start(*, site, staff: Member, request_id: int) -> NameChangeRequest:
         .filter(site=site, pk=request_id)
         .first()
     )
-    if request is None or not member_can(staff, site, Capability.NAME_CHANGES_REVIEW):
+    if request is None or not account_can(staff, site, Capability.NAME_CHANGES_REVIEW):
         raise _not_found()
     if request.member_id == staff.pk:
         raise PermissionDenied(
@@ -198,10 +199,11 @@ def name_change_request_approve(
             member.ci_hash, member.di_hash = request.verified_ci_hash, request.verified_di_hash
             fields += ["ci_hash", "di_hash"]
         member.save(update_fields=fields)
+        text = messages.NAME_CHANGE_APPROVED.render(site=site.name)
         member_notify(
             member=member,
-            title="이름 변경 안내",
-            body=f"[{site.name}] 회원님의 이름 변경 요청이 승인되어 회원 이름이 변경되었습니다.",
+            title=text.title,
+            body=text.body,
             purpose="name_change_approved",
             prefer="sms",
         )
@@ -240,12 +242,11 @@ def name_change_request_reject(
             actor=staff,
             context=context,
         )
+        text = messages.NAME_CHANGE_REJECTED.render(site=site.name, reason=request.reason)
         member_notify(
             member=request.member,
-            title="이름 변경 안내",
-            body=(
-                f"[{site.name}] 회원님의 이름 변경 요청이 반려되었습니다. 사유: {request.reason}"
-            ),
+            title=text.title,
+            body=text.body,
             purpose="name_change_rejected",
             prefer="sms",
         )

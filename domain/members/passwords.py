@@ -5,17 +5,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from domain.common.errors import DomainError, ValidationFailed
+from domain.sites.errors import SiteErrorCode
 
 from .errors import MemberErrorCode
 
 PASSWORD_MESSAGES = {
-    MemberErrorCode.PASSWORD_LENGTH: _("The password length does not meet the site's rule."),
-    MemberErrorCode.PASSWORD_CHARACTER: _(
+    SiteErrorCode.PASSWORD_LENGTH: _("The password length does not meet the site's rule."),
+    SiteErrorCode.PASSWORD_CHARACTER: _(
         "The password contains a character the site does not allow."
     ),
-    MemberErrorCode.PASSWORD_CLASSES: _(
-        "The password does not combine enough kinds of characters."
-    ),
+    SiteErrorCode.PASSWORD_CLASSES: _("The password does not combine enough kinds of characters."),
     MemberErrorCode.PASSWORD_CONTAINS_USERNAME: _("The password must not contain the login ID."),
 }
 # Django's validators → our codes; any other validator answers `password_invalid`.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 import string
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth.hashers import make_password
@@ -26,6 +27,7 @@ from domain.sites.policy import PasswordRule
 from domain.verifications.models import Verification
 from domain.verifications.services import verification_consume
 
+from . import messages
 from .account import member_notify
 from .errors import MemberErrorCode
 from .models import Member
@@ -108,11 +110,74 @@ def temporary_password_generate(*, rule: PasswordRule) -> str:
             return password
 
 
-def temporary_password_message(*, site: Site, password: str) -> str:
-    return (
-        f"[{site.name}] 임시 비밀번호: {password}\n"
-        "24시간 안에 로그인하여 새 비밀번호로 변경해 주세요."
+@dataclass(frozen=True)
+class TemporaryPassword:
+    text: str  # sent once, never stored
+    hash: str
+
+
+def temporary_password_new(*, site: Site) -> TemporaryPassword:
+    """A temporary password for `site` and its hash. Call it before the transaction (hashing
+    holds SQLite's write lock otherwise), and whatever happens next: the same work for every
+    answer (SPEC §14 enumeration)."""
+    text = temporary_password_generate(rule=site.rules.password)
+    return TemporaryPassword(text=text, hash=make_password(text))
+
+
+def member_temporary_password_give(
+    *,
+    member: Member,
+    password: TemporaryPassword,
+    prefer: str,
+    actor: Member,
+    context: RequestContext | None,
+    **audit_parameters,
+) -> str | None:
+    """The one temporary password reset, for a member who asked (비밀번호찾기) and for a general
+    admin whose master reset it (manual 004 §4.1). Call it in a transaction, `member` locked.
+
+    The password goes out by `prefer` (the other channel if that one has no address); then it
+    replaces the member's password, valid 24 hours, to be changed at the next login; any lock
+    is lifted, the refresh tokens are revoked and the reset is audited (SPEC §5, §14). Returns
+    the channel it went by, or None — nothing changed — when neither reaches the member.
+    """
+    text = messages.TEMPORARY_PASSWORD.render(site=member.site.name, password=password.text)
+    sent_by = member_notify(
+        member=member,
+        title=text.title,
+        body=text.body,
+        purpose="password_reset",
+        prefer=prefer,
+        sensitive=True,
     )
+    if sent_by is None:
+        return None
+    member.password = password.hash
+    member.password_change_required = True
+    member.temporary_password_expires_at = timezone.now() + TEMPORARY_PASSWORD_LIFETIME
+    member.failed_login_count = 0
+    member.locked_until = None
+    member.save(
+        update_fields=[
+            "password",
+            "password_change_required",
+            "temporary_password_expires_at",
+            "failed_login_count",
+            "locked_until",
+        ]
+    )
+    revoked = member_refresh_tokens_revoke(member=member)
+    audit_record(
+        type=AuditEvent.Type.PASSWORD_RESET,
+        site=member.site,
+        member=member,
+        actor=actor,
+        context=context,
+        channel=sent_by,
+        refresh_tokens_revoked=revoked,
+        **audit_parameters,
+    )
+    return sent_by
 
 
 def member_password_reset(
@@ -140,10 +205,7 @@ def member_password_reset(
             MemberErrorCode.INVALID_CHANNEL, _("Choose email or SMS."), attr="channel"
         )
     folded = site.rules.username.fold(username)
-    # Hashed before the transaction (SQLite's write lock), whether or not it is used: the same
-    # work for every answer (SPEC §14 enumeration).
-    password = temporary_password_generate(rule=site.rules.password)
-    password_hash = make_password(password)
+    password = temporary_password_new(site=site)  # whether or not it is used
     with transaction.atomic():
         person = verification_consume(
             site=site,
@@ -159,39 +221,8 @@ def member_password_reset(
         )
         if member is None or not _same_person(member, person):
             return False
-        sent_by = member_notify(
-            member=member,
-            title="임시 비밀번호 안내",
-            body=temporary_password_message(site=site, password=password),
-            purpose="password_reset",
-            prefer=channel,
-            sensitive=True,
+        sent_by = member_temporary_password_give(
+            member=member, password=password, prefer=channel, actor=member, context=context
         )
-        if sent_by is None:  # no address on either channel: nothing can reach the member
-            return False
-        now = timezone.now()
-        member.password = password_hash
-        member.password_change_required = True
-        member.temporary_password_expires_at = now + TEMPORARY_PASSWORD_LIFETIME
-        member.failed_login_count = 0
-        member.locked_until = None
-        member.save(
-            update_fields=[
-                "password",
-                "password_change_required",
-                "temporary_password_expires_at",
-                "failed_login_count",
-                "locked_until",
-            ]
-        )
-        revoked = member_refresh_tokens_revoke(member=member)
-        audit_record(
-            type=AuditEvent.Type.PASSWORD_RESET,
-            site=site,
-            member=member,
-            actor=member,
-            context=context,
-            channel=sent_by,
-            refresh_tokens_revoked=revoked,
-        )
-    return True
+    # None: no address on either channel, nothing can reach the member
+    return sent_by is not None

@@ -22,7 +22,8 @@ from domain.common.numbers import normalise_business_number, normalise_corporati
 from domain.common.phones import normalise_mobile
 from domain.consents.models import ConsentDocument
 from domain.consents.services import consents_record, consents_validate
-from domain.library.models import LibraryBranch
+from domain.sites.errors import SiteErrorCode
+from domain.sites.models import LibraryBranch
 from domain.verifications.models import Verification
 from domain.verifications.services import verification_consume
 
@@ -32,8 +33,8 @@ from .models import CorporateProfile, Guardianship, Member
 from .passwords import password_check
 
 USERNAME_MESSAGES = {
-    MemberErrorCode.USERNAME_LENGTH: _("The ID length does not meet the site's rule."),
-    MemberErrorCode.USERNAME_PATTERN: _("The ID contains characters the site does not allow."),
+    SiteErrorCode.USERNAME_LENGTH: _("The ID length does not meet the site's rule."),
+    SiteErrorCode.USERNAME_PATTERN: _("The ID contains characters the site does not allow."),
     MemberErrorCode.USERNAME_TAKEN: _("This ID is already in use."),
 }
 GUARDIAN_MIN_AGE = 19
@@ -111,7 +112,7 @@ def member_sign_up(*, site, data: SignUpData, context: RequestContext) -> Member
     kind = policy.kind(data.kind)
     if kind is None or data.kind == "corporate_manager":
         raise DomainError(
-            MemberErrorCode.UNKNOWN_MEMBER_KIND,
+            SiteErrorCode.UNKNOWN_MEMBER_KIND,
             _("This site has no such member kind."),
             attr="kind",
         )

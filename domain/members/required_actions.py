@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.common.errors import PermissionDenied
 from domain.consents.errors import ConsentErrorCode
+from domain.consents.selectors import consents_pending_cached
 
 from .errors import MemberErrorCode
 
@@ -20,8 +21,6 @@ def required_action_check(*, member, consent_exempt: bool, password_exempt: bool
         )
     if consent_exempt or password_exempt:
         return
-    from domain.consents.selectors import consents_pending_cached
-
     pending = consents_pending_cached(member=member)
     if pending:
         raise PermissionDenied(

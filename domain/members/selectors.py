@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.audit.models import AuditEvent
 from domain.audit.services import RequestContext, audit_record
-from domain.capabilities import Capability, member_can
+from domain.common.capabilities import Capability, account_can
 from domain.common.errors import NotFound
 
 from .errors import MemberErrorCode
@@ -35,7 +35,7 @@ def member_get_for(
     read is written to the access log (SPEC §14).
     """
     site = site or viewer.site
-    if member_can(viewer, site, Capability.SITE_READ):
+    if account_can(viewer, site, Capability.SITE_READ):
         member = Member.objects.filter(site=site, pk=member_id).first()
         if member is not None and member.pk != viewer.pk:
             audit_record(

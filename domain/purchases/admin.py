@@ -1,4 +1,4 @@
-"""Purchases in the Django admin (SPEC §7.3, §8; issue 10 Build 8).
+"""Purchases in the Django admin (SPEC §7.3, §8).
 
 Operators list their site's purchases and approve, refund or mark documents received with list
 actions that call the services of the API (domain.purchases.services): each selected row is its

@@ -1,4 +1,4 @@
-"""Deposit matching in the Django admin (issue 10 point 5): operators upload the receiving
+"""Deposit matching in the Django admin: operators upload the receiving
 account's statement, read the proposals, and confirm them with the services of the API
 (domain.purchases.deposits), so approvals, events, SMS and refusals are the API's. Statements
 and rows are read-only: a row's status moves only through the confirmation."""

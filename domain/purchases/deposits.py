@@ -1,5 +1,5 @@
-"""Deposit matching: upload a statement of the receiving account, confirm its proposals (issue 10
-point 5, beyond manual 004 §2.2 where companies phone the call centre; SPEC §7.3, §8).
+"""Deposit matching: upload a statement of the receiving account, confirm its proposals (beyond
+manual 004 §2.2, where companies phone the call centre; SPEC §7.3, §8).
 
 Staff upload the statement (domain.purchases.statements reads it); every row gets a proposal
 (domain.purchases.matching) and nothing is approved. Staff then confirm (row, purchase) pairs;
@@ -20,7 +20,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from domain.capabilities import Capability, member_can
+from domain.common.capabilities import Capability, account_can
 from domain.common.errors import CommonErrorCode, Conflict, DomainError, NotFound
 from domain.common.transitions import transition
 from domain.corporates.models import Corporate
@@ -56,7 +56,7 @@ def _row_not_found() -> NotFound:
 
 
 def _reviewer(staff, site) -> bool:
-    return member_can(staff, site, Capability.PURCHASES_REVIEW)
+    return account_can(staff, site, Capability.PURCHASES_REVIEW)
 
 
 def deposit_statement_upload(

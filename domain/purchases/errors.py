@@ -14,7 +14,7 @@ class PurchaseErrorCode(ErrorCode):
     # The ledger refuses to spend for messages sent after the purchase's validity (an
     # internal guard: sending checks first, domain.dispatches.sending).
     PURCHASE_EXPIRED = "purchase_expired"
-    # Deposit matching (issue 10 point 5): the statement upload…
+    # Deposit matching: the statement upload…
     STATEMENT_HEADER_MISSING = "statement_header_missing"
     STATEMENT_EMPTY = "statement_empty"
     STATEMENT_TOO_MANY_ROWS = "statement_too_many_rows"

@@ -1,4 +1,4 @@
-"""Money of a purchase that dispatches draw on (SPEC §7.4; issue 11): the one place that moves
+"""Money of a purchase that dispatches draw on (SPEC §7.4): the one place that moves
 `balance` and `reserved` after approval. Every move locks the purchase row, checks, saves and
 writes one `PurchaseEvent` (old and new balance; reserved before and after in `parameters`).
 

@@ -1,4 +1,4 @@
-"""Which pending purchase a bank deposit pays for (issue 10 point 5; SPEC §7.3).
+"""Which pending purchase a bank deposit pays for (SPEC §7.3).
 
 For each statement row the candidates are the pending purchases of the site's companies
 

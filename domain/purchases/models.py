@@ -123,7 +123,7 @@ class PurchaseEvent(models.Model):
         ordering = ["created_at", "id"]
 
 
-# --- Deposit matching (issue 10 point 5; beyond manual 004, where companies phone the call
+# --- Deposit matching (beyond manual 004, where companies phone the call
 # centre): staff upload the receiving account's statement, the server proposes a pending purchase
 # for each row (domain.purchases.matching), staff confirm (domain.purchases.deposits).
 

@@ -23,6 +23,7 @@ from domain.corporates.errors import CorporateErrorCode
 from domain.corporates.models import BankAccount, Corporate, CorporateManager
 from domain.members.account import member_notify
 
+from . import messages
 from .deadlines import deposit_deadline
 from .errors import PurchaseErrorCode
 from .events import (
@@ -295,13 +296,16 @@ def _requester_notify(purchase: Purchase) -> None:
         return
     corporate = purchase.corporate
     until = timezone.localtime(purchase.expires_at).date().isoformat()
+    text = messages.PURCHASE_APPROVED.render(
+        site=corporate.site.name,
+        corporate=corporate.name,
+        amount=f"{purchase.amount:,}",
+        until=until,
+    )
     member_notify(
         member=member,
-        title="구매 승인 안내",
-        body=(
-            f"[{corporate.site.name}] {corporate.name}의 온누리상품권 구매 "
-            f"{purchase.amount:,}원이 승인되었습니다. 유효기간: {until}까지"
-        ),
+        title=text.title,
+        body=text.body,
         purpose="purchase_approved",
         prefer="sms",
     )

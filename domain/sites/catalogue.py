@@ -245,8 +245,8 @@ SITES = [
                 ),
             },
             "login_second_factor": "sms_code",
-            # Only what is served (issue 9); issue 10 added "purchases" back (sites/0004), issue
-            # 11 "dispatches" (sites/0005).
+            # Only what is served: sites/0004 added "purchases" once its endpoints existed,
+            # sites/0005 "dispatches".
             "features": ["corporates", "signup_manual", "purchases", "dispatches"],
         },
     },

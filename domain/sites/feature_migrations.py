@@ -1,5 +1,5 @@
-"""A data migration that adds a feature to sites' policies once its endpoints exist (issue 9
-finding 7: a policy advertises only what is served). Used by sites/0004, sites/0005."""
+"""A data migration that adds a feature to sites' policies once its endpoints exist (a policy
+advertises only what is served, SPEC §2). Used by sites/0004, sites/0005."""
 
 
 def feature_served(served: dict[str, str]):

@@ -33,3 +33,26 @@ class Site(models.Model):
     def refresh_from_db(self, *args, **kwargs) -> None:
         self.__dict__.pop("rules", None)
         super().refresh_from_db(*args, **kwargs)
+
+
+class LibraryBranch(models.Model):
+    """A Yongin City library a member joins at (가입도서관): a site's staff-editable list that
+    sign-up and the profile offer (SPEC §2 member kinds' `home_library` field). It belongs to
+    the site, below members, so the members area can check a choice without reaching up to
+    the library area (its table keeps the name it was created with)."""
+
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    code = models.SlugField(max_length=40)
+    name = models.CharField(max_length=60)
+    is_active = models.BooleanField(default=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        db_table = "library_librarybranch"
+        ordering = ["sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "code"], name="library_branch_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -14,7 +14,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from domain.common.money import WON_MAX
-from domain.members.errors import MemberErrorCode
+
+from .errors import SiteErrorCode
 
 CHARACTER_CLASS_SCHEMES = {
     # upper and lower are separate classes (incheon-water, onnuri-biz)
@@ -69,13 +70,13 @@ class UsernameRule:
         username = username.strip()
         return username.lower() if self.case_insensitive else username
 
-    def violation(self, username: str) -> MemberErrorCode | None:
+    def violation(self, username: str) -> SiteErrorCode | None:
         """The code of the first rule `username` breaks, or None."""
         value = self.fold(username)
         if not self.min_length <= len(value) <= self.max_length:
-            return MemberErrorCode.USERNAME_LENGTH
+            return SiteErrorCode.USERNAME_LENGTH
         if not re.fullmatch(self.pattern, value):
-            return MemberErrorCode.USERNAME_PATTERN
+            return SiteErrorCode.USERNAME_PATTERN
         return None
 
 
@@ -113,23 +114,23 @@ class PasswordRule:
                 classes.add("special")
         return classes
 
-    def violation(self, password: str) -> MemberErrorCode | None:
+    def violation(self, password: str) -> SiteErrorCode | None:
         """The code of the first rule `password` breaks, or None (SPEC §2)."""
         if len(password) > self.max_length or len(password) < self.min_length:
-            return MemberErrorCode.PASSWORD_LENGTH
+            return SiteErrorCode.PASSWORD_LENGTH
         for char in password:
             if char.isascii() and char.isalnum():
                 continue
             if not char.isprintable() or char.isspace() or not char.isascii():
-                return MemberErrorCode.PASSWORD_CHARACTER
+                return SiteErrorCode.PASSWORD_CHARACTER
             if self.allowed_specials is not None and char not in self.allowed_specials:
-                return MemberErrorCode.PASSWORD_CHARACTER
+                return SiteErrorCode.PASSWORD_CHARACTER
         classes = len(self.classes_of(password))
         if not any(
             len(password) >= alt.min_length and classes >= alt.min_classes
             for alt in self.alternatives
         ):
-            return MemberErrorCode.PASSWORD_CLASSES
+            return SiteErrorCode.PASSWORD_CLASSES
         return None
 
 

@@ -20,7 +20,9 @@ from domain.common.numbers import normalise_business_number
 from domain.common.phones import normalise_mobile
 from domain.common.sandbox import sandbox_require_allowed
 from domain.common.transitions import transition, transition_many
+from domain.messaging.services import outbox_server_sms
 
+from . import messages
 from .errors import VerificationErrorCode
 from .events import (
     verification_attempt_failed_event,
@@ -209,8 +211,6 @@ def _sms_recipient(purpose: str, member, phone: str) -> str:
 
 
 def _start_sms_code(verification: Verification, raw_phone: str) -> dict[str, Any]:
-    from domain.messaging.services import outbox_server_sms
-
     phone = normalise_mobile(raw_phone)
     if phone is None:
         raise DomainError(
@@ -227,7 +227,7 @@ def _start_sms_code(verification: Verification, raw_phone: str) -> dict[str, Any
     verification.save(update_fields=["code_hash"])
     outbox_server_sms(
         to=phone,
-        body=f"[{verification.site.name}] 인증번호 [{code}]를 3분 안에 입력해 주세요.",
+        body=messages.SMS_CODE.render(site=verification.site.name, code=code).body,
         site=verification.site,
         purpose=f"verification_{verification.purpose}",
         sensitive=True,

@@ -1,5 +1,6 @@
 """Helpers for the Django admin tests: operators of each site and their browser-like clients."""
 
+from django.forms import MultiWidget
 from django.test import Client
 
 from domain.members.models import Member
@@ -29,3 +30,20 @@ def index_models(response) -> set[str]:
 
 def shown_messages(response) -> list[str]:
     return [str(message) for message in response.context["messages"]]
+
+
+def form_data(model_admin, request, obj) -> dict:
+    """What the change form would post back unchanged."""
+    form = model_admin.get_form(request, obj)(instance=obj)
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if isinstance(field.widget, MultiWidget):
+            for index, part in enumerate(field.widget.decompress(value)):
+                data[f"{name}_{index}"] = "" if part is None else str(part)
+        elif isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif value is not None:
+            data[name] = value
+    return data

@@ -1,6 +1,6 @@
 """The bank-account admin: operators approve or reject account requests with the services of
 the API (domain.corporates.accounts) and open bankbooks through the logged download (SPEC
-§7.2, §8, §14; manual 004 §2.3; issue 9 finding 1: there was no bank-account admin)."""
+§7.2, §8, §14; manual 004 §2.3: there was no bank-account admin)."""
 
 import pytest
 from django.contrib import admin

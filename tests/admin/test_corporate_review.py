@@ -1,7 +1,7 @@
 """Operators review corporate sign-ups in the admin: the list action and the object page's
 buttons call the review services of the API (domain.corporates.review), with the same events,
 SMS and errors; documents open through the permission-checked, access-logged download
-(SPEC §7.1, §8, §14; manual 004 §1.1; issue 9 finding 1, Build 1)."""
+(SPEC §7.1, §8, §14; manual 004 §1.1, Build 1)."""
 
 import pytest
 

@@ -1,5 +1,5 @@
 """Deposit matching in the admin: operators upload a statement, read its proposals and confirm
-them with the services of the API (issue 10 point 5)."""
+them with the services of the API."""
 
 import datetime as dt
 

@@ -5,7 +5,7 @@ through the services; another site's operator sees none of it."""
 
 import pytest
 
-from domain.dispatches.codes import claim_code_hash
+from domain.dispatches.claim_codes import claim_code_hash
 from domain.dispatches.models import Dispatch, DispatchEvent, Recipient
 from tests.factories.corporates import corporate_with_master
 from tests.factories.dispatches import dispatch_make

@@ -1,13 +1,12 @@
 """Operators review name change requests in the admin with the API's services (manual 002 §II
-1-2; SPEC §5, §8, §14; issue 9 Build 1)."""
+1-2; SPEC §5, §8, §14)."""
 
 import pytest
 
 from domain.audit.models import AuditEvent
 from domain.members.models import NameChangeRequest
 from domain.messaging.models import OutboxMessage
-from tests.api.members_extra import ANIMAL, pdf_bytes
-from tests.api.members_extra.test_name_changes import NEW_NAME, file_request
+from tests.api.members import ANIMAL, NEW_NAME, file_request, pdf_bytes
 
 from . import client_for, operator_of
 

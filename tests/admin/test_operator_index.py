@@ -1,5 +1,5 @@
 """Every operator sees exactly their own site's models on the admin index; the platform
-superuser sees all (SPEC §8; issue 9 finding 1: `_is_operator` returned the site id, an int,
+superuser sees all (SPEC §8: `_is_operator` returned the site id, an int,
 and Django keeps a model only when the permission is `True`)."""
 
 import pytest
@@ -24,7 +24,7 @@ COMMON = {
 EXPECTED = {
     "incheon-water": COMMON,
     "animal-protection": COMMON | {"members.NameChangeRequest"},
-    "yongin-library": COMMON | {"library.LibraryBranch"},
+    "yongin-library": COMMON | {"sites.LibraryBranch"},
     "onnuri-biz": COMMON
     | {
         "corporates.Corporate",

@@ -1,7 +1,7 @@
 """The purchase admin: operators list their site's purchases and approve, refund or mark
 documents received with list actions that call the services of the API (domain.purchases.
 services), one locked transaction per selected row; the status and the money are never edited
-by hand (SPEC §7.3, §8; issue 10 Build 8)."""
+by hand (SPEC §7.3, §8)."""
 
 import datetime as dt
 

@@ -1,5 +1,5 @@
-"""Status and verified identity fields are read-only everywhere in the admin (issue 9 finding
-1: a rejected manager set to "active" by hand could log in). The identity comes from the
+"""Status and verified identity fields are read-only everywhere in the admin: a
+rejected manager set to "active" by hand could log in). The identity comes from the
 verification (SPEC §4, §5); the status moves only through services (domain.common.transitions).
 """
 
@@ -8,9 +8,8 @@ from django.contrib import admin
 from django.test import RequestFactory
 
 from domain.members.models import Member
-from tests.domain.members.test_admin_status import form_data
 
-from . import client_for, operator_of
+from . import client_for, form_data, operator_of
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +29,7 @@ PROTECTED = {
     "reviewed_at",
     "approved_by",
     "approved_at",
-    # Money and its dates: moved by the purchase services only (SPEC §7.3; issue 10 Build 8).
+    # Money and its dates: moved by the purchase services only (SPEC §7.3).
     "amount",
     "discount_amount",
     "deposit_amount",

@@ -143,7 +143,7 @@ def test_refuse_unsafe_start_raises_on_errors_only_where_asked(production):
     refuse_unsafe_start()  # warnings are logged, not fatal
 
 
-# --- the gift app's callback secrets (issue 11 point 6) ---------------------------------------
+# --- the gift app's callback secrets ---------------------------------------
 
 GOOD_GIFT_SECRET = "gift-app-secret-of-this-deployment-9f8e7d6c5b4a"
 

@@ -1,10 +1,10 @@
-"""Database settings from the environment (issue 8 finding 7; SPEC §9)."""
+"""Database settings from the environment (SPEC §9)."""
 
 import json
 import subprocess
 import sys
 
-from tests.backend.test_start_refusal import BASE_DIR, environment
+from tests.backend import BASE_DIR, environment
 
 PROBE = """
 import json

@@ -1,4 +1,4 @@
-"""SQLite writers of one process take turns, first come first served (issue 12 point 4).
+"""SQLite writers of one process take turns, first come first served.
 
 `make load` with 20 clients on `make run`'s SQLite answered a login 503 `database_unavailable`
 ("database is locked"): SQLite's busy handler polls, every 100 ms once a wait is long, while

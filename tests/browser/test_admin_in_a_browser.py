@@ -1,74 +1,23 @@
-"""The Django admin in a real browser (issue 9, first "Done when" line): Playwright drives
-Debian's chromium against pytest-django's live server.
+"""The Django admin in a real browser: Playwright drives Debian's chromium against
+pytest-django's live server (tests/browser/conftest.py).
 
 The onnuri-biz operator logs in to /admin/, approves a pending company with the list action,
 and the company's manager can then log in through the API; the yongin-library operator sees
-Members. Skipped only where /usr/bin/chromium is missing (`.ci/run` installs it). The
-browser never downloads anything: `playwright install` is not used.
-
-Playwright's sync API keeps an event loop running on the test's thread, and Django refuses
-ORM calls there, so each test prepares its rows before the browser starts and checks them
-after it stops; the server side runs in the live server's own threads.
+Members.
 """
 
 from __future__ import annotations
 
-import contextlib
 import re
-from pathlib import Path
 
-import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from rest_framework.test import APIClient
 
 from domain.corporates.models import Corporate, CorporateManager
 from domain.messaging.backends import locmem
 from domain.sites.models import Site
 from tests.api.corporates import COMPANY, ONNURI, PASSWORD, manager_identity, sign_up
-from tests.factories.members import DEFAULT_PASSWORD, MemberFactory
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason=f"no chromium at {CHROMIUM}: install Debian's `chromium` package (.ci/run does)",
-    ),
-    # The live server commits: the seeded sites are restored after each test.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
-
-@contextlib.contextmanager
-def chromium_page():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(locale="ko-KR", viewport={"width": 1280, "height": 900})
-            page.set_default_timeout(20_000)
-            yield page
-        finally:
-            browser.close()
-
-
-def admin_log_in(page, base: str, username: str, password: str = DEFAULT_PASSWORD) -> None:
-    page.goto(f"{base}/admin/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("input[type=submit], button[type=submit]")
-    expect(page.locator("#site-name")).to_be_visible()
-    expect(page.locator("#user-tools")).to_be_visible()
+from tests.factories.members import MemberFactory
 
 
 def sms_code() -> str:
@@ -76,7 +25,7 @@ def sms_code() -> str:
 
 
 def test_onnuri_operator_approves_a_company_whose_manager_then_logs_in(
-    live_server, verify, tmp_path
+    chromium_page, admin_log_in, live_server, verify, tmp_path
 ):
     locmem.outbox.clear()
     operator = MemberFactory(
@@ -139,7 +88,9 @@ def test_onnuri_operator_approves_a_company_whose_manager_then_logs_in(
     assert any("승인" in message.body for message in locmem.outbox)
 
 
-def test_the_yongin_library_operator_sees_members(live_server, tmp_path):
+def test_the_yongin_library_operator_sees_members(
+    chromium_page, admin_log_in, live_server, tmp_path
+):
     site = Site.objects.get(slug="yongin-library")
     assert site.pk != 1  # finding 1 hid Members from every site but the first
     operator = MemberFactory(site=site, username="operator1", staff=True)

@@ -1,7 +1,7 @@
 """The dispatch admin in a real browser (SPEC §7.4, §8): a company calls the onnuri-biz operator
 about a gift; the operator opens the site's dispatches, the dispatch with its history, its
-recipients (masked), and finds the caller's gift by the full mobile number. Same harness as
-test_admin_in_a_browser (Debian's chromium, rows prepared before the browser starts)."""
+recipients (masked), and finds the caller's gift by the full mobile number. The harness is
+tests/browser/conftest.py (Debian's chromium, rows prepared before the browser starts)."""
 
 from __future__ import annotations
 
@@ -14,13 +14,10 @@ from tests.factories.dispatches import dispatch_make
 from tests.factories.members import MemberFactory
 from tests.factories.purchases import approved_purchase
 
-from .test_admin_in_a_browser import admin_log_in, chromium_page
-from .test_admin_in_a_browser import pytestmark as browser_marks
 
-pytestmark = browser_marks
-
-
-def test_onnuri_operator_finds_a_callers_gift_from_the_dispatch_list(live_server, tmp_path):
+def test_onnuri_operator_finds_a_callers_gift_from_the_dispatch_list(
+    chromium_page, admin_log_in, live_server, tmp_path
+):
     operator = MemberFactory(
         site=Site.objects.get(slug="onnuri-biz"), username="operator1", staff=True
     )

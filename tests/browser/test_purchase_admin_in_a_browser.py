@@ -1,6 +1,6 @@
-"""The purchase admin in a real browser (issue 10 Build 8): the onnuri-biz operator selects a
+"""The purchase admin in a real browser: the onnuri-biz operator selects a
 pending purchase, runs the approve action and reads the success message; the purchase is then
-approved with its balance and a five-year expiry. Same harness as test_admin_in_a_browser
+approved with its balance and a five-year expiry. The harness is tests/browser/conftest.py
 (Debian's chromium, rows prepared before the browser starts and checked after it stops).
 """
 
@@ -15,13 +15,10 @@ from domain.sites.models import Site
 from tests.factories.corporates import corporate_with_master
 from tests.factories.members import MemberFactory
 
-from .test_admin_in_a_browser import admin_log_in, chromium_page
-from .test_admin_in_a_browser import pytestmark as browser_marks
 
-pytestmark = browser_marks
-
-
-def test_onnuri_operator_approves_a_pending_purchase_with_the_list_action(live_server, tmp_path):
+def test_onnuri_operator_approves_a_pending_purchase_with_the_list_action(
+    chromium_page, admin_log_in, live_server, tmp_path
+):
     operator = MemberFactory(
         site=Site.objects.get(slug="onnuri-biz"), username="operator1", staff=True
     )

@@ -4,7 +4,8 @@ itself (SPEC §10: no CDN; docs "Deployment", static files): `collectstatic`, th
 and Chromium loads `/admin/` and `/api/v1/docs/`. Every asset answers 200 from the app, none is
 fetched from elsewhere, the styles apply, and a hashed asset is cached for good.
 
-The database is an empty SQLite file of its own (nothing the pages need is read from it).
+The database is an empty SQLite file of its own (nothing the pages need is read from it). Marked
+`browser` and skipped without /usr/bin/chromium like every test here (tests/browser/conftest.py).
 """
 
 from __future__ import annotations
@@ -15,19 +16,10 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_admin_in_a_browser import CHROMIUM, chromium_page
 from tests.ports import free_port
 from tests.procfile import Process, production_env, run, wait_until_answering
 
-PORTS = range(19150, 19200)  # tests/ports.py
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason=f"no chromium at {CHROMIUM}: install Debian's `chromium` package (.ci/run does)",
-    ),
-]
+PORTS = range(19150, 19175)  # tests/ports.py
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +54,7 @@ def assets(answers: list[tuple[str, int]]) -> list[tuple[str, int]]:
     return [(url, status) for url, status in answers if "/static/" in url]
 
 
-def test_the_admin_renders_with_its_styles_served_by_the_app(served):
+def test_the_admin_renders_with_its_styles_served_by_the_app(served, chromium_page):
     origin, web = served
     with chromium_page() as page:
         answers = load(page, origin, "/admin/")
@@ -83,7 +75,7 @@ def test_the_admin_renders_with_its_styles_served_by_the_app(served):
     assert "Traceback" not in web.output()
 
 
-def test_swagger_ui_renders_the_schema_with_its_assets_served_by_the_app(served):
+def test_swagger_ui_renders_the_schema_with_its_assets_served_by_the_app(served, chromium_page):
     origin, web = served
     with chromium_page() as page:
         answers = load(page, origin, "/api/v1/docs/")

@@ -1,4 +1,4 @@
-"""Gifts already sent, and the gift app's signed callbacks (issue 11 points 6 and 7).
+"""Gifts already sent, and the gift app's signed callbacks.
 
 Sending is the workers' job (domain.dispatches.sending); tests of outcomes start after it:
 `gifts_sent` moves a dispatch's recipients to sent (미수령) with known claim codes, whose keyed
@@ -20,7 +20,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from domain.corporates.models import CorporateManager
-from domain.dispatches.codes import claim_code_hash
+from domain.dispatches.claim_codes import claim_code_hash
 from domain.dispatches.models import Dispatch, Recipient
 from domain.purchases.ledger import purchase_spend
 from domain.purchases.models import Purchase

@@ -1,4 +1,4 @@
-"""The database connection lost during requests (issue 12 point 3; issue 8 finding 8; SPEC §11).
+"""The database connection lost during requests (SPEC §11).
 
 The API served by gunicorn (2 workers of 4 threads, tests/faults/settings.py) on the test run's
 PostgreSQL database, while a separate admin connection kills the server's database backends with
@@ -7,7 +7,7 @@ of requests held on a table lock. Every answer is either the normal one or a cod
 `database_unavailable` JSON with Retry-After — never a 500, never HTML, never a stack trace —
 and afterwards the same worker processes answer normally again, without a restart. With one
 connection per request (the default) and with persistent connections (DB_CONN_MAX_AGE, health
-checks on). tests/api/test_database_unavailable.py is the in-process version.
+checks on). tests/api/contract/test_database_unavailable.py is the in-process version.
 """
 
 import http.client

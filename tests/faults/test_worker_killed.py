@@ -1,4 +1,4 @@
-"""Workers killed while sending a dispatch (issue 12 point 3; issue 11 point 5; SPEC §7.4, §9).
+"""Workers killed while sending a dispatch (SPEC §7.4, §9).
 
 Real django-q2 clusters (`manage.py qcluster`, tests/faults/settings.py) on the test run's
 PostgreSQL database are killed with SIGKILL — every process of the cluster at once — and fresh

@@ -77,8 +77,8 @@ def sites() -> list[str]:
 
 
 def roles() -> list[Role]:
-    from domain.corporates.demo import ADMIN, MASTER
-    from domain.members.demo import DEMO_MEMBER, DEMO_OPERATOR
+    from demo.accounts import DEMO_MEMBER, DEMO_OPERATOR
+    from demo.corporates import ADMIN, MASTER
 
     everyone = [
         Role("anonymous", None),

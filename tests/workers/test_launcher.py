@@ -1,4 +1,4 @@
-"""`make run`'s launcher hands each child one stop signal, once (issue 9 finding 7).
+"""`make run`'s launcher hands each child one stop signal, once.
 
 The children here are small Python programs that write down every signal they receive; the
 launcher runs in a session of its own, as make does in a terminal, and gets the signals a

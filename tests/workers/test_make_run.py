@@ -1,4 +1,4 @@
-"""`make run` stops cleanly on SIGTERM (issue 9 finding 7): the real stack, in the background.
+"""`make run` stops cleanly on SIGTERM: the real stack, in the background.
 
 A throwaway VAR_DIR (SQLite, migrated first; the test run's own database and broker settings
 are dropped) and a free port of 18300–18399. `make -o demo run` runs the recipe without its

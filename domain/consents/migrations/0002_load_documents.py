@@ -2,10 +2,10 @@
 
 from django.db import migrations
 
+from domain.consents.documents import DOCUMENTS, EFFECTIVE_AT, VERSION
+
 
 def load_documents(apps, schema_editor):
-    from domain.consents.documents import DOCUMENTS, EFFECTIVE_AT, VERSION
-
     Site = apps.get_model("sites", "Site")
     ConsentDocument = apps.get_model("consents", "ConsentDocument")
     for slug, documents in DOCUMENTS.items():

@@ -2,11 +2,11 @@
 
 from django.db import migrations
 
+from domain.sites.catalogue import SITES
+from domain.sites.policy import SitePolicy
+
 
 def load_sites(apps, schema_editor):
-    from domain.sites.catalogue import SITES
-    from domain.sites.policy import SitePolicy
-
     Site = apps.get_model("sites", "Site")
     for definition in SITES:
         SitePolicy.parse(definition["policy"])

@@ -1,4 +1,4 @@
-"""The stored policies advertise only served features (SPEC §2; issue 9 finding 7).
+"""The stored policies advertise only served features (SPEC §2).
 
 onnuri-biz listed `purchases` and `dispatches` before they existed and lacked `signup_manual`
 (manual 004's 매뉴얼 다운로드). Issues 10/11 add the two back with their endpoints.

@@ -1,4 +1,4 @@
-"""onnuri-biz advertises `purchases` again now that its endpoints exist (issue 10; SPEC §7.3)."""
+"""onnuri-biz advertises `purchases` again now that its endpoints exist (SPEC §7.3)."""
 
 from django.db import migrations
 

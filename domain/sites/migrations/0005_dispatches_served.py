@@ -1,4 +1,4 @@
-"""onnuri-biz advertises `dispatches` now that its endpoints exist (issue 11; SPEC §7.4)."""
+"""onnuri-biz advertises `dispatches` now that its endpoints exist (SPEC §7.4)."""
 
 from django.db import migrations
 

@@ -1,5 +1,5 @@
-"""Django admin log-in: the lockout and the per-IP throttle of the API login (SPEC §14; issue 8
-finding 4). Site operators sign in as `<site>/<id>`; the platform superuser with the bare ID."""
+"""Django admin log-in: the lockout and the per-IP throttle of the API login (SPEC §14).
+Site operators sign in as `<site>/<id>`; the platform superuser with the bare ID."""
 
 from datetime import timedelta
 

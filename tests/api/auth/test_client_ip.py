@@ -1,4 +1,4 @@
-"""Per-IP throttles and audit rows see the same client address (SPEC §14; issue 8 finding 3).
+"""Per-IP throttles and audit rows see the same client address (SPEC §14).
 
 With no proxy configured (`NUM_PROXIES` 0, the default) the address is the socket's
 `REMOTE_ADDR`: a client cannot pick its own throttle bucket with `X-Forwarded-For`.

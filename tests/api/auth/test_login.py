@@ -6,9 +6,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from demo.accounts import DEMO_MEMBER, demo_accounts_ensure
+from demo.corporates import MASTER as DEMO_MASTER
 from domain.audit.models import AuditEvent
-from domain.corporates.demo import MASTER as DEMO_MASTER
-from domain.members.demo import DEMO_MEMBER, demo_accounts_ensure
 from tests.conftest import SITE_SLUGS, error_codes, sms_code_from_outbox
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,5 @@
 """A locked account, an unknown ID and a wrong password cost the same work (SPEC §14 "the same
-answer"; issue 8 finding 5): one Argon2 computation each, counted at the hasher."""
+answer"): one Argon2 computation each, counted at the hasher."""
 
 import pytest
 

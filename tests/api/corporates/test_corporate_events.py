@@ -1,5 +1,5 @@
-"""Every transition of a corporate review writes its event (STYLE: every lifecycle writes events;
-issue 8): the corporate's, its sign-up account's and its master's."""
+"""Every transition of a corporate review writes its event (STYLE: every lifecycle writes
+events): the corporate's, its sign-up account's and its master's."""
 
 import pytest
 

@@ -1,6 +1,6 @@
 """Changing a scheduled dispatch before it is sent: title, time, subject, body; removing
 recipients (their amount returned); cancelling (all returned). An immediate one, or one already
-sending, cannot be changed (SPEC §7.4; manual 004 §3.2 예약발송 변경; issue 11 point 7)."""
+sending, cannot be changed (SPEC §7.4; manual 004 §3.2 예약발송 변경)."""
 
 import datetime as dt
 

@@ -1,6 +1,6 @@
-"""Creating a dispatch over HTTP (POST dispatches/; SPEC §7.4, §13, §14; manual 004 §3.1;
-issue 11 point 4): the message, the recipients (inline or an upload), the sender's SMS-code
-verification, one purchase chosen by the server and the total reserved on it, in one go."""
+"""Creating a dispatch over HTTP (POST dispatches/; SPEC §7.4, §13, §14; manual 004 §3.1): the
+message, the recipients (inline or an upload), the sender's SMS-code verification, one purchase
+chosen by the server and the total reserved on it, in one go."""
 
 import datetime as dt
 import json

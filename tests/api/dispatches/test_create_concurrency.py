@@ -1,4 +1,4 @@
-"""Concurrent creations against one purchase (issue 11 Done-when; SPEC §7.4): on PostgreSQL
+"""Concurrent creations against one purchase (SPEC §7.4): on PostgreSQL
 50 requests race for one balance; never more than it is reserved, and balance + reserved
 (+ sent, nothing yet) always equals the approved amount."""
 

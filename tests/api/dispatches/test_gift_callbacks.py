@@ -1,5 +1,5 @@
-"""The gift app tells the server what a recipient did, over signed callbacks (issue 11 point 6;
-SPEC §7.4; manual 004 §3): `gifts/{code}/receive/` and `gifts/{code}/refuse/`.
+"""The gift app tells the server what a recipient did, over signed callbacks (SPEC §7.4; manual
+004 §3): `gifts/{code}/receive/` and `gifts/{code}/refuse/`.
 
 No member calls these: the gift app signs each request with its site's secret (HMAC-SHA256 over
 timestamp, method, path and body; README "Gift app callbacks"). A wrong, missing, stale or
@@ -165,7 +165,7 @@ def test_an_unknown_code_is_a_404(api, dispatch):
 
 
 def test_a_code_not_sent_yet_is_a_404(api, master, purchase):
-    from domain.dispatches.codes import claim_code_hash
+    from domain.dispatches.claim_codes import claim_code_hash
 
     dispatch = dispatch_make(manager=master, purchase=purchase, recipients=recipients_of(1))
     Recipient.objects.filter(dispatch=dispatch).update(claim_code_hash=claim_code_hash("Queued1"))

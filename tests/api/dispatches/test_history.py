@@ -1,5 +1,5 @@
 """Dispatch history, detail, recipients, dashboard and Excel export over HTTP (SPEC §7.4, §13
-masking; manual 004 §3.1 발송현황/발송내역, §3.2 발송내역 상세정보; issue 11 point 8)."""
+masking; manual 004 §3.1 발송현황/발송내역, §3.2 발송내역 상세정보)."""
 
 import datetime as dt
 import io

@@ -1,4 +1,4 @@
-"""미수령건 회수: the company reclaims selected unreceived gifts (issue 11 point 7; SPEC §7.4;
+"""미수령건 회수: the company reclaims selected unreceived gifts (SPEC §7.4;
 manual 004 §3.3). All or nothing: one recipient that is not an unreceived gift of this dispatch
 refuses the whole request (409 `recipient_not_reclaimable`, its ids listed). The amounts go back
 to the purchase while it is valid; one dispatch event and one purchase event per reclaim."""

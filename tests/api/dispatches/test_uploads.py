@@ -1,4 +1,4 @@
-"""The recipients template and the Excel upload over HTTP (issue 11 point 2; manual 004 §3.1
+"""The recipients template and the Excel upload over HTTP (manual 004 §3.1
 엑셀 양식 다운로드 / 엑셀 업로드)."""
 
 import datetime as dt

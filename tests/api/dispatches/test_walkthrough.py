@@ -1,5 +1,5 @@
-"""A dispatch from the Excel upload to each recipient's outcome, over HTTP (issue 11, first
-"Done when" line; SPEC §7.4; manual 004 §3.1–3.3): upload → create (scheduled) → edit → the
+"""A dispatch from the Excel upload to each recipient's outcome, over HTTP (SPEC
+§7.4; manual 004 §3.1–3.3): upload → create (scheduled) → edit → the
 worker sends at the time → receive, refuse and reclaim → counts and balances add up. The gift
 app's callbacks use the codes the worker really texted (read from the locmem backend)."""
 

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from domain.audit.models import AuditEvent
 from domain.consents.models import ConsentRecord
-from domain.library.models import LibraryBranch
 from domain.members.models import Member, SocialAccount
 from domain.messaging.backends import locmem
+from domain.sites.models import LibraryBranch
 from tests.conftest import error_codes, identity
 from workers.members import release_withdrawn_usernames
 

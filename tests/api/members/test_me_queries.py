@@ -1,4 +1,4 @@
-"""What an authenticated read costs (issue 8 finding 10): `GET members/me/` in at most 3 queries,
+"""What an authenticated read costs: `GET members/me/` in at most 3 queries,
 the Site row loaded once, the consent check answered from its cache and invalidated at once."""
 
 from datetime import date, timedelta

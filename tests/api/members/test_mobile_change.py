@@ -5,7 +5,7 @@ phone, which a person can change)."""
 import pytest
 
 from domain.members.models import Member
-from tests.api.signup_flow import sign_up_body
+from tests.api.members.signup_flow import sign_up_body
 from tests.conftest import error_codes, identity
 
 from . import SITE, bearer

@@ -1,5 +1,5 @@
-"""Wrong current passwords count toward the lockout like wrong logins (SPEC §5, §14; issue 8
-finding 5): password change, withdrawal and the login share one failure counter."""
+"""Wrong current passwords count toward the lockout like wrong logins (SPEC §5,
+§14): password change, withdrawal and the login share one failure counter."""
 
 import pytest
 

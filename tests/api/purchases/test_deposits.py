@@ -1,6 +1,6 @@
 """Deposit matching over HTTP: staff upload the receiving account's statement, the server
 proposes a pending purchase per row, staff confirm; approval goes through purchase_approve
-(SPEC §7.3; issue 10 point 5 and its Done-when)."""
+(SPEC §7.3)."""
 
 import datetime as dt
 import io

@@ -1,5 +1,5 @@
 """The purchase history as an Excel file (SPEC §7.3 "Excel download", §11 `purchases/export/`;
-manual 004 §2.1–2.2 구매내역 and its 액셀 다운로드 button; issue 10 point 7).
+manual 004 §2.1–2.2 구매내역 and its 액셀 다운로드 button).
 
 The export is the list: the same callers, filters and ordering, every page, one row per purchase
 with the manual's columns under its Korean headers.
@@ -22,7 +22,7 @@ from tests.conftest import bearer_for, error_codes
 from tests.factories.corporates import manager_create
 from tests.factories.purchases import purchases_bulk
 
-from .test_purchases import URL, post, request_purchase
+from . import URL, post, request_purchase
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Idempotency-Key on POST purchases/ (SPEC §14 retries; issue 10 Done-when): a retried request
+"""Idempotency-Key on POST purchases/ (SPEC §14 retries): a retried request
 never makes a second purchase."""
 
 import pytest

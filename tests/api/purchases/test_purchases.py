@@ -1,5 +1,5 @@
 """Purchases over HTTP: request amounts and discounts, cancel, approve, refund, documents,
-history, dashboard and scoping (SPEC §7.3, §8; manual 004 §2.1–2.2; issue 10)."""
+history, dashboard and scoping (SPEC §7.3, §8; manual 004 §2.1–2.2)."""
 
 import datetime as dt
 from decimal import Decimal
@@ -16,10 +16,10 @@ from tests.conftest import bearer_for, error_codes
 from tests.factories.corporates import manager_create
 from tests.factories.purchases import purchases_bulk
 
+from . import URL, post, request_purchase
+
 pytestmark = pytest.mark.django_db
 
-SITE = "onnuri-biz"
-URL = f"/api/v1/sites/{SITE}/purchases/"
 Status = Purchase.Status
 
 
@@ -45,14 +45,6 @@ def terms(corporate, rate="5.00", discount_limit=50_000_000, purchase_limit=1_00
     corporate.monthly_discount_limit = discount_limit
     corporate.monthly_purchase_limit = purchase_limit
     corporate.save()
-
-
-def request_purchase(api, manager, amount):
-    return api.post(URL, {"amount": amount}, format="json", **bearer_for(manager.member))
-
-
-def post(api, member, purchase_id, action):
-    return api.post(f"{URL}{purchase_id}/{action}/", **bearer_for(member))
 
 
 # --- request -----------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""A site policy's `features` lists only what is served (SPEC §2, §11; issue 9 finding 7).
+"""A site policy's `features` lists only what is served (SPEC §2, §11).
 
 Every feature a policy advertises has an endpoint on that site, and the policy gates it: the
 probe answers (not 404) while the feature is listed and 404 once staff switch it off. A new

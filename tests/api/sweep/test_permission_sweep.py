@@ -1,4 +1,4 @@
-"""The permission sweep, generated from schema.yml (issue 12 point 2; SPEC §8, §11, §14).
+"""The permission sweep, generated from schema.yml (SPEC §8, §11, §14).
 
 For every operation of the committed schema that addresses an object by a path parameter
 (`{id}`, `{token}`, `{code}`, …), a victim's object is made by the factory registered for the
@@ -10,8 +10,8 @@ valid-looking body from the schema, by everyone who must not reach it:
   site with the victim's id (404);
 - by a member of the victim's site and another company's master (404);
 - by the victim's own people — its company's master and general admin, its owner, its guardian,
-  the site's staff — wherever the capability table (domain/capabilities.py) does not grant them
-  the capability the view declares for the method (404, or 403 for a capability whose
+  the site's staff — wherever the capability table (domain/common/capabilities.py) does not grant
+  them the capability the view declares for the method (404, or 403 for a capability whose
   existence is told: `HIDDEN`). "Master-only" is derived, not listed: a general admin is
   called on exactly the operations whose capability only the master holds.
 
@@ -36,7 +36,8 @@ from django.db.models import CharField, TextField
 from drf_spectacular.generators import EndpointEnumerator
 
 from api.permissions import PUBLIC, declared
-from domain.capabilities import HIDDEN, member_can
+from domain.capabilities import member_can
+from domain.common.capabilities import HIDDEN
 from tests.api.sweep.victims import REGISTRY, Credential, Target, Victim, World
 from tests.conftest import bearer_for
 from tests.privacy import database_snapshot, snapshot_changes
@@ -391,7 +392,7 @@ def test_master_only_comes_from_the_capability_table():
 
 @pytest.mark.django_db
 def test_a_signed_callback_is_refused_unsigned_whoever_calls():
-    """The gift app's callbacks (issue 11) authenticate by an HMAC signature, not by a role."""
+    """The gift app's callbacks authenticate by an HMAC signature, not by a role."""
     path = "/api/v1/sites/{site}/gifts/{code}/receive/"
     spec = {
         "operationId": "sites_gifts_receive_create",

@@ -1,4 +1,4 @@
-"""The privacy sweep (issue 12 point 6; SPEC §6, §14; PIPA art. 24-2): no RRN, no plaintext
+"""The privacy sweep (SPEC §6, §14; PIPA art. 24-2): no RRN, no plaintext
 one-time code, link token, claim code, temporary password or typed password is kept in any
 table, written to any log or put into any task payload.
 
@@ -13,7 +13,7 @@ dashes, with dashes, unkeyed hashes, base64, URL quoting; tests/privacy.py) is s
 row of every table (raw SQL, django-q2's and the outbox's included), in the decoded django-q2
 task payloads, in every log record of every logger at DEBUG, and in every answer.
 
-Gift claim codes exist once dispatches are sent (issue 11 point 5, `domain.dispatches.sending`):
+Gift claim codes exist once dispatches are sent (`domain.dispatches.sending`):
 their flow is one of FLOWS as soon as that module does, and fails loudly if it changes shape.
 """
 
@@ -38,18 +38,19 @@ from domain.messaging import services as messaging
 from domain.messaging.backends import locmem
 from domain.messaging.services import messages_deliver_due
 from domain.sites.models import Site
-from tests.api.corporates import PASSWORD as COMPANY_PASSWORD
-from tests.api.corporates import manager_identity, sign_up
-from tests.api.corporates_members import (
+from tests.api.corporates import (
     INVITEE,
     MEMBERS,
     NEW_PASSWORD,
     SITE,
     accept_body,
     login_with_otp,
+    manager_identity,
+    sign_up,
     token_from_sms,
 )
-from tests.api.library.test_upgrades import (
+from tests.api.corporates import PASSWORD as COMPANY_PASSWORD
+from tests.api.library import (
     PARENT,
     apply,
     children_convert,

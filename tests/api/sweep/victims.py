@@ -1,4 +1,4 @@
-"""The permission sweep's victims: one factory per resource of schema.yml (issue 12 point 2).
+"""The permission sweep's victims: one factory per resource of schema.yml.
 
 A resource is an operation's path up to its last object parameter (tests.schema_operations):
 `purchases/{id}` serves `GET purchases/{id}/` and every `POST purchases/{id}/<action>/`. Each
@@ -291,7 +291,7 @@ def verifications(world: World) -> list[Victim]:
 
 
 def gifts(world: World) -> list[Victim]:
-    """A gift sent with a known claim code (factories of the gift app's branch, issue 11)."""
+    """A gift sent with a known claim code (the gift app's factories)."""
     from tests.factories.gifts import dispatch_sent
 
     dispatch = dispatch_sent(

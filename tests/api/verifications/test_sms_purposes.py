@@ -1,5 +1,5 @@
 """Codes for logged-in purposes go to the caller's own registered mobile, and one purpose's
-per-phone limits never block another's login code (SPEC §4, §7.4, §14; issue 8 finding 6)."""
+per-phone limits never block another's login code (SPEC §4, §7.4, §14)."""
 
 from datetime import timedelta
 

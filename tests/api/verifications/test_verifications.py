@@ -184,7 +184,7 @@ def test_expired_session_cannot_be_confirmed(api):
     assert error_codes(response) == ["verification_expired"]
 
 
-# --- the lifecycle's events (issue 8: every transition writes its event) ----------------------
+# --- the lifecycle's events (every transition writes its event) -------------------------------
 
 
 def events_of(verification_id) -> list[str]:

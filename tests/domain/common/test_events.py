@@ -1,4 +1,4 @@
-"""Event types are enums, one helper writes each (Saleor's `order/events.py`; issue 8).
+"""Event types are enums, one helper writes each (Saleor's `order/events.py`).
 
 Each event table's `type` takes its choices from its lifecycles' enums; each type is written by
 exactly one helper of the lifecycle's events module, and nothing else creates event rows.

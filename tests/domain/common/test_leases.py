@@ -1,4 +1,4 @@
-"""The one claiming mechanism for background work (domain/common/leases.py; issue 11 point 5):
+"""The one claiming mechanism for background work (domain/common/leases.py):
 claim marks rows in flight with a fresh token and a lease, record moves only rows the same claim
 still holds, expired finds claims whose worker died. Used by the outbox and by dispatch sending.
 """

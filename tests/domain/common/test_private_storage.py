@@ -116,7 +116,7 @@ def test_no_view_job_or_service_names_a_private_path():
     allowed = {root / "domain/common/management/commands/private_files_copy.py"}
     naming = {
         path
-        for package in ("domain", "api", "workers")
+        for package in ("domain", "api", "workers", "demo")
         for path in (root / package).rglob("*.py")
         if re.search(r"FileSystemStorage|PRIVATE_MEDIA_ROOT", path.read_text())
     }

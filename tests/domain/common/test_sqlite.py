@@ -1,5 +1,5 @@
 """SQLite connections take the library's real parameter limit (domain.common.sqlite), so a
-bulk insert of a dispatch's recipients is one statement where it fits (issue 11)."""
+bulk insert of a dispatch's recipients is one statement where it fits."""
 
 import sqlite3
 

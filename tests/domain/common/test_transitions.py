@@ -1,4 +1,4 @@
-"""One transition helper changes every status (STYLE "One place changes a status"; issue 8).
+"""One transition helper changes every status (STYLE "One place changes a status").
 
 The code base is read for any other way to write a status; every model with one declares a
 TRANSITIONS table covering all its statuses; the helper locks, checks, assigns, saves and writes

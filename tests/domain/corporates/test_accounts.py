@@ -18,20 +18,10 @@ from domain.corporates.accounts import (
 from domain.corporates.models import BankAccount, Corporate, CorporateEvent
 from tests.factories.corporates import corporate_with_master
 
+from . import pending_create
+
 Status = BankAccount.Status
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def pending_create(corporate, number: str) -> BankAccount:
-    """A pending request made directly: the API allows one at a time, the race needs two."""
-    return BankAccount.objects.create(
-        corporate=corporate,
-        bank_code="088",
-        number=number,
-        holder=corporate.name,
-        bankbook="corporate-bankbooks/test.pdf",
-        bankbook_content_type="application/pdf",
-    )
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

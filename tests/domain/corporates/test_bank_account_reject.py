@@ -1,4 +1,4 @@
-"""Staff refuse a bank account request with a reason (SPEC §7.2, §8; issue 9 Build 1): the
+"""Staff refuse a bank account request with a reason (SPEC §7.2, §8): the
 service the admin (and the API) call."""
 
 import pytest
@@ -9,7 +9,7 @@ from domain.corporates.models import BankAccount, CorporateEvent
 from domain.messaging.models import OutboxMessage
 from tests.factories.corporates import corporate_with_master
 
-from .test_accounts import pending_create
+from . import pending_create
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Claim codes are kept only as keyed hashes (issue 11 point 5; SPEC §4 "codes only as keyed
+"""Claim codes are kept only as keyed hashes (SPEC §4 "codes only as keyed
 hashes"): `claim_code_hash` is what sending stores and what the gift app's callbacks look up."""
 
 import hashlib
@@ -6,7 +6,7 @@ import hmac
 import re
 
 from domain.common.hashing import keyed_hash
-from domain.dispatches.codes import CLAIM_CODE_PURPOSE, claim_code_hash
+from domain.dispatches.claim_codes import CLAIM_CODE_PURPOSE, claim_code_hash
 
 
 def test_the_hash_is_hmac_sha256_hex_keyed_by_the_identity_hash_key(settings):

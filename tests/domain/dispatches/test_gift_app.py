@@ -1,4 +1,4 @@
-"""The gift app's request signatures (domain.dispatches.gift_app; issue 11 point 6): what is
+"""The gift app's request signatures (domain.dispatches.gift_app): what is
 signed, the five-minute window, one use per signature, and the daily prune."""
 
 import datetime as dt

@@ -98,6 +98,6 @@ def test_just_under_300_kb_is_accepted():
 
 def test_a_body_that_the_claim_link_would_push_over_the_lms_limit_is_refused():
     """1,000 Korean characters are 2,000 EUC-KR bytes: the recipient's claim link on top would
-    make every send fail, so the create refuses it (domain.dispatches.codes.gift_text)."""
+    make every send fail, so the create refuses it (domain.dispatches.claim_codes.gift_text)."""
     refused = refusal(message_check, subject="", body="가" * 1000, has_image=False)
     assert (refused.code, refused.attr) == ("message_too_long", "body")

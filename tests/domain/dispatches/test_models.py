@@ -1,4 +1,4 @@
-"""The database's own guards on dispatches (issue 11 point 1)."""
+"""The database's own guards on dispatches."""
 
 import pytest
 from django.db import IntegrityError, transaction

@@ -1,4 +1,4 @@
-"""Recipient outcomes and reclaim as services (domain.dispatches.outcomes; issue 11 points 6, 7):
+"""Recipient outcomes and reclaim as services (domain.dispatches.outcomes):
 under concurrent calls a gift is decided once and its amount returned at most once."""
 
 import pytest

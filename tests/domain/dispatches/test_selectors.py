@@ -60,7 +60,7 @@ def test_counts_read_annotations_or_count_once(django_assert_num_queries):
 
 @pytest.mark.django_db
 def test_a_page_filled_in_one_query_counts_as_the_annotation_does(django_assert_num_queries):
-    """The history page's counts (issue 12 point 5): one grouped query for the whole page,
+    """The history page's counts: one grouped query for the whole page,
     the same numbers as the per-row annotation, removed recipients in no group, a dispatch
     whose recipients were all removed counted as nothing."""
     master = corporate_with_master()

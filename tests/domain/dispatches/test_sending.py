@@ -1,4 +1,4 @@
-"""Sending dispatches by workers (issue 11 point 5; SPEC §7.4, §9): batches of at most 100 through
+"""Sending dispatches by workers (SPEC §7.4, §9): batches of at most 100 through
 the SMS backend's send_many, claimed with a lease, recorded once; a unique claim code per
 recipient (only its keyed hash stored); money moves reserved → spent, or back on failure."""
 

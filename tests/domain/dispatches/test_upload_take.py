@@ -1,5 +1,5 @@
-"""Taking a kept upload for a create call (domain.dispatches.uploads.upload_take; issue 11
-point 2): the company's own, unexpired upload, once."""
+"""Taking a kept upload for a create call (domain.dispatches.uploads.upload_take):
+the company's own, unexpired upload, once."""
 
 import datetime as dt
 

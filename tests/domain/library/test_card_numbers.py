@@ -1,4 +1,4 @@
-"""Concurrent full-member applications get distinct card numbers (SPEC §6; issue 5).
+"""Concurrent full-member applications get distinct card numbers (SPEC §6).
 
 On PostgreSQL the applications really run at once in 20 threads (the counter row lock is what
 keeps the numbers apart). SQLite serialises writers and its shared in-memory test database

@@ -1,5 +1,5 @@
-"""Eligibility checks are limited to 3 a day per member even when requests race (SPEC §14;
-issue 8 finding 6: 8 parallel applications used to run 6 checks)."""
+"""Eligibility checks are limited to 3 a day per member even when requests race (SPEC §14: 8
+parallel applications used to run 6 checks)."""
 
 import pytest
 

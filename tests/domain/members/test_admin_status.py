@@ -1,14 +1,14 @@
-"""The admin never edits a status by hand (issue 8): `status` is read-only on every admin of a
+"""The admin never edits a status by hand: `status` is read-only on every admin of a
 model with one, and staff suspend or reactivate members through actions that call services
 (locked, checked against Member.TRANSITIONS, audited)."""
 
 import pytest
 from django.contrib import admin
-from django.forms import MultiWidget
 from django.test import Client, RequestFactory
 
 from domain.audit.models import AuditEvent
 from domain.members.models import Member
+from tests.admin import form_data
 from tests.conftest import error_codes
 
 pytestmark = pytest.mark.django_db
@@ -49,23 +49,6 @@ def test_status_is_read_only_in_every_admin_of_a_model_with_one(superuser):
             assert "status" not in model_admin.get_form(request).base_fields, model
         checked.append(model.__name__)
     assert {"Member", "Corporate", "OutboxMessage"} <= set(checked)
-
-
-def form_data(model_admin, request, obj) -> dict:
-    """What the change form would post back unchanged."""
-    form = model_admin.get_form(request, obj)(instance=obj)
-    data = {}
-    for name, field in form.fields.items():
-        value = form[name].value()
-        if isinstance(field.widget, MultiWidget):
-            for index, part in enumerate(field.widget.decompress(value)):
-                data[f"{name}_{index}"] = "" if part is None else str(part)
-        elif isinstance(value, bool):
-            if value:
-                data[name] = "on"
-        elif value is not None:
-            data[name] = value
-    return data
 
 
 def test_posting_a_status_in_the_change_form_does_not_change_it(member_factory, superuser):

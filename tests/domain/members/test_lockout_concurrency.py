@@ -1,5 +1,5 @@
 """The lockout holds when wrong passwords race, and a password changed between the hash check
-and the row lock never lets the old one through (SPEC §5, §14; issue 8 findings 5 and 7).
+and the row lock never lets the old one through (SPEC §5, §14).
 
 The hash is verified outside the transaction, so these are the cases the row lock and the
 "hash unchanged" re-check must cover.
@@ -10,10 +10,10 @@ from django.contrib.auth.hashers import make_password
 
 from domain.audit.models import AuditEvent
 from domain.common.errors import DomainError
-from domain.members import lockout, services
+from domain.members import authentication, lockout
 from domain.members.account import member_password_change
+from domain.members.authentication import member_authenticate
 from domain.members.models import Member
-from domain.members.services import member_authenticate
 from domain.sites.models import Site
 from tests.concurrency import run_concurrently
 from tests.factories.members import DEFAULT_PASSWORD, MemberFactory
@@ -56,7 +56,7 @@ def changed_after_check(monkeypatch, module, member):
 @pytest.mark.django_db
 def test_a_login_racing_a_password_change_is_checked_against_the_new_hash(monkeypatch):
     member = MemberFactory(username="racer02")
-    changed_after_check(monkeypatch, services, member)
+    changed_after_check(monkeypatch, authentication, member)
     with pytest.raises(DomainError) as refused:
         member_authenticate(site=member.site, username="racer02", password=DEFAULT_PASSWORD)
     assert refused.value.code == "invalid_credentials"

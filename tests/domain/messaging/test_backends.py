@@ -232,7 +232,7 @@ def test_nhncloud_needs_keys_and_https():
         NhnCloudSmsBackend(app_key="a", secret_key="b", base_url="file:///etc")
 
 
-# --- send_many: one batch, one request id (issue 11 point 5) --------------------------------
+# --- send_many: one batch, one request id --------------------------------
 
 KEY = "7-1772323200-0a1b2c3d4e5f"
 LINK = "https://gift.example/g/##code##"

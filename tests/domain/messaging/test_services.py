@@ -270,7 +270,7 @@ def test_a_sensitive_message_body_is_erased_once_sent(django_capture_on_commit_c
 
 @pytest.mark.django_db
 def test_a_server_composed_text_the_outbox_refuses_is_a_server_error():
-    """Its template or the site's data is wrong, not the caller: never a 400 code (issue 8)."""
+    """Its template or the site's data is wrong, not the caller: never a 400 code."""
     assert outbox_server_sms(to="01012345678", body=CODE_BODY).status == "pending"
     with pytest.raises(RuntimeError, match="unsupported_character") as raised:
         outbox_server_sms(to="01012345678", body="인증번호 123456 🙂")

@@ -1,5 +1,5 @@
 """Deposit matching services: name normalisation, statement parsing, and confirmation under
-concurrency (SPEC §7.3; issue 10 point 5)."""
+concurrency (SPEC §7.3)."""
 
 import datetime as dt
 import io

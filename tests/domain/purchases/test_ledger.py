@@ -1,4 +1,4 @@
-"""The purchase ledger dispatches draw on (domain.purchases.ledger; SPEC §7.4; issue 11):
+"""The purchase ledger dispatches draw on (domain.purchases.ledger; SPEC §7.4):
 every move locks, checks and writes one event, and balance + reserved + sent = amount."""
 
 import datetime as dt

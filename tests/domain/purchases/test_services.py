@@ -1,5 +1,5 @@
 """Purchase services: limits under concurrency, approve/cancel races, expiry, usable balance and
-the database's own guards (SPEC §7.3; issue 10)."""
+the database's own guards (SPEC §7.3)."""
 
 import datetime as dt
 from decimal import Decimal

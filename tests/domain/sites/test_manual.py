@@ -59,8 +59,8 @@ def test_incheon_water_manual_is_a_real_multi_page_pdf():
 
 @pytest.mark.django_db
 def test_onnuri_biz_manual_covers_manual_004_sign_up_login_accounts_members_and_purchases():
-    """From manual 004 §1, §2.1–§2.3 and §4 (purchases: issue 10); dispatches join with
-    issue 11."""
+    """From manual 004 §1, §2.1–§2.3 and §4 (purchases); dispatches join with
+    §3."""
     text = (manual.MANUALS_DIR / "onnuri-biz.txt").read_text(encoding="utf-8")
     blocks = [block.strip().splitlines() for block in re.split(r"\n\s*\n", text)]
     headings = [lines[0] for lines in blocks if lines and manual._is_heading(lines)]

@@ -1,5 +1,5 @@
-"""Per-phone SMS limits and per-verification code tries hold when requests race (SPEC §4, §14;
-issue 8 finding 6: 8 parallel starts to one phone used to send up to 5 codes)."""
+"""Per-phone SMS limits and per-verification code tries hold when requests race (SPEC §4, §14:
+8 parallel starts to one phone used to send up to 5 codes)."""
 
 import pytest
 
