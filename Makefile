@@ -9,7 +9,7 @@ MANAGE := DJANGO_SETTINGS_MODULE=$(SETTINGS) $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve worker test sweep faults lint format schema check migrate demo bench fuzz load messages docs clean
+.PHONY: install run serve worker test sweep faults multihost lint format schema check migrate demo bench fuzz load messages docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,13 @@ sweep: install
 FAULTS_DATABASE_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/membership_faults)
 faults: install
 	DATABASE_URL=$(FAULTS_DATABASE_URL) $(BIN)/pytest -m faults tests/faults $(PYTEST_ARGS)
+
+# The Onnuri journey across three hosts that share no disk (tests/multihost, marker `multihost`;
+# docs "Deployment"): the Procfile's web twice and worker once, on PostgreSQL
+# (MULTIHOST_DATABASE_URL, dropped and created), Redis (MULTIHOST_REDIS_URL, emptied) and an S3
+# server the test starts (moto, a dev extra).
+multihost: install
+	$(BIN)/pytest -m multihost tests/multihost $(PYTEST_ARGS)
 
 # ruff, then the layers contract of pyproject.toml (import-linter; docs/decisions/layers.md).
 lint: install

@@ -173,7 +173,9 @@ def exception_handler(exc, context):
 
     if isinstance(exc, DomainError):
         set_rollback()
-        kind = "validation_error" if exc.status == 400 else "client_error"
+        kind = {400: "validation_error"}.get(exc.status, "client_error")
+        if exc.status >= 500:  # a service unavailable (e.g. storage_unavailable), not the client
+            kind = "server_error"
         if exc.retry_after:
             headers["Retry-After"] = str(exc.retry_after)
         return Response(

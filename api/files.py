@@ -34,6 +34,7 @@ __all__ = [
     "DATETIME_FORMAT",
     "DOCUMENT_RESPONSES",
     "FILE_CODES",
+    "STORAGE_CODES",
     "PERCENT_FORMAT",
     "WON_FORMAT",
     "XLSX",
@@ -52,6 +53,9 @@ FILE_CODES = [
     CommonErrorCode.UNSUPPORTED_FILE_TYPE,
     CommonErrorCode.IMAGE_TOO_LARGE,
 ]
+# What storing or reading a private file can meet besides (domain.common.uploads): the storage
+# down, 503 with Retry-After.
+STORAGE_CODES = {503: [CommonErrorCode.STORAGE_UNAVAILABLE]}
 # The answers of a private document's download (SPEC §14: PDF/JPG/PNG), for `extend_schema`.
 DOCUMENT_RESPONSES = {(200, content_type): OpenApiTypes.BINARY for content_type in EXTENSIONS}
 

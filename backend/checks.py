@@ -10,6 +10,11 @@ active site's policy offers — unless UNSAFE_ALLOW_SANDBOX_PROVIDERS opts in (s
 then a warning. Methods without a real provider yet (the business certificate) are switched off
 in the site policy instead. `migrate` and `qcluster` do not run it: a policy can be fixed first.
 
+The private files' storage (STORAGES["private"], SPEC §14 uploads): a bucket that cannot be
+reached, or not with the credentials given, is an error (every upload and download would fail);
+the file system is a warning, for it holds one machine's files only. Static files not collected
+(no manifest) are a warning: the admin and Swagger UI would not render.
+
 Site policies live in the database. When it cannot be read (before the first `migrate`, or the
 database is down) the check assumes the policies `migrate` loads (domain/sites/catalogue.py):
 they offer every method, so the check fails closed.
@@ -52,6 +57,8 @@ def deployment_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     sandboxes += _sms_problems()
     messages += broken
     messages += _gift_app_problems(offered)
+    messages += _storage_problems()
+    messages += _static_problems()
     if sandboxes and settings.SANDBOX_PROVIDERS_ALLOWED:
         messages.append(
             checks.Warning(
@@ -315,3 +322,95 @@ def _gift_app_problems(offered: Offered) -> list[checks.Error]:
                 )
             )
     return errors
+
+
+def _storage_problems() -> list[checks.CheckMessage]:
+    """The private storage answers (a bucket), or is the file system: one machine only."""
+    from django.core.files.storage import FileSystemStorage, storages
+    from storages.backends.s3 import S3Storage
+
+    storage = storages["private"]
+    if isinstance(storage, FileSystemStorage):
+        return [
+            checks.Warning(
+                f"Private files are kept on this machine's disk ({storage.location}): one "
+                "machine only. A document uploaded through an API process on another machine "
+                "is not found here, and an MMS image stored here cannot be sent by a worker "
+                "elsewhere.",
+                hint="Set PRIVATE_STORAGE_BUCKET (with AWS_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID, "
+                "AWS_SECRET_ACCESS_KEY, AWS_S3_REGION_NAME) to keep them in S3-compatible object "
+                "storage; `manage.py private_files_copy` moves the files already here.",
+                id="membership.W003",
+            )
+        ]
+    if isinstance(storage, S3Storage):
+        return _bucket_problems(storage)
+    return []
+
+
+def _bucket_problems(storage) -> list[checks.Error]:
+    """HEAD the bucket with the storage's own client: credentials, endpoint and bucket at once.
+    The messages name the bucket and the endpoint, never a key."""
+    from botocore.exceptions import (
+        BotoCoreError,
+        ClientError,
+        NoCredentialsError,
+        PartialCredentialsError,
+    )
+
+    where = f"bucket {storage.bucket_name!r} at {storage.endpoint_url or 'AWS S3'}"
+    try:
+        storage.connection.meta.client.head_bucket(Bucket=storage.bucket_name)
+    except (NoCredentialsError, PartialCredentialsError):
+        return [
+            checks.Error(
+                f"No credentials for the private files' {where}: every upload and download "
+                "would fail.",
+                hint="Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or give the machine a "
+                "role boto3 finds).",
+                id="membership.E020",
+            )
+        ]
+    except ClientError as error:
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        hint = {
+            403: "The key is refused: check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY and the "
+            "key's rights on the bucket (list, read, write, delete).",
+            404: "No such bucket: create it (private) or correct PRIVATE_STORAGE_BUCKET, "
+            "AWS_S3_ENDPOINT_URL and AWS_S3_REGION_NAME.",
+        }.get(status, "Check AWS_S3_ENDPOINT_URL, AWS_S3_REGION_NAME and the storage itself.")
+        return [
+            checks.Error(
+                f"The private files' {where} answered {status} "
+                f"({error.response.get('Error', {}).get('Code', '')}).",
+                hint=hint,
+                id="membership.E021",
+            )
+        ]
+    except BotoCoreError as error:
+        return [
+            checks.Error(
+                f"The private files' {where} cannot be reached ({type(error).__name__}).",
+                hint="Check AWS_S3_ENDPOINT_URL and that this machine reaches the storage.",
+                id="membership.E021",
+            )
+        ]
+    return []
+
+
+def _static_problems() -> list[checks.CheckMessage]:
+    """A manifest static storage (production) serves nothing before `collectstatic`."""
+    from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+
+    if not isinstance(staticfiles_storage, ManifestFilesMixin):
+        return []
+    if staticfiles_storage.exists(staticfiles_storage.manifest_name):
+        return []
+    return [
+        checks.Warning(
+            f"No collected static files in {settings.STATIC_ROOT}: the admin and Swagger UI "
+            "would fail to render.",
+            hint="Run `manage.py collectstatic --noinput` on this machine (docs: Deployment).",
+            id="membership.W004",
+        )
+    ]

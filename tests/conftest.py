@@ -1,6 +1,7 @@
 import pytest
 from django.core.cache import cache
 
+from backend.settings.base import private_storage
 from domain.sites.models import Site
 from tests.factories.members import DEFAULT_PASSWORD, MemberFactory
 from tests.timestamps import TimestampCheckingAPIClient
@@ -10,12 +11,68 @@ SITE_SLUGS = ["incheon-water", "animal-protection", "yongin-library", "onnuri-bi
 
 @pytest.fixture(autouse=True)
 def _clean_state(settings, tmp_path):
-    """Throttle counters live in the cache; every test starts with none."""
+    """Throttle counters live in the cache; every test starts with none. Texts written to
+    files and private files go to the test's own directory."""
     cache.clear()
     settings.SMS_FILE_DIR = tmp_path / "sms"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": private_storage(root=settings.PRIVATE_MEDIA_ROOT),
+    }
     yield
     cache.clear()
+
+
+BUCKET = "membership-private"
+
+
+@pytest.fixture
+def s3_storage(settings):
+    """The private storage in an S3 bucket (django-storages' backend as production configures
+    it, backend.settings.base.private_storage), moto's in-process S3 behind it. Yields the
+    bucket's boto3 resource, to look at the objects."""
+    import boto3
+    from moto import mock_aws
+
+    with mock_aws():
+        settings.AWS_ACCESS_KEY_ID = "test-key-id"
+        settings.AWS_SECRET_ACCESS_KEY = "test-secret-key"
+        settings.AWS_S3_REGION_NAME = "ap-northeast-2"
+        bucket = boto3.resource(
+            "s3",
+            region_name="ap-northeast-2",
+            aws_access_key_id="test-key-id",
+            aws_secret_access_key="test-secret-key",
+        ).Bucket(BUCKET)
+        bucket.create(CreateBucketConfiguration={"LocationConstraint": "ap-northeast-2"})
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "private": private_storage(root=settings.PRIVATE_MEDIA_ROOT, bucket=BUCKET),
+        }
+        yield bucket
+
+
+@pytest.fixture
+def storage_down(settings):
+    """The private storage in an S3 bucket whose server does not answer (nothing listens on
+    its port): every store and read fails as in an outage, at once (one attempt)."""
+    import socket
+
+    from botocore.config import Config
+
+    with socket.socket() as sock:  # a port nothing listens on once this closes
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings.AWS_S3_ENDPOINT_URL = f"http://127.0.0.1:{port}"
+    settings.AWS_ACCESS_KEY_ID = "test-key-id"
+    settings.AWS_SECRET_ACCESS_KEY = "test-secret-key"
+    settings.AWS_S3_REGION_NAME = "ap-northeast-2"
+    storage = private_storage(root=settings.PRIVATE_MEDIA_ROOT, bucket=BUCKET)
+    storage["OPTIONS"]["client_config"] = Config(
+        connect_timeout=1, retries={"mode": "standard", "max_attempts": 1}
+    )
+    settings.STORAGES = {**settings.STORAGES, "private": storage}
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from rest_framework import mixins, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from api.files import DOCUMENT_RESPONSES, FILE_CODES, FileDownloadMixin
+from api.files import DOCUMENT_RESPONSES, FILE_CODES, STORAGE_CODES, FileDownloadMixin
 from api.filters import query_filters
 from domain.common.capabilities import Capability
 from domain.common.errors import CommonErrorCode
@@ -76,6 +76,7 @@ class BankAccountListView(BankAccountScopedMixin, mixins.ListModelMixin, Corpora
                 CorporateErrorCode.ACCOUNT_REQUEST_PENDING,
                 CorporateErrorCode.ACCOUNT_ALREADY_REGISTERED,
             ],
+            **STORAGE_CODES,
         },
     }
 
@@ -190,7 +191,10 @@ class BankAccountBankbookView(FileDownloadMixin, CorporateAPIView):
     """The bankbook copy, for the corporate's admins and staff (staff reads are logged, §14)."""
 
     access = {"GET": (Capability.ACCOUNTS_VIEW, Capability.SITE_READ)}
-    error_codes = {404: [CorporateErrorCode.BANK_ACCOUNT_NOT_FOUND, CommonErrorCode.FILE_NOT_FOUND]}
+    error_codes = {
+        404: [CorporateErrorCode.BANK_ACCOUNT_NOT_FOUND, CommonErrorCode.FILE_NOT_FOUND],
+        **STORAGE_CODES,
+    }
 
     @extend_schema(
         summary="Download the bankbook copy of a bank account",

@@ -15,7 +15,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
-from api.files import DOCUMENT_RESPONSES, FILE_CODES, FileDownloadMixin
+from api.files import DOCUMENT_RESPONSES, FILE_CODES, STORAGE_CODES, FileDownloadMixin
 from api.members.account_views import TOKEN_CODES
 from api.openapi import AnyOfSerializer
 from api.permissions import PUBLIC
@@ -114,7 +114,7 @@ class CorporateListView(CorporateGetMixin, mixins.ListModelMixin, CorporateAPIVi
     filterset_fields = ["status"]
     error_codes = {
         "get": {404: FEATURE_CODES},
-        "post": {400: SIGN_UP_CODES, 404: FEATURE_CODES},
+        "post": {400: SIGN_UP_CODES, 404: FEATURE_CODES, **STORAGE_CODES},
     }
 
     def get_throttles(self):
@@ -292,7 +292,8 @@ class CorporateDocumentView(FileDownloadMixin, CorporateGetMixin, CorporateAPIVi
             *NOT_FOUND_CODES,
             CorporateErrorCode.DOCUMENT_NOT_FOUND,
             CommonErrorCode.FILE_NOT_FOUND,
-        ]
+        ],
+        **STORAGE_CODES,
     }
 
     @extend_schema(

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
+from api.files import STORAGE_CODES
 from api.idempotency import IdempotentMixin
 from api.members.name_change_views import FILE_CODES
 from api.serializers import IdField, TextField
@@ -138,6 +139,7 @@ class DispatchListCreateView(IdempotentMixin, DispatchListView):
                 DispatchErrorCode.INSUFFICIENT_SINGLE_PURCHASE_BALANCE,
             ],
             404: [DispatchErrorCode.UPLOAD_NOT_FOUND],
+            **STORAGE_CODES,
         },
     }
 
@@ -186,6 +188,7 @@ class DispatchTestSendView(DispatchAPIView):
     error_codes = {
         400: [*MESSAGE_CODES, CommonErrorCode.INVALID_PHONE],
         429: [DispatchErrorCode.TEST_SEND_LIMIT],
+        **STORAGE_CODES,
     }
 
     @extend_schema(

@@ -6,7 +6,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from api.base import SiteAPIView
-from api.files import DOCUMENT_RESPONSES, FILE_CODES, FileDownloadMixin
+from api.files import DOCUMENT_RESPONSES, FILE_CODES, STORAGE_CODES, FileDownloadMixin
 from domain.capabilities import member_can
 from domain.common.capabilities import Capability
 from domain.common.errors import CommonErrorCode
@@ -107,6 +107,7 @@ class NameChangeRequestListView(NameChangeScopedMixin, mixins.ListModelMixin, Si
             **REQUIRED_ACTION_CODES,
             **FEATURE_CODES,
             409: [MemberErrorCode.NAME_CHANGE_PENDING],
+            **STORAGE_CODES,
         },
     }
 
@@ -148,6 +149,7 @@ class NameChangeEvidenceView(FileDownloadMixin, SiteAPIView):
             CommonErrorCode.FILE_NOT_FOUND,
             CommonErrorCode.FEATURE_NOT_AVAILABLE,
         ],
+        **STORAGE_CODES,
     }
 
     @extend_schema(

@@ -170,10 +170,74 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# `manage.py collectstatic` gathers the admin's and Swagger UI's files here (production serves
+# them with WhiteNoise: backend/settings/production.py).
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
-# Uploaded files are never served as public media: only through permission-checked views.
+
+# --- Private files (SPEC §14 uploads) -------------------------------------------------------
+# Every uploaded file (corporate documents, bankbooks, name-change evidence, MMS images) is kept
+# in STORAGES["private"] and read back through it, never by a path (domain.common.uploads), and
+# is served only through permission-checked, access-logged views. Embedded default: this
+# machine's disk under PRIVATE_MEDIA_ROOT, owner-only. With PRIVATE_STORAGE_BUCKET: that bucket
+# of an S3-compatible object storage (MinIO, Ceph, NCP Object Storage, AWS), through
+# django-storages, configured by its own variable names; any machine then reads what another
+# wrote (docs "Deployment").
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+PRIVATE_STORAGE_BUCKET = os.environ.get("PRIVATE_STORAGE_BUCKET", "")
+AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None  # None: AWS itself
+AWS_ACCESS_KEY_ID = os.environ.get("AWS_ACCESS_KEY_ID") or None
+AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY") or None
+AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+# An object read is downloaded into a temporary file before the answer starts (an outage is
+# then a 503, never a cut download): in memory up to this size, on disk beyond it.
+AWS_S3_MAX_MEMORY_SIZE = 1024 * 1024
+
+
+def private_storage(*, root: Path, bucket: str = "") -> dict:
+    """The STORAGES entry of private files: the bucket when one is named, else `root`."""
+    if not bucket:
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            # Owner-only: nobody but the application reads these files.
+            "OPTIONS": {
+                "location": root,
+                "file_permissions_mode": 0o600,
+                "directory_permissions_mode": 0o700,
+            },
+        }
+    from boto3.s3.transfer import TransferConfig
+    from botocore.config import Config
+
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            # No ACL is sent: objects keep the bucket's own, private, default (never public-read).
+            "default_acl": None,
+            # Were a URL ever made it would be signed and expire; none is handed out: files go
+            # out only through the API's and the admin's downloads, streamed by the app.
+            "querystring_auth": True,
+            # Keys are random (uuid4); an existing object is never replaced.
+            "file_overwrite": False,
+            # Transfers in the calling thread, chunk by chunk: a download is written to its
+            # temporary file as it arrives, never queued up in memory by transfer threads.
+            "transfer_config": TransferConfig(use_threads=False),
+            # An outage answers within seconds (a coded 503), not after a minute of retries.
+            "client_config": Config(
+                connect_timeout=5,
+                read_timeout=30,
+                retries={"mode": "standard", "max_attempts": 3},
+            ),
+        },
+    }
+
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": private_storage(root=PRIVATE_MEDIA_ROOT, bucket=PRIVATE_STORAGE_BUCKET),
+}
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -19,4 +19,17 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))  # noqa: F405
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# The admin's and Swagger UI's files, served by the app itself (no CDN: SPEC §10): WhiteNoise
+# answers STATIC_URL from STATIC_ROOT, which `collectstatic` fills with each file under a name
+# carrying its hash (and gzipped), cached by browsers for a year.
+_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware")  # noqa: F405
+MIDDLEWARE = [
+    *MIDDLEWARE[: _security + 1],  # noqa: F405
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    *MIDDLEWARE[_security + 1 :],  # noqa: F405
+]
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 finalise(globals(), identity_key_fallback=False)

@@ -55,6 +55,7 @@ class CommonErrorCode(ErrorCode):
     # The deployment (backend.checks, api.errors, api.middleware).
     PROVIDER_NOT_CONFIGURED = "provider_not_configured"
     DATABASE_UNAVAILABLE = "database_unavailable"
+    STORAGE_UNAVAILABLE = "storage_unavailable"  # the private files' storage (uploads)
     REQUEST_TOO_LARGE = "request_too_large"
     # Inputs checked the same way in several areas.
     INVALID_PHONE = "invalid_phone"

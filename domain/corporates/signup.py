@@ -23,6 +23,7 @@ from domain.common.errors import CommonErrorCode, DomainError, ValidationFailed
 from domain.common.numbers import normalise_business_number
 from domain.common.uploads import (
     DOCUMENT_TYPES,
+    StorageUnavailable,
     StoredUpload,
     delete_private_upload,
     store_private_upload,
@@ -179,6 +180,8 @@ def _files_store(
                 allowed=DOCUMENT_TYPES,
                 attr=name,
             )
+        except StorageUnavailable:
+            raise  # not the file's fault: the storage is down (503), nothing else is tried
         except DomainError as exc:
             errors.append(exc)
     return errors

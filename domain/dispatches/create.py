@@ -252,7 +252,7 @@ def dispatch_test_send(
             to=manager.member.mobile,
             subject=message.subject,
             body=message.body,
-            image_path=stored.path if stored is not None else "",
+            image=stored.path if stored is not None else "",
             site=site,
             purpose="dispatch_test_send",
         )

@@ -18,6 +18,10 @@ outbox's mechanism too), then:
                purchase). Each move records its one DispatchEvent for the batch (leases.record's
                `batch_event`)
 
+An MMS's image is read once per run through the private storage (domain.common.uploads), so a
+worker on any machine sends it; while it cannot be read (the storage is down) nothing is claimed
+and the next run, within a minute, tries again.
+
 An expired purchase's money is not usable (SPEC §7.3): no batch is claimed once the purchase's
 `expires_at` has passed — whether or not the daily expiry job has run — and the recipients still
 queued then fail (`purchase_expired`, their amount released by one purchase_release); the
@@ -36,13 +40,13 @@ guarantees" says what each backend gives.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -50,7 +54,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from domain.common import leases
+from domain.common.errors import DomainError
 from domain.common.transitions import transition, transition_many
+from domain.common.uploads import read_private_upload
 from domain.messaging.backends import (
     GatewayError,
     SendResult,
@@ -73,6 +79,8 @@ from .events import (
 )
 from .message import gift_kind
 from .models import Dispatch, Recipient
+
+logger = logging.getLogger(__name__)
 
 SEND_TASK = "workers.dispatches.dispatch_send"
 BATCH_SIZE = 100
@@ -125,10 +133,14 @@ def _dispatch_run(dispatch_id: int, deadline: float | None = None) -> tuple[Disp
         return dispatch, 0
     _recover(dispatch)
     backend = get_sms_backend()
-    template = _template(dispatch)
+    try:
+        template = _template(dispatch)
+    except DomainError as error:  # the image cannot be read now: nothing is claimed this run
+        logger.warning("dispatch %s: its image cannot be read (%s)", dispatch.pk, error.code)
+        template = None
     deadline = deadline or time.monotonic() + TIME_BUDGET
     sent = 0
-    while time.monotonic() < deadline and (batch := _batch_claim(dispatch)):
+    while template and time.monotonic() < deadline and (batch := _batch_claim(dispatch)):
         sent += _batch_send(dispatch, batch, backend, template)
     if not purchase_valid(dispatch.purchase):
         _dispatch_stop(dispatch, Dispatch.FailureReason.PURCHASE_EXPIRED)
@@ -280,22 +292,21 @@ class Template:
     text: str
     kind: str
     subject: str
-    image_path: str
+    image: bytes  # the MMS image itself, read once per run from the private storage
 
 
 def _template(dispatch: Dispatch) -> Template:
     """The dispatch's message with a placeholder for each recipient's code. Its kind is that of
     the text with its link (message.gift_kind, as creation and changes store it), read again
     from the message itself: a link that takes an SMS past 90 bytes or 40 characters makes it
-    an LMS (SPEC §13)."""
+    an LMS (SPEC §13). The image is read through the private storage (any worker on any
+    machine): 503 `storage_unavailable` or 404 `file_not_found` when it cannot be."""
     kind = gift_kind(body=dispatch.body, subject=dispatch.subject, has_image=bool(dispatch.image))
     return Template(
         text=gift_text(dispatch.body, CODE_PLACEHOLDER),
         kind=kind,
         subject="" if kind == Dispatch.Kind.SMS else dispatch.subject,
-        image_path=str(Path(settings.PRIVATE_MEDIA_ROOT) / dispatch.image)
-        if dispatch.image
-        else "",
+        image=read_private_upload(dispatch.image) if dispatch.image else b"",
     )
 
 
@@ -310,7 +321,7 @@ def _batch_send(dispatch: Dispatch, batch: Batch, backend, template: Template) -
             kind=template.kind,
             sender=settings.SMS_SENDER,
             subject=template.subject,
-            image_path=template.image_path,
+            image=template.image,
         )
         for row, code in codes
     ]

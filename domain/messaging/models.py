@@ -48,7 +48,9 @@ class OutboxMessage(StatusMachine, models.Model):
     to = models.CharField(max_length=254, help_text="Mobile number (digits) or email address.")
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField()
-    image_path = models.CharField(max_length=255, blank=True, help_text="MMS image (JPG).")
+    image = models.CharField(
+        max_length=255, blank=True, help_text="MMS image (JPG): its private storage name."
+    )
     # Carries a secret (one-time code, temporary password): the body is erased once the
     # message is sent or given up on, so the outbox never keeps it (SPEC §14).
     sensitive = models.BooleanField(default=False)

@@ -27,6 +27,7 @@ from django_q.tasks import async_task
 from domain.common import leases
 from domain.common.errors import CommonErrorCode, DomainError, NotFound
 from domain.common.phones import normalise_mobile
+from domain.common.uploads import read_private_upload
 from domain.sites.models import Site
 
 from . import sms
@@ -58,27 +59,28 @@ def outbox_sms(
     site: Site | None = None,
     purpose: str = "",
     sensitive: bool = False,
-    image_path: str = "",
+    image: str = "",
 ) -> OutboxMessage:
     """Queue a text message; its kind (sms/lms/mms) follows SPEC §13 "Text messages".
 
     Refuses a number that is not a Korean mobile, characters outside EUC-KR (emoji), and a body
-    or subject over the LMS limits. `image_path` (a private upload already checked, e.g. a
-    dispatch's JPG) makes it an MMS. Sent after the caller's transaction commits.
+    or subject over the LMS limits. `image` (the storage name of a private upload already
+    checked, e.g. a dispatch's JPG) makes it an MMS; the worker reads it from the private
+    storage when it sends. Sent after the caller's transaction commits.
     """
     phone = normalise_mobile(to)
     if phone is None:
         raise DomainError(
             CommonErrorCode.INVALID_PHONE, _("Enter a valid mobile number."), attr="to"
         )
-    kind = sms.message_kind(body, subject, has_image=bool(image_path))
+    kind = sms.message_kind(body, subject, has_image=bool(image))
     return _outbox_add(
         channel=OutboxMessage.Channel.SMS,
         kind=kind,
         to=phone,
         subject=subject,
         body=body,
-        image_path=image_path,
+        image=image,
         site=site,
         purpose=purpose,
         sensitive=sensitive,
@@ -230,7 +232,7 @@ def _send(message: OutboxMessage) -> str:
                 kind=message.kind,
                 sender=settings.SMS_SENDER,
                 subject=message.subject,
-                image_path=message.image_path,
+                image=read_private_upload(message.image) if message.image else b"",
             )
         ],
         request_id=f"outbox-{message.pk}-{message.created_at:%Y%m%d%H%M%S%f}",  # once ever

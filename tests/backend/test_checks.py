@@ -9,6 +9,7 @@ from django.db import OperationalError
 
 from backend.checks import deployment_check, refuse_unsafe_start
 from backend.keys import DEV_GIFT_APP_SECRET, DEV_SECRET_KEY, gift_app_secrets_parse
+from backend.settings.base import private_storage
 from domain.sites.models import Site
 
 pytestmark = pytest.mark.django_db
@@ -16,8 +17,18 @@ SANDBOX_ERRORS = {"membership.E010", "membership.E012", "membership.E014", "memb
 NHN = "domain.messaging.backends.nhncloud.NhnCloudSmsBackend"
 
 
+# The private storage's own messages, tested on their own below: the test settings keep files
+# on the file system, which is the one-machine warning.
+STORAGE_IDS = {"membership.W003", "membership.E020", "membership.E021"}
+
+
+def checked() -> list:
+    """The deployment check's messages but the private storage's."""
+    return [m for m in deployment_check() if m.id not in STORAGE_IDS]
+
+
 def ids(messages=None) -> set[str]:
-    return {m.id for m in (deployment_check() if messages is None else messages)}
+    return {m.id for m in (checked() if messages is None else messages)}
 
 
 @pytest.fixture
@@ -51,7 +62,7 @@ def edit_policy(slug: str, change) -> None:
 
 
 def test_the_sandboxes_behind_offered_methods_are_errors(production):
-    messages = deployment_check()
+    messages = checked()
     assert ids(messages) == SANDBOX_ERRORS
     assert all(m.is_serious() for m in messages)
     text = {m.id: m.msg for m in messages}
@@ -88,7 +99,7 @@ def test_a_provider_path_that_cannot_be_loaded_is_an_error(production):
 
 def test_the_staging_opt_in_turns_the_errors_into_one_loud_warning(settings):
     settings.SANDBOX_PROVIDERS_ALLOWED = True
-    messages = deployment_check()
+    messages = checked()
     assert ids(messages) == {"membership.W001"}
     assert not messages[0].is_serious()
     assert "SANDBOX PROVIDERS ARE ON" in messages[0].msg
@@ -197,3 +208,67 @@ def test_a_malformed_gift_app_secrets_variable_stops_the_settings(raw):
     with pytest.raises(ImproperlyConfigured, match="GIFT_APP_SECRETS") as raised:
         gift_app_secrets_parse(raw)
     assert raw not in str(raised.value)  # the value may hold a secret: never echoed
+
+
+# --- the private storage and the static files -------------------------------------------------
+
+
+def storage_messages() -> list:
+    return [m for m in deployment_check() if m.id in STORAGE_IDS]
+
+
+def test_private_files_on_the_file_system_are_a_one_machine_warning(production):
+    [message] = storage_messages()
+    assert message.id == "membership.W003" and not message.is_serious()
+    assert "one machine only" in message.msg
+    assert "PRIVATE_STORAGE_BUCKET" in message.hint
+
+
+def test_a_bucket_that_answers_passes(production, s3_storage):
+    assert storage_messages() == []
+
+
+def test_a_missing_bucket_is_an_error(production, s3_storage, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": private_storage(root=settings.PRIVATE_MEDIA_ROOT, bucket="no-such-bucket"),
+    }
+    [message] = storage_messages()
+    assert (message.id, message.is_serious()) == ("membership.E021", True)
+    assert "'no-such-bucket'" in message.msg and "404" in message.msg
+    assert "create it" in message.hint
+
+
+def test_an_unreachable_bucket_is_an_error_that_names_the_endpoint(production, storage_down):
+    [message] = storage_messages()
+    assert (message.id, message.is_serious()) == ("membership.E021", True)
+    assert "cannot be reached" in message.msg
+    assert production.AWS_S3_ENDPOINT_URL in message.msg
+    production.DEPLOYMENT_CHECKS_ON_START = True
+    with pytest.raises(ImproperlyConfigured, match="membership.E021"):
+        refuse_unsafe_start()
+
+
+def test_a_bucket_without_credentials_is_an_error(production, storage_down, monkeypatch, tmp_path):
+    production.AWS_ACCESS_KEY_ID = production.AWS_SECRET_ACCESS_KEY = None
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    # Nothing else boto3 looks at: no files of this machine, no instance metadata.
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    production.STORAGES = {**production.STORAGES}  # a fresh storage object
+    [message] = storage_messages()
+    assert (message.id, message.is_serious()) == ("membership.E020", True)
+    assert "AWS_ACCESS_KEY_ID" in message.hint
+
+
+def test_static_files_not_collected_are_a_warning_in_production(production, tmp_path):
+    manifest = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    production.STATIC_ROOT = tmp_path / "static"
+    production.STORAGES = {**production.STORAGES, "staticfiles": {"BACKEND": manifest}}
+    warning = next(m for m in deployment_check() if m.id == "membership.W004")
+    assert not warning.is_serious() and "collectstatic" in warning.hint
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "staticfiles.json").write_text('{"paths": {}, "version": "1.1"}')
+    assert "membership.W004" not in {m.id for m in deployment_check()}

@@ -1,6 +1,6 @@
 """The environment variables table (docs "Environment variables"): every variable the Makefile,
-the settings, the benchmarks and the fuzzer read is in it, in exactly one row, and a numeric
-default it states is the one the code falls back to."""
+the Procfile, the settings, the benchmarks, the fuzzer and the multi-host test read is in it, in
+exactly one row, and a numeric default it states is the one the code falls back to."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ import re
 
 from tests.docs.texts import ROOT, pages, table_rows
 
-# Where the environment is read: the settings, the benchmarks and load runs, `make fuzz`.
+# Where the environment is read: the settings, the benchmarks and load runs, `make fuzz`,
+# `make multihost`.
 SOURCES = [
     *sorted((ROOT / "backend" / "settings").glob("*.py")),
     *sorted((ROOT / "bench").glob("*.py")),
     *sorted((ROOT / "tests" / "fuzz").glob("*.py")),
+    *sorted((ROOT / "tests" / "multihost").glob("*.py")),
 ]
 NAME = r"([A-Z][A-Z0-9_]*)"
 READS = [
@@ -32,6 +34,11 @@ def makefile_variables() -> set[str]:
     assigned = set(re.findall(rf"^{NAME}\s*:?=", makefile, flags=re.MULTILINE))
     used = set(re.findall(rf"\$\({NAME}\)", makefile))
     return defaults | (used - assigned)
+
+
+def procfile_variables() -> set[str]:
+    """What the Procfile's commands expand (`$NAME`, `${NAME:-default}`)."""
+    return set(re.findall(rf"\$\{{?{NAME}", (ROOT / "Procfile").read_text()))
 
 
 def code_variables() -> set[str]:
@@ -71,11 +78,12 @@ def test_the_code_reads_the_variables_this_test_looks_for():
     assert {"SECRET_KEY", "DATABASE_URL", "IDENTITY_PROVIDER_MOBILE"} <= variables
     assert {"BENCH_ROUNDS", "LOAD_SECONDS", "FUZZ_SECONDS"} <= variables
     assert {"HOST", "PORT", "SETTINGS", "PYTEST_ARGS"} <= makefile_variables()
+    assert "PORT" in procfile_variables()
 
 
 def test_every_variable_the_makefile_and_the_code_read_is_in_the_table():
     documented = {name for _, cells in variable_rows() for name in row_names(cells)}
-    missing = sorted((makefile_variables() | code_variables()) - documented)
+    missing = sorted((makefile_variables() | procfile_variables() | code_variables()) - documented)
     assert missing == []
 
 

@@ -1,6 +1,6 @@
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 PLACEHOLDER = re.compile(r"##(\w+)##")
@@ -13,7 +13,8 @@ class SmsMessage:
     `body` is always the text the recipient reads. A personalised message may also say how it
     was made: `template` with ##key## placeholders filled from `parameters` (see `templated`),
     so a gateway that substitutes per recipient (NHN Cloud's templateParameter) can take many
-    such messages in one request.
+    such messages in one request. `image` is an MMS's JPG itself (< 300 KB), read from the
+    private storage by the sender: a backend never opens a file of its own.
     """
 
     to: str
@@ -21,7 +22,7 @@ class SmsMessage:
     kind: str
     sender: str
     subject: str = ""
-    image_path: str = ""
+    image: bytes = field(default=b"", repr=False)
     template: str = ""
     parameters: tuple[tuple[str, str], ...] = ()
 

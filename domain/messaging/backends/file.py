@@ -1,3 +1,4 @@
+import hashlib
 import json
 import os
 import re
@@ -15,7 +16,8 @@ UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
 class FileSmsBackend(BaseSmsBackend):
     """Writes one JSON file per message into `SMS_FILE_DIR` (SPEC §12).
 
-    The keys are exactly to, subject, body, kind and created_at (ISO 8601).
+    The keys are to, subject, body, kind and created_at (ISO 8601); an MMS adds its image's
+    image_sha256 (hex) and image_size (bytes), so what a worker sent can be told apart.
     """
 
     def __init__(self, *, file_dir: str | Path | None = None, **kwargs) -> None:
@@ -48,6 +50,9 @@ class FileSmsBackend(BaseSmsBackend):
             "kind": message.kind,
             "created_at": timezone.localtime().isoformat(),
         }
+        if message.image:
+            content["image_sha256"] = hashlib.sha256(message.image).hexdigest()
+            content["image_size"] = len(message.image)
         path = self.file_dir / f"{message_id}.json"
         # Written aside, then renamed: a process killed mid-write leaves no half file that a
         # resend would take for a delivered message.

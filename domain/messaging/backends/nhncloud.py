@@ -82,7 +82,7 @@ class NhnCloudSmsBackend(BaseSmsBackend):
         return payload
 
     def send(self, message: SmsMessage) -> str:
-        if message.image_path:
+        if message.image:
             # Images must first be uploaded as attachments (attachFileIdList); not supported yet.
             raise GatewayError(NO_IMAGES)
         return self._request_id(self._exchange(self.url(message.kind), self.payload(message)))
@@ -97,7 +97,7 @@ class NhnCloudSmsBackend(BaseSmsBackend):
             ids = taken.get((endpoint(message.kind), message.to))
             if ids:  # the gateway took it before the crash: not again
                 results[index] = SendResult(provider_message_id=ids.pop(0))
-            elif message.image_path:
+            elif message.image:
                 results[index] = SendResult(error=NO_IMAGES)
             else:
                 todo.append(index)

@@ -8,12 +8,13 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from domain.common.uploads import private_storage
 from domain.dispatches.models import Dispatch
 from domain.messaging.backends import locmem
 from domain.messaging.models import OutboxMessage
 from domain.purchases.models import PurchaseEvent
 from tests.conftest import bearer_for, error_codes
-from tests.dispatch_images import image_file
+from tests.dispatch_images import image_bytes, image_file
 from tests.factories.corporates import corporate_with_master, manager_create
 from tests.factories.purchases import approved_purchase
 
@@ -70,7 +71,7 @@ def test_a_general_admin_gets_it_on_their_own_mobile(
 
 
 def test_with_an_image_it_goes_as_an_mms_with_the_image(
-    api, master, settings, django_capture_on_commit_callbacks
+    api, master, django_capture_on_commit_callbacks
 ):
     data = {"subject": "설 선물", "body": "설 선물을 보내드립니다.", "image": image_file()}
     with django_capture_on_commit_callbacks(execute=True):
@@ -79,8 +80,10 @@ def test_with_an_image_it_goes_as_an_mms_with_the_image(
     assert response.json()["kind"] == "mms"
     [sent] = locmem.outbox
     assert (sent.kind, sent.subject) == ("mms", "설 선물")
-    assert sent.image_path.startswith("dispatch-images/")
-    assert (settings.PRIVATE_MEDIA_ROOT / sent.image_path).exists()
+    assert sent.image == image_bytes()  # read back through the private storage by the sender
+    [queued] = OutboxMessage.objects.filter(purpose="dispatch_test_send")
+    assert queued.image.startswith("dispatch-images/")
+    assert private_storage().exists(queued.image)
 
 
 @pytest.mark.parametrize(

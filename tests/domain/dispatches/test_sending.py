@@ -3,6 +3,8 @@ the SMS backend's send_many, claimed with a lease, recorded once; a unique claim
 recipient (only its keyed hash stored); money moves reserved → spent, or back on failure."""
 
 import datetime as dt
+import hashlib
+import json
 import re
 from collections import Counter
 
@@ -16,6 +18,7 @@ from domain.common.transitions import transition
 from domain.corporates.models import CorporateManager
 from domain.dispatches import sending
 from domain.dispatches.events import dispatch_cancelled_event
+from domain.dispatches.message import image_store
 from domain.dispatches.models import Dispatch, DispatchEvent, Recipient
 from domain.dispatches.sending import (
     BATCH_SIZE,
@@ -28,6 +31,7 @@ from domain.messaging.backends import BaseSmsBackend, GatewayError, SendResult, 
 from domain.messaging.backends.locmem import LocmemSmsBackend
 from domain.purchases.models import Purchase, PurchaseEvent
 from tests.concurrency import run_concurrently
+from tests.dispatch_images import image_bytes, image_file
 from tests.factories.corporates import corporate_with_master
 from tests.factories.dispatches import dispatch_make, recipients_of
 from tests.factories.purchases import approved_purchase
@@ -581,3 +585,52 @@ def test_the_expiry_job_keeps_a_scheduled_dispatchs_reservation_until_its_time(c
     assert purchase_balance_usable(purchase) == 0
     assert Dispatch.objects.get(pk=dispatch.pk).status == Dispatch.Status.FAILED
     books_balance(dispatch)
+
+
+# --- MMS: the image through the private storage ---------------------------------------------
+
+
+def with_image(dispatch: Dispatch) -> str:
+    """`dispatch` as an MMS whose image is stored in the private storage; its storage name."""
+    name = image_store(image_file()).path
+    Dispatch.objects.filter(pk=dispatch.pk).update(image=name, kind=Dispatch.Kind.MMS)
+    return name
+
+
+@pytest.mark.django_db
+def test_an_mms_goes_out_with_the_image_the_worker_read_from_the_bucket(s3_storage, settings):
+    """No path reaches the backend: the worker reads the bytes through the storage, so a worker
+    on any machine sends what an API process on another one stored."""
+    settings.SMS_BACKEND = "file"
+    dispatch = make(3)
+    with_image(dispatch)
+    dispatch_send(dispatch_id=dispatch.pk)
+    written = [json.loads(path.read_text()) for path in settings.SMS_FILE_DIR.glob("*.json")]
+    assert len(written) == 3
+    expected = hashlib.sha256(image_bytes()).hexdigest()
+    assert {(w["kind"], w["image_sha256"], w["image_size"]) for w in written} == {
+        ("mms", expected, len(image_bytes()))
+    }
+    dispatch.refresh_from_db()
+    assert dispatch.status == Dispatch.Status.COMPLETED
+
+
+@pytest.mark.django_db
+def test_while_its_image_cannot_be_read_nothing_is_claimed_and_a_later_run_sends(settings, request):
+    dispatch = make(2)
+    with_image(dispatch)
+    on_disk = settings.STORAGES
+    request.getfixturevalue("storage_down")
+    dispatch_send(dispatch_id=dispatch.pk)
+    dispatch.refresh_from_db()
+    assert dispatch.status == Dispatch.Status.SENDING
+    recipients = list(dispatch.recipients.values_list("status", "attempts", "batch_key"))
+    assert recipients == [(Status.QUEUED, 0, "")] * 2
+    assert locmem.outbox == []
+    assert (dispatch.purchase.reserved, dispatch.purchase.balance) == (20_000, 1_000_000)
+
+    settings.STORAGES = on_disk  # the storage is back: the periodic job sends
+    assert dispatches_send_due() == 2
+    assert [m.image for m in locmem.outbox] == [image_bytes()] * 2
+    dispatch.refresh_from_db()
+    assert dispatch.status == Dispatch.Status.COMPLETED

@@ -1,4 +1,5 @@
 import datetime as dt
+import hashlib
 import io
 import json
 import urllib.error
@@ -76,6 +77,26 @@ def test_file_backend_writes_one_json_file_with_exact_keys(settings, tmp_path):
     assert written["kind"] == "sms"
     assert written["subject"] == ""
     assert written["created_at"][:4].isdigit() and "T" in written["created_at"]
+
+
+def test_file_backend_records_which_image_an_mms_carried(settings, tmp_path):
+    """The image's SHA-256 and size, so a test can tell which bytes a worker sent."""
+    settings.SMS_FILE_DIR = tmp_path
+    image = b"\xff\xd8\xff" + b"jpeg bytes"
+    mms = SmsMessage(to="01012345678", body="선물", kind="mms", sender="0212345678", image=image)
+    sent = get_sms_backend("file").send(mms)
+    written = json.loads((tmp_path / f"{sent}.json").read_text(encoding="utf-8"))
+    assert set(written) == {
+        "to",
+        "subject",
+        "body",
+        "kind",
+        "created_at",
+        "image_sha256",
+        "image_size",
+    }
+    assert written["image_sha256"] == hashlib.sha256(image).hexdigest()
+    assert written["image_size"] == len(image) == 13
 
 
 def test_locmem_backend_keeps_messages_in_the_outbox():

@@ -7,6 +7,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from domain.common.errors import DomainError
+from domain.common.uploads import IMAGE_JPG, store_private_upload
 from domain.messaging import services
 from domain.messaging.backends import BaseSmsBackend, GatewayError, SmsMessage, locmem
 from domain.messaging.models import OutboxMessage
@@ -18,6 +19,7 @@ from domain.messaging.services import (
     outbox_sms,
 )
 from domain.sites.models import Site
+from tests.dispatch_images import image_bytes, image_file
 
 FAILING = "tests.domain.messaging.test_services.FailingBackend"
 CODE_BODY = "[온누리] 인증번호 123456"
@@ -276,13 +278,40 @@ def test_a_server_composed_text_the_outbox_refuses_is_a_server_error():
     assert OutboxMessage.objects.count() == 1
 
 
+def stored_image() -> str:
+    return store_private_upload(file=image_file(), folder="dispatch-images", allowed=IMAGE_JPG).path
+
+
 @pytest.mark.django_db
-def test_an_sms_with_an_image_goes_out_as_an_mms_with_it(django_capture_on_commit_callbacks):
+@pytest.mark.parametrize("storage", ["file_system", "s3_storage"])
+def test_an_sms_with_an_image_goes_out_as_an_mms_with_its_bytes(
+    request, storage, django_capture_on_commit_callbacks
+):
+    """The row keeps the image's storage name; the sender reads it through the private storage
+    (any worker, any machine) and hands the backend the bytes."""
+    if storage != "file_system":
+        request.getfixturevalue(storage)
+    name = stored_image()
     with django_capture_on_commit_callbacks(execute=True):
-        message = outbox_sms(to="01012345678", body="안내", image_path="dispatch-images/a.jpg")
-    assert message.kind == "mms"
+        message = outbox_sms(to="01012345678", body="안내", image=name)
+    assert (message.kind, message.image) == ("mms", name)
     (sent,) = locmem.outbox
-    assert (sent.kind, sent.image_path) == ("mms", "dispatch-images/a.jpg")
+    assert (sent.kind, sent.image) == ("mms", image_bytes())
+
+
+@pytest.mark.django_db
+def test_an_image_the_storage_cannot_give_is_a_failed_attempt_retried_later(
+    settings, request, django_capture_on_commit_callbacks
+):
+    name = stored_image()
+    request.getfixturevalue("storage_down")  # the storage goes down before the worker sends
+    with django_capture_on_commit_callbacks(execute=True):
+        message = outbox_sms(to="01012345678", body="안내", image=name)
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("pending", 1)
+    assert message.last_error == "StorageUnavailable: storage_unavailable"
+    assert message.next_attempt_at > timezone.now()
+    assert locmem.outbox == []
 
 
 @pytest.mark.django_db
